@@ -1,0 +1,64 @@
+# newsportal: `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app newsportal
+PO     := $(wildcard newsportal/translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint fmt typecheck translations extract db-migrate db-upgrade demo bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed $(MO) ## create the virtualenv and install everything
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@ 2>&1 | grep -v '^$$' || true
+	@test -f $@
+
+translations: $(MO) ## compile the translation catalogues
+
+extract: install ## collect interface strings into the catalogues
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs=".* .venv" -k _l -k lazy_gettext -o newsportal/translations/messages.pot .
+	$(BIN)/pybabel update -i newsportal/translations/messages.pot -d newsportal/translations --no-fuzzy-matching
+	@# English msgids are the English text: copy them into the en catalogue so it is complete.
+	$(BIN)/python -c 'from babel.messages.pofile import read_po, write_po; p = "newsportal/translations/en/LC_MESSAGES/messages.po"; c = read_po(open(p, "rb")); [setattr(m, "string", m.id) for m in c if m.id and not m.string]; write_po(open(p, "wb"), c, width=100)'
+	@echo "Now translate the new entries in newsportal/translations/vi/LC_MESSAGES/messages.po"
+
+db-upgrade: install ## apply the database migrations
+	$(FLASK) db upgrade
+
+db-migrate: install ## write a new migration from the models (review it before committing)
+	$(FLASK) db migrate -m "$(or $(m),schema change)"
+
+demo: db-upgrade ## load the demo content (idempotent)
+	$(FLASK) demo load
+
+run: demo ## set up and serve the site on http://127.0.0.1:5000 (SQLite)
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install ## run the test suite
+	$(BIN)/pytest
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check newsportal tests
+	$(BIN)/mypy
+
+fmt: install ## format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format newsportal tests
+
+clean: ## remove the virtualenv and caches (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(MO)

@@ -1,0 +1,36 @@
+"""newsportal: news and moderated comments for a Vietnamese provincial portal."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    instance = os.environ.get("NEWSPORTAL_INSTANCE_PATH", str(ROOT / "instance"))
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=instance,
+    )
+    from . import auth, cli, database, errors, i18n
+    from .articles import categories, editor, reader
+    from .config import load_config
+
+    load_config(app, config)
+    database.register(app)
+    auth.register(app)
+    i18n.register(app)
+    app.register_blueprint(reader.bp)
+    app.register_blueprint(editor.bp)
+    app.register_blueprint(categories.bp)
+    errors.register(app)
+    cli.register(app)
+    return app

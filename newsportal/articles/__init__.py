@@ -1,0 +1,1 @@
+"""Reader pages (home, article, category) and the editor desk."""

@@ -1,0 +1,183 @@
+"""The editor desk: list, write with preview, publish, schedule, unpublish, history, restore."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from .. import markup
+from ..auth.decorators import EDITORS, role_required
+from ..extensions import db
+from ..models import Article, ArticleRevision
+from ..text import local_to_utc, to_local
+from . import queries, services
+from .forms import ERRORS, ActionForm, ArticleForm, PreviewForm
+
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+
+
+@bp.before_request
+@role_required(*EDITORS)
+def _editors_only() -> None:
+    """Every URL of the desk is for editors and admins."""
+
+
+def _category_choices(form: Any) -> None:
+    form.category_id.choices = [(None, _("(no category)"))] + [
+        (c.id, c.name) for c in queries.categories()
+    ]
+
+
+def _load(article_id: int) -> Article:
+    return db.get_or_404(Article, article_id)
+
+
+def _data(form: ArticleForm) -> services.ArticleData:
+    typed = form.published_at.data
+    return services.ArticleData(
+        title=form.title.data or "",
+        slug=form.slug.data or "",
+        lead=form.lead.data or "",
+        body_md=form.body.data or "",
+        byline=form.byline.data or "",
+        category_id=form.category_id.data,
+        published_at=local_to_utc(typed) if typed else None,
+        comments_enabled=bool(form.comments_enabled.data),
+    )
+
+
+@bp.get("/")
+def index() -> str:
+    state = request.args.get("state")
+    state = state if state in queries.EDITOR_STATES else None
+    category_id = request.args.get("category", type=int)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    articles = queries.editor_list(state, category_id, page, current_app.config["EDITOR_PER_PAGE"])
+    return render_template(
+        "editor/index.html",
+        articles=articles,
+        state=state,
+        category_id=category_id,
+        categories=queries.categories(),
+    )
+
+
+def _edit(article: Article | None) -> str | Response:
+    form = ArticleForm(obj=None if article is None else _form_values(article))
+    _category_choices(form)
+    preview = None
+    if form.validate_on_submit():
+        action = request.form.get("action", "save")
+        if action == "preview":
+            preview = markup.render_article(form.body.data or "")
+        else:
+            try:
+                saved = services.save_article(
+                    article, _data(form), current_user.id, publish=action == "publish"
+                )
+            except services.ArticleError as exc:
+                getattr(form, exc.field).errors.append(ERRORS[exc.message])
+            else:
+                flash(_state_message(saved), "success")
+                return redirect(url_for("editor.edit", article_id=saved.id))
+    elif request.method == "POST":
+        flash(_("The article was not saved. Check the fields marked below."), "error")
+    return render_template("editor/edit.html", form=form, article=article, preview=preview)
+
+
+def _form_values(article: Article) -> SimpleNamespace:
+    published = article.published_at
+    return SimpleNamespace(
+        title=article.title,
+        slug=article.slug,
+        lead=article.lead,
+        byline=article.byline,
+        body=article.body_md,
+        category_id=article.category_id,
+        comments_enabled=article.comments_enabled,
+        published_at=to_local(published).replace(tzinfo=None) if published else None,
+    )
+
+
+def _state_message(article: Article) -> str:
+    state = article.state()
+    if state == "published":
+        return _("Saved. The article is published.")
+    if state == "scheduled":
+        return _("Saved. The article will be published at the scheduled time.")
+    return _("Saved as a draft.")
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    return _edit(None)
+
+
+@bp.route("/articles/<int:article_id>", methods=["GET", "POST"])
+def edit(article_id: int) -> str | Response:
+    return _edit(_load(article_id))
+
+
+@bp.post("/articles/<int:article_id>/unpublish")
+def unpublish(article_id: int) -> Response:
+    if ActionForm().validate_on_submit():
+        services.unpublish(_load(article_id), current_user.id)
+        flash(_("The article is no longer public. It is kept as a draft."), "success")
+    return redirect(url_for("editor.edit", article_id=article_id))
+
+
+@bp.post("/preview")
+def preview() -> tuple[str, int, dict[str, str]]:
+    """The HTML the article body will have, for the live preview beside the editor."""
+    form = PreviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+    return markup.render_article(form.body.data or ""), 200, headers
+
+
+@bp.get("/articles/<int:article_id>/history")
+def history(article_id: int) -> str:
+    article = _load(article_id)
+    revisions = db.session.scalars(
+        db.select(ArticleRevision)
+        .options(db.joinedload(ArticleRevision.user))
+        .where(ArticleRevision.article_id == article.id)
+        .order_by(ArticleRevision.id.desc())
+    ).all()
+    return render_template(
+        "editor/history.html", article=article, revisions=revisions, form=ActionForm()
+    )
+
+
+@bp.get("/articles/<int:article_id>/revisions/<int:revision_id>")
+def revision(article_id: int, revision_id: int) -> str:
+    article = _load(article_id)
+    rev = db.get_or_404(ArticleRevision, revision_id)
+    if rev.article_id != article.id:
+        abort(404)
+    return render_template(
+        "editor/revision.html",
+        article=article,
+        revision=rev,
+        diff=services.revision_diff(article, rev),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/articles/<int:article_id>/revisions/<int:revision_id>/restore")
+def restore(article_id: int, revision_id: int) -> Response:
+    article = _load(article_id)
+    rev = db.get_or_404(ArticleRevision, revision_id)
+    if rev.article_id != article.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        services.restore_revision(article, rev, current_user.id)
+        flash(_("Revision restored. The restore is itself saved as a new revision."), "success")
+    return redirect(url_for("editor.edit", article_id=article.id))
+

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ..text import clean_line, nfc
+
+# Service error codes -> what the editor reads next to the field.
+ERRORS = {
+    "required": _l("This field is required."),
+    "published": _l("The address of a published article cannot change: readers' links use it."),
+    "taken": _l("This address is already used. Choose another."),
+    "invalid": _l("Use letters, digits and hyphens."),
+    "no_slug": _l("The title needs at least one letter or digit to make an address from."),
+    "unknown": _l("Choose a category from the list."),
+    "in_use": _l("This category still has articles. Move them first."),
+    "foreign": _l("That revision belongs to another article."),
+}
+
+
+def _int_or_none(value: object) -> int | None:
+    return int(str(value)) if value not in (None, "", "None") else None
+
+
+class ArticleForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        filters=[clean_line],
+        validators=[InputRequired(_l("Please enter a title.")), Length(max=300)],
+    )
+    slug = StringField(_l("Address (slug)"), filters=[clean_line], validators=[Length(max=160)])
+    lead = TextAreaField(_l("Lead"), filters=[nfc], validators=[Length(max=2000)])
+    body = TextAreaField(_l("Body (Markdown)"), filters=[nfc], validators=[Length(max=200_000)])
+    byline = StringField(_l("Byline"), filters=[clean_line], validators=[Length(max=120)])
+    category_id = SelectField(_l("Category"), coerce=_int_or_none, validate_choice=True)
+    published_at = DateTimeLocalField(
+        _l("Publication time (Vietnam time)"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+    )
+    comments_enabled = BooleanField(_l("Readers may comment"), default=True)
+
+
+class ActionForm(FlaskForm):
+    """No fields: a button that changes something, with its CSRF token."""
+
+
+class PreviewForm(FlaskForm):
+    body = TextAreaField(filters=[nfc], validators=[Length(max=200_000)])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        filters=[clean_line],
+        validators=[InputRequired(_l("Please enter a name.")), Length(max=120)],
+    )
+    slug = StringField(_l("Address (slug)"), filters=[clean_line], validators=[Length(max=140)])
+    position = IntegerField(
+        _l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=10_000)]
+    )

@@ -1,0 +1,65 @@
+"""Read side: what readers and editors see. Each list is one query plus, when paginated, a count."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Article, ArticleStatus, Category, published_filter
+from ..text import utcnow
+
+EDITOR_STATES = ("draft", "scheduled", "published")
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def _published(now: datetime | None = None) -> Select[tuple[Article]]:
+    return (
+        select(Article)
+        .options(joinedload(Article.category))
+        .where(published_filter(now))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
+
+
+def latest(page: int, per_page: int) -> Pagination:
+    return db.paginate(_published(), page=page, per_page=per_page, max_per_page=per_page)
+
+
+def in_category(category: Category, page: int, per_page: int) -> Pagination:
+    query = _published().where(Article.category_id == category.id)
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page)
+
+
+def published_article(slug: str) -> Article | None:
+    return db.session.scalar(_published().where(Article.slug == slug))
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def editor_list(state: str | None, category_id: int | None, page: int, per_page: int) -> Pagination:
+    query = (
+        select(Article)
+        .options(joinedload(Article.category))
+        .order_by(Article.updated_at.desc(), Article.id.desc())
+    )
+    now = utcnow()
+    if state == "draft":
+        query = query.where(
+            (Article.status == ArticleStatus.DRAFT) | Article.published_at.is_(None)
+        )
+    elif state == "scheduled":
+        query = query.where(Article.status == ArticleStatus.PUBLISHED, Article.published_at > now)
+    elif state == "published":
+        query = query.where(published_filter(now))
+    if category_id:
+        query = query.where(Article.category_id == category_id)
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page)

@@ -1,0 +1,51 @@
+"""Reader pages: home, article, category. Thin: load, render."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from . import queries
+
+bp = Blueprint("reader", __name__)
+
+
+def _page() -> int:
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > 100_000:
+        abort(404)
+    return page
+
+
+@bp.app_context_processor
+def navigation() -> dict[str, object]:
+    # Templates call nav_categories() only where a page shows the menu; error pages too.
+    return {"nav_categories": queries.categories}
+
+
+@bp.get("/")
+def home() -> str:
+    page = _page()
+    articles = queries.latest(page, current_app.config["ARTICLES_PER_PAGE"])
+    if page > 1 and not articles.items:
+        abort(404)
+    return render_template("articles/home.html", articles=articles)
+
+
+@bp.get("/articles/<slug>")
+def article(slug: str) -> str:
+    item = queries.published_article(slug)
+    if item is None:
+        abort(404)
+    return render_template("articles/article.html", article=item)
+
+
+@bp.get("/categories/<slug>")
+def category(slug: str) -> str:
+    found = queries.category_by_slug(slug)
+    if found is None:
+        abort(404)
+    page = _page()
+    articles = queries.in_category(found, page, current_app.config["ARTICLES_PER_PAGE"])
+    if page > 1 and not articles.items:
+        abort(404)
+    return render_template("articles/category.html", category=found, articles=articles)

@@ -1,0 +1,202 @@
+"""Write side of articles: save, publish, unpublish, restore. Each function is one transaction."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .. import markup
+from ..extensions import db
+from ..models import Article, ArticleRevision, ArticleStatus, Category
+from ..text import clean_line, nfc, slugify, utcnow
+
+
+class ArticleError(ValueError):
+    """A save that cannot go through; `field` names the form field to show it next to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ArticleData:
+    title: str
+    lead: str
+    body_md: str
+    byline: str
+    category_id: int | None = None
+    slug: str = ""
+    published_at: datetime | None = None
+    comments_enabled: bool = True
+
+
+def _slug_taken(slug: str, article_id: int | None) -> bool:
+    query = select(Article.id).where(Article.slug == slug)
+    if article_id is not None:
+        query = query.where(Article.id != article_id)
+    return db.session.scalar(query) is not None
+
+
+def unique_slug(base: str, article_id: int | None = None) -> str:
+    slug, n = base, 2
+    while _slug_taken(slug, article_id):
+        slug = f"{base[:150]}-{n}"
+        n += 1
+    return slug
+
+
+def _choose_slug(article: Article, typed: str, title: str) -> str:
+    typed = typed.strip()
+    if article.id is not None and article.ever_published:
+        if typed and typed != article.slug:
+            raise ArticleError("slug", "published")
+        return article.slug
+    if typed:
+        slug = slugify(typed)
+        if not slug:
+            raise ArticleError("slug", "invalid")
+        if _slug_taken(slug, article.id):
+            raise ArticleError("slug", "taken")
+        return slug
+    if article.id is not None and article.slug:
+        return article.slug
+    base = slugify(title)
+    if not base:
+        raise ArticleError("title", "no_slug")
+    return unique_slug(base, article.id)
+
+
+def _apply(article: Article, data: ArticleData) -> None:
+    title = clean_line(data.title)
+    if not title:
+        raise ArticleError("title", "required")
+    if data.category_id is not None and db.session.get(Category, data.category_id) is None:
+        raise ArticleError("category_id", "unknown")
+    article.slug = _choose_slug(article, data.slug, title)
+    article.title = title
+    article.lead = nfc(data.lead).strip()
+    article.body_md = nfc(data.body_md).strip()
+    article.body_html = markup.render_article(article.body_md)
+    article.byline = clean_line(data.byline)
+    article.category_id = data.category_id
+    article.comments_enabled = data.comments_enabled
+    article.published_at = data.published_at
+
+
+def _revise(article: Article, user_id: int | None, note: str) -> None:
+    article.updated_at = utcnow()
+    article.updated_by_id = user_id
+    db.session.add(
+        ArticleRevision(
+            article=article,
+            user_id=user_id,
+            title=article.title,
+            lead=article.lead,
+            body_md=article.body_md,
+            note=note,
+        )
+    )
+
+
+def save_article(
+    article: Article | None, data: ArticleData, user_id: int | None, publish: bool = False
+) -> Article:
+    """Create or update an article and write a revision.
+
+    `publish` sets it live: at `published_at` when that is given (a future time schedules it),
+    otherwise now. Without `publish` the status stays as it was (new articles are drafts).
+    """
+    if article is None:
+        article = Article(status=ArticleStatus.DRAFT, created_by_id=user_id)
+    try:
+        with db.session.no_autoflush:  # the slug check must not flush a half-filled row
+            _apply(article, data)
+        db.session.add(article)
+        if publish:
+            article.status = ArticleStatus.PUBLISHED
+            article.published_at = data.published_at or utcnow()
+        elif article.status == ArticleStatus.PUBLISHED and article.published_at is None:
+            article.published_at = utcnow()
+        if article.state() == "published" and article.first_published_at is None:
+            article.first_published_at = article.published_at
+        _revise(article, user_id, "publish" if publish else "save")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return article
+
+
+def unpublish(article: Article, user_id: int | None) -> Article:
+    """Back to draft. The slug stays frozen if readers have seen the article."""
+    if article.state() == "published" and article.first_published_at is None:
+        article.first_published_at = article.published_at
+    article.status = ArticleStatus.DRAFT
+    article.updated_at = utcnow()
+    article.updated_by_id = user_id
+    db.session.commit()
+    return article
+
+
+def restore_revision(article: Article, revision: ArticleRevision, user_id: int | None) -> Article:
+    """Bring back an earlier title, lead and body; the restore is itself a new revision."""
+    if revision.article_id != article.id:
+        raise ArticleError("revision", "foreign")
+    article.title = revision.title
+    article.lead = revision.lead
+    article.body_md = revision.body_md
+    article.body_html = markup.render_article(revision.body_md)
+    _revise(article, user_id, f"restore:{revision.id}")
+    db.session.commit()
+    return article
+
+
+def revision_diff(article: Article, revision: ArticleRevision) -> str:
+    """What restoring `revision` would change, as a unified diff of the plain text."""
+
+    def text(title: str, lead: str, body: str) -> list[str]:
+        return f"# {title}\n\n{lead}\n\n{body}\n".splitlines(keepends=True)
+
+    return "".join(
+        difflib.unified_diff(
+            text(article.title, article.lead, article.body_md),
+            text(revision.title, revision.lead, revision.body_md),
+            fromfile="current",
+            tofile=f"revision {revision.id}",
+        )
+    )
+
+
+def save_category(category: Category | None, name: str, slug: str, position: int) -> Category:
+    name = clean_line(name)
+    if not name:
+        raise ArticleError("name", "required")
+    slug = slugify(slug or name)
+    if not slug:
+        raise ArticleError("slug", "invalid")
+    others = select(Category).where((Category.slug == slug) | (Category.name == name))
+    if category is not None:
+        others = others.where(Category.id != category.id)
+    clash = db.session.scalar(others)
+    if clash is not None:
+        raise ArticleError("slug" if clash.slug == slug else "name", "taken")
+    if category is None:
+        category = Category()
+        db.session.add(category)
+    category.name, category.slug, category.position = name, slug, position
+    db.session.commit()
+    return category
+
+
+def delete_category(category: Category) -> None:
+    """Only an empty category goes; articles are never orphaned by accident."""
+    used = db.session.scalar(select(Article.id).where(Article.category_id == category.id).limit(1))
+    if used is not None:
+        raise ArticleError("category", "in_use")
+    db.session.delete(category)
+    db.session.commit()

@@ -1,0 +1,90 @@
+"""`flask --app newsportal ...` commands: users, demo, articles."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .articles.importer import ImportFailure, import_article, parse_file
+from .auth.services import AccountError, create_user, find_user
+from .extensions import db
+from .models import Article, Role
+from .text import utcnow
+
+users = AppGroup("users", help="Staff accounts.")
+demo = AppGroup("demo", help="Sample content for trying the site.")
+articles = AppGroup("articles", help="Articles from files.")
+
+DEMO_CONTENT = Path(__file__).resolve().parent / "demo_content"
+DEMO_ACCOUNTS = [
+    ("admin@example.org", "Quản trị viên", Role.ADMIN),
+    ("bientap@example.org", "Biên tập viên", Role.EDITOR),
+    ("kiemduyet@example.org", "Kiểm duyệt viên", Role.MODERATOR),
+]
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name, e.g. 'Nguyễn Văn An'.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="12+ characters."
+)
+def create_user_command(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff account."""
+    try:
+        user = create_user(email, name, role, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {user.role} {user.email}")
+
+
+@articles.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--update", is_flag=True, help="Replace articles whose slug already exists.")
+def import_command(files: tuple[Path, ...], update: bool) -> None:
+    """Import Markdown files with front matter (title, author, published_at, ...)."""
+    failed = 0
+    for path in files:
+        try:
+            article = import_article(parse_file(path), update=update)
+        except ImportFailure as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed += 1
+        else:
+            click.echo(f"imported {path} -> /articles/{article.slug}")
+    if failed:
+        raise SystemExit(1)
+
+
+@demo.command("load")
+def demo_load() -> None:
+    """Sample articles, categories and staff accounts. Safe to run again."""
+    for path in sorted(DEMO_CONTENT.glob("*.md")):
+        item = parse_file(path)
+        if db.session.scalar(select(Article.id).where(Article.slug == item.slug)):
+            continue
+        days = item.extra.get("publish_in_days")
+        if isinstance(days, int):
+            # Always in the future when loaded, so there is a scheduled article to see.
+            item.published_at = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
+        import_article(item)
+        click.echo(f"article: /articles/{item.slug}")
+    for email, name, role in DEMO_ACCOUNTS:
+        if find_user(email) is not None:
+            click.echo(f"account {email} ({role}) already exists; password unchanged")
+            continue
+        password = secrets.token_urlsafe(12)
+        create_user(email, name, role, password)
+        click.echo(f"account {email} ({role}) password: {password}")
+
+
+def register(app: Flask) -> None:
+    for group in (users, demo, articles):
+        app.cli.add_command(group)

@@ -1,0 +1,82 @@
+"""Configuration: safe local defaults, then NEWSPORTAL_* environment variables, then overrides.
+
+Local use needs nothing set: SQLite in instance/ and a secret key generated once into instance/.
+Production refuses to start on that generated key.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "SITE_NAME": "Cổng thông tin điện tử tỉnh",
+    "ARTICLES_PER_PAGE": 10,
+    "EDITOR_PER_PAGE": 25,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "WTF_CSRF_TIME_LIMIT": None,  # a reader may take an hour over a comment; the session bounds it
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LANGUAGES": ["vi", "en"],
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "CONTACT_ADDRESS": "Số 12 Đường 30/4, Phường 1, TP. Cao Lãnh, tỉnh Đồng Tháp",
+    "CONTACT_PHONE": "0277 3 851 000",
+    "CONTACT_EMAIL": "toasoan@example.gov.vn",
+}
+
+MIN_SECRET_LENGTH = 32
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised when the app would start in production with settings that are not safe."""
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("NEWSPORTAL")
+    if "DATABASE_URL" in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if overrides:
+        app.config.from_mapping(overrides)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'newsportal.db'}"
+    )
+    production = app.config["ENV"] == "production"
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise UnsafeConfiguration(
+                "NEWSPORTAL_ENV=production needs NEWSPORTAL_SECRET_KEY: a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')."
+            )
+        app.config["SECRET_KEY"] = _local_secret(Path(app.instance_path))
+    elif production and len(str(app.config["SECRET_KEY"])) < MIN_SECRET_LENGTH:
+        raise UnsafeConfiguration(
+            f"NEWSPORTAL_SECRET_KEY is too short for production (at least {MIN_SECRET_LENGTH} "
+            "characters)."
+        )
+    if production:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _local_secret(instance: Path) -> str:
+    """A key generated once per checkout, so local sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

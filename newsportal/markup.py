@@ -1,0 +1,119 @@
+"""The one place that decides what HTML may reach a page.
+
+Article bodies: Python-Markdown, then bleach with an allow-list fit for news. Editors may paste
+raw HTML; anything outside the list is stripped, and the contents of script-like elements are
+dropped whole rather than left behind as stray text. Runs once, when the text is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import bleach
+import html5lib
+from html5lib.serializer import HTMLSerializer
+import markdown
+from html5lib.filters.base import Filter
+
+ARTICLE_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "em",
+        "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+        "li", "mark", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup",
+        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+ARTICLE_ATTRIBUTES: dict[str, list[str]] = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "img": ["src", "alt", "title", "width", "height"],
+    "td": ["colspan", "rowspan", "align"],
+    "th": ["colspan", "rowspan", "align", "scope"],
+    "ol": ["start"],
+}
+PROTOCOLS = frozenset({"http", "https", "mailto"})
+# Their text is code or markup, never prose: drop it with the element.
+_DROP_WHOLE = frozenset(
+    {"script", "style", "iframe", "svg", "math", "object", "embed", "template", "noscript",
+     "textarea", "select", "title", "xmp", "noembed", "noframes", "frameset", "head"}
+)  # fmt: skip
+_MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+_MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
+
+
+class _LinkPolicy(Filter):  # type: ignore[misc]
+    """Every link gets rel=noopener; links leaving the site also nofollow."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for token in super().__iter__():
+            if token["type"] == "StartTag" and token["name"] == "a":
+                attrs = dict(token.get("data") or {})
+                href = attrs.get((None, "href"), "")
+                rel = ["noopener"]
+                if urlsplit(href).netloc:
+                    rel += ["nofollow", "noreferrer"]
+                attrs[(None, "rel")] = " ".join(rel)
+                token["data"] = attrs
+            elif token["type"] == "EmptyTag" and token["name"] == "img":
+                attrs = dict(token.get("data") or {})
+                if not attrs.get((None, "src")):
+                    continue
+                attrs[(None, "loading")] = "lazy"
+                token["data"] = attrs
+            yield token
+
+
+_article_cleaner = bleach.Cleaner(
+    tags=ARTICLE_TAGS,
+    attributes={**ARTICLE_ATTRIBUTES, "a": ARTICLE_ATTRIBUTES["a"] + ["rel"],
+                "img": ARTICLE_ATTRIBUTES["img"] + ["loading"]},
+    protocols=PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[_LinkPolicy],
+)  # fmt: skip
+
+
+def _drop_script_like(html: str) -> str:
+    """Remove script-like elements with their contents; demote h1 to h2."""
+    fragment = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    _prune(fragment)
+    walker = html5lib.getTreeWalker("etree")
+    serializer = HTMLSerializer(
+        quote_attr_values="always", omit_optional_tags=False, resolve_entities=False
+    )
+    return "".join(serializer.serialize(walker(fragment)))
+
+
+def _prune(element: Any) -> None:
+    for child in list(element):
+        tag = child.tag.rsplit("}", 1)[-1].lower() if isinstance(child.tag, str) else ""
+        if tag == "h1":
+            child.tag = "h2"  # the page's own h1 is the article title
+        if tag in _DROP_WHOLE:
+            tail = child.tail
+            index = list(element).index(child)
+            element.remove(child)
+            if tail:
+                if index > 0:
+                    prev = element[index - 1]
+                    prev.tail = (prev.tail or "") + tail
+                else:
+                    element.text = (element.text or "") + tail
+        else:
+            _prune(child)
+
+
+def render_article(source: str) -> str:
+    """Markdown from an editor -> safe HTML for the article page."""
+    if not source.strip():
+        return ""
+    html = markdown.markdown(
+        source,
+        extensions=_MARKDOWN_EXTENSIONS,
+        extension_configs=_MARKDOWN_CONFIG,
+        output_format="html",
+    )
+    return _article_cleaner.clean(_drop_script_like(html)).strip()

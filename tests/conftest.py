@@ -1,0 +1,181 @@
+"""Fixtures: app, client, runner, a login helper per role, article factory, query counter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from newsportal import create_app
+from newsportal.articles import services
+from newsportal.auth.services import create_user
+from newsportal.extensions import db
+from newsportal.models import Article, Category, User
+from newsportal.text import utcnow
+
+PASSWORD = "mật-khẩu-thử-nghiệm-đủ-dài"
+ROLES = ("admin", "editor", "moderator")
+
+
+@pytest.fixture
+def app_config(tmp_path: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-anything",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app(app_config)
+    # Contexts are pushed where a test needs them, never held across requests (Flask 3.1).
+    with application.app_context():
+        db.create_all()
+    return application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., int]:
+    def make(role: str, email: str | None = None, active: bool = True) -> int:
+        with app.app_context():
+            user = create_user(email or f"{role}@example.org", f"Người {role}", role, PASSWORD)
+            if not active:
+                user.active = False
+                db.session.commit()
+            return user.id
+
+    return make
+
+
+class Auth:
+    def __init__(self, client: FlaskClient, make_user: Callable[..., int]) -> None:
+        self.client = client
+        self.make_user = make_user
+
+    def login(self, role: str) -> Any:
+        self.make_user(role)
+        return self.client.post("/login", data={"email": f"{role}@example.org", "password": PASSWORD})
+
+    def as_role(self, role: str | None) -> None:
+        """None stays anonymous."""
+        if role is not None:
+            response = self.login(role)
+            assert response.status_code == 302
+
+
+@pytest.fixture
+def auth(client: FlaskClient, make_user: Callable[..., int]) -> Auth:
+    return Auth(client, make_user)
+
+
+@pytest.fixture
+def make_category(app: Flask) -> Callable[..., int]:
+    def make(name: str = "Thời sự", position: int = 0) -> int:
+        with app.app_context():
+            return services.save_category(None, name, "", position).id
+
+    return make
+
+
+@pytest.fixture
+def make_article(app: Flask) -> Callable[..., Article]:
+    """Create an article through the service. `when`: minutes from now; None = a draft."""
+
+    def make(
+        title: str = "Bài viết thử nghiệm",
+        when: float | None = -60,
+        category_id: int | None = None,
+        lead: str = "Đoạn sapo của bài viết.",
+        body: str = "Nội dung **chính** của bài.",
+        byline: str = "Minh Hằng",
+    ) -> Article:
+        with app.app_context():
+            data = services.ArticleData(
+                title=title,
+                lead=lead,
+                body_md=body,
+                byline=byline,
+                category_id=category_id,
+                published_at=None if when is None else utcnow() + timedelta(minutes=when),
+            )
+            article = services.save_article(None, data, None, publish=when is not None)
+            db.session.refresh(article)
+            db.session.expunge(article)
+            return article
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[Callable[[], Any]], int]:
+    """Run a callable and return how many SQL statements it sent."""
+
+    def run(action: Callable[[], Any]) -> int:
+        statements: list[str] = []
+
+        def record(*args: Any) -> None:
+            statements.append(args[2])
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            action()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    return run
+
+
+@pytest.fixture
+def csrf_app(app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    with application.app_context():
+        db.create_all()
+    return application
+
+
+def get_user(app: Flask, email: str) -> User | None:
+    with app.app_context():
+        return db.session.scalar(db.select(User).where(User.email == email))
+
+
+def all_articles(app: Flask) -> list[Article]:
+    with app.app_context():
+        return list(db.session.scalars(db.select(Article).order_by(Article.id)))
+
+
+def all_categories(app: Flask) -> list[Category]:
+    with app.app_context():
+        return list(db.session.scalars(db.select(Category).order_by(Category.id)))
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Settings in the developer's shell must not change what the tests see."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("NEWSPORTAL_") and key != "NEWSPORTAL_INSTANCE_PATH":
+            monkeypatch.delenv(key)
+    yield

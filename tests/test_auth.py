@@ -1,0 +1,122 @@
+"""Accounts: login, logout, roles, the users CLI."""
+
+import pytest
+from werkzeug.security import check_password_hash
+
+from newsportal.extensions import db
+from newsportal.models import User
+
+from .conftest import PASSWORD, get_user
+
+
+def test_login_with_right_password_lands_editor_on_desk(client, make_user):
+    make_user("editor")
+    response = client.post("/login", data={"email": "Editor@Example.org ", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/editor/"
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("editor@example.org", "sai-mat-khau-roi"), ("nobody@example.org", PASSWORD), ("", ""),
+     ("editor@example.org", "")],
+)  # fmt: skip
+def test_bad_login_gets_one_generic_message_and_keeps_the_email(client, make_user, email, password):
+    make_user("editor")
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    if email and password:
+        assert "Email hoặc mật khẩu không đúng." in text
+    assert f'value="{email}"' in text if email else True
+    assert client.get("/editor/").status_code == 302
+
+
+def test_inactive_user_cannot_sign_in(client, make_user):
+    make_user("editor", active=False)
+    client.post("/login", data={"email": "editor@example.org", "password": PASSWORD})
+    assert client.get("/editor/").status_code == 302
+
+
+def test_deactivated_user_session_stops_working(app, auth, client):
+    auth.as_role("editor")
+    assert client.get("/editor/").status_code == 200
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "editor@example.org"))
+        user.active = False
+        db.session.commit()
+    assert client.get("/editor/").status_code == 302
+
+
+def test_logout_is_post_only_and_ends_the_session(auth, client):
+    auth.as_role("editor")
+    assert client.get("/logout").status_code == 405
+    assert client.get("/editor/").status_code == 200
+    assert client.post("/logout").status_code == 302
+    assert client.get("/editor/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [("/editor/articles/new", "/editor/articles/new"), ("https://evil.example/", "/editor/"),
+     ("//evil.example/", "/editor/"), ("/\\evil.example", "/editor/")],
+)  # fmt: skip
+def test_login_only_returns_to_same_site_pages(client, make_user, target, landing):
+    make_user("editor")
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": "editor@example.org", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == landing
+
+
+def test_passwords_are_scrypt_hashes(app, make_user):
+    make_user("admin")
+    user = get_user(app, "admin@example.org")
+    assert user.password_hash.startswith("scrypt:")
+    assert check_password_hash(user.password_hash, PASSWORD)
+
+
+def test_users_create_command(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "bien.tap@example.org", "--name", "Trần Thị Bích",
+              "--role", "editor", "--password", "một-mật-khẩu-dài"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = get_user(app, "bien.tap@example.org")
+    assert (user.name, user.role, user.active) == ("Trần Thị Bích", "editor", True)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["not-an-email", "--name", "A", "--role", "editor", "--password", "x" * 12], "invalid email"),
+        (["a@example.org", "--name", "A", "--role", "editor", "--password", "short"], "12 characters"),
+        (["a@example.org", "--name", "A", "--role", "boss", "--password", "x" * 12], "Invalid value"),
+        (["a@example.org", "--name", " ", "--role", "editor", "--password", "x" * 12], "name"),
+    ],
+)
+def test_users_create_refuses_bad_input(app, runner, args, message):
+    result = runner.invoke(args=["users", "create", *args])
+    assert result.exit_code != 0
+    assert message in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_users_create_refuses_a_duplicate(app, runner, make_user):
+    make_user("editor")
+    result = runner.invoke(
+        args=["users", "create", "EDITOR@example.org", "--name", "B", "--role", "admin",
+              "--password", "x" * 12]
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+
+
+def test_users_create_prompts_for_the_password(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "p@example.org", "--name", "P", "--role", "moderator"],
+        input="mat-khau-du-dai-12\nmat-khau-du-dai-12\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert get_user(app, "p@example.org").check_password("mat-khau-du-dai-12")

@@ -1,0 +1,88 @@
+import unicodedata
+from datetime import UTC, datetime
+
+import pytest
+
+from newsportal.text import (
+    clean_line,
+    display_time,
+    iso_time,
+    local_to_utc,
+    nfc,
+    slugify,
+    vi_fold,
+)
+
+SEED_TITLE = "Đồng Tháp: Phối hợp, tuyên truyền, giám sát thực hiện Nghị quyết 68/NQ-CP"
+
+
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("Đồng Tháp", "dong thap"),
+        ("ĐỒNG THÁP", "dong thap"),
+        ("đồng tháp", "dong thap"),
+        (unicodedata.normalize("NFD", "Đồng Tháp"), "dong thap"),
+        ("  ĐƯỜNG   Nguyễn Huệ ", "duong nguyen hue"),
+        ("hoà / hòa, thuỷ / thủy", "hoa / hoa, thuy / thuy"),
+        ("Ðồng (Icelandic eth)", "dong (icelandic eth)"),
+        ("khiếu nại, tố cáo", "khieu nai, to cao"),
+        ("", ""),
+    ],
+)
+def test_vi_fold_meets_every_way_of_typing(typed: str, folded: str) -> None:
+    assert vi_fold(typed) == folded
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        (SEED_TITLE, "dong-thap-phoi-hop-tuyen-truyen-giam-sat-thuc-hien-nghi-quyet-68-nq-cp"),
+        (unicodedata.normalize("NFD", SEED_TITLE),
+         "dong-thap-phoi-hop-tuyen-truyen-giam-sat-thuc-hien-nghi-quyet-68-nq-cp"),
+        ("Giải quyết khiếu nại tố cáo tại Đồng Tháp", "giai-quyet-khieu-nai-to-cao-tai-dong-thap"),
+        ("ĐƯỜNG đến trường!!!", "duong-den-truong"),
+        ("  --Tin  nóng--  ", "tin-nong"),
+        ("!!!", ""),
+    ],
+)  # fmt: skip
+def test_slug_folds_vietnamese_and_d_stroke(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_long_title_is_cut_at_a_word_boundary() -> None:
+    title = "Giải quyết khiếu nại tố cáo tại Đồng Tháp " * 10
+    words = {"giai", "quyet", "khieu", "nai", "to", "cao", "tai", "dong", "thap"}
+    assert slugify(title, max_length=41) == "giai-quyet-khieu-nai-to-cao-tai-dong-thap"
+    cut = slugify(title, max_length=40)
+    assert cut == "giai-quyet-khieu-nai-to-cao-tai-dong"
+    assert set(cut.split("-")) <= words  # whole words only, never "tha"
+    full = slugify(title)
+    assert len(full) <= 120
+    assert not full.endswith("-")
+    assert set(full.split("-")) <= words
+
+
+def test_single_overlong_word_is_still_cut() -> None:
+    assert slugify("a" * 300, max_length=50) == "a" * 50
+
+
+def test_seed_time_displays_as_on_the_seed_page() -> None:
+    published = datetime(2022, 4, 29, 7, 47, tzinfo=UTC)
+    assert display_time(published) == "14:47 - 29/04/2022"
+    assert iso_time(published) == "2022-04-29T14:47:00+07:00"
+
+
+def test_naive_vietnam_wall_clock_becomes_utc() -> None:
+    assert local_to_utc(datetime(2022, 4, 29, 14, 47)) == datetime(2022, 4, 29, 7, 47, tzinfo=UTC)
+
+
+def test_naive_stored_value_is_read_as_utc() -> None:
+    assert display_time(datetime(2022, 4, 29, 7, 47)) == "14:47 - 29/04/2022"
+
+
+def test_nfc_normalises_and_strips_control_characters() -> None:
+    decomposed = unicodedata.normalize("NFD", "Nghị quyết")
+    assert nfc(decomposed + "\x00\x07\r\nmới") == "Nghị quyết\nmới"
+    assert unicodedata.is_normalized("NFC", nfc(decomposed))
+    assert clean_line("  Minh \t Hằng \n") == "Minh Hằng"
