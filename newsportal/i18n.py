@@ -14,7 +14,7 @@ from .text import display_time, iso_time
 def select_locale() -> str:
     # Accept-Language is ignored on purpose: a provincial portal speaks Vietnamese by default.
     choice = session.get("lang")
-    return choice if choice in current_app.config["LANGUAGES"] else "vi"
+    return str(choice) if choice in current_app.config["LANGUAGES"] else "vi"
 
 
 def remember_language_choice() -> None:

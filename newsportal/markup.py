@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import bleach
 import html5lib
-from html5lib.serializer import HTMLSerializer
 import markdown
 from html5lib.filters.base import Filter
+from html5lib.serializer import HTMLSerializer
 
 ARTICLE_TAGS = frozenset(
     {
@@ -43,7 +43,7 @@ _MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 _MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
 
 
-class _LinkPolicy(Filter):  # type: ignore[misc]
+class _LinkPolicy(Filter):
     """Every link gets rel=noopener; links leaving the site also nofollow."""
 
     def __iter__(self) -> Iterator[dict[str, Any]]:

@@ -45,7 +45,7 @@ class ArticleStatus(StrEnum):
     PUBLISHED = "published"
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +63,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return check_password_hash(self.password_hash, password)
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     def has_role(self, *roles: str) -> bool:
@@ -73,7 +73,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.email} {self.role}>"
 
 
-class Category(db.Model):  # type: ignore[name-defined,misc]
+class Category(db.Model):  # type: ignore[name-defined]
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,7 +85,7 @@ class Category(db.Model):  # type: ignore[name-defined,misc]
         return f"<Category {self.slug}>"
 
 
-class Article(db.Model):  # type: ignore[name-defined,misc]
+class Article(db.Model):  # type: ignore[name-defined]
     __tablename__ = "articles"
     __table_args__ = (
         Index("ix_articles_status_published_at", "status", "published_at"),
@@ -134,11 +134,13 @@ class Article(db.Model):  # type: ignore[name-defined,misc]
         return f"<Article {self.slug} {self.status}>"
 
 
-class ArticleRevision(db.Model):  # type: ignore[name-defined,misc]
+class ArticleRevision(db.Model):  # type: ignore[name-defined]
     __tablename__ = "article_revisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     title: Mapped[str] = mapped_column(String(300))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -72,7 +73,9 @@ class Auth:
 
     def login(self, role: str) -> Any:
         self.make_user(role)
-        return self.client.post("/login", data={"email": f"{role}@example.org", "password": PASSWORD})
+        return self.client.post(
+            "/login", data={"email": f"{role}@example.org", "password": PASSWORD}
+        )
 
     def as_role(self, role: str | None) -> None:
         """None stays anonymous."""
@@ -171,11 +174,8 @@ def all_categories(app: Flask) -> list[Category]:
 
 
 @pytest.fixture(autouse=True)
-def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings in the developer's shell must not change what the tests see."""
-    import os
-
     for key in list(os.environ):
         if key.startswith("NEWSPORTAL_") and key != "NEWSPORTAL_INSTANCE_PATH":
             monkeypatch.delenv(key)
-    yield

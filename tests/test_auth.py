@@ -64,7 +64,9 @@ def test_logout_is_post_only_and_ends_the_session(auth, client):
 def test_login_only_returns_to_same_site_pages(client, make_user, target, landing):
     make_user("editor")
     response = client.post(
-        "/login", query_string={"next": target}, data={"email": "editor@example.org", "password": PASSWORD}
+        "/login",
+        query_string={"next": target},
+        data={"email": "editor@example.org", "password": PASSWORD},
     )
     assert response.headers["Location"] == landing
 
@@ -89,9 +91,18 @@ def test_users_create_command(app, runner):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["not-an-email", "--name", "A", "--role", "editor", "--password", "x" * 12], "invalid email"),
-        (["a@example.org", "--name", "A", "--role", "editor", "--password", "short"], "12 characters"),
-        (["a@example.org", "--name", "A", "--role", "boss", "--password", "x" * 12], "Invalid value"),
+        (
+            ["not-an-email", "--name", "A", "--role", "editor", "--password", "x" * 12],
+            "invalid email",
+        ),
+        (
+            ["a@example.org", "--name", "A", "--role", "editor", "--password", "short"],
+            "12 characters",
+        ),
+        (
+            ["a@example.org", "--name", "A", "--role", "boss", "--password", "x" * 12],
+            "Invalid value",
+        ),
         (["a@example.org", "--name", " ", "--role", "editor", "--password", "x" * 12], "name"),
     ],
 )

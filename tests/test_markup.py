@@ -47,13 +47,13 @@ ATTACKS = [
     "<meta http-equiv=refresh content='0;url=https://evil.example'>",
     "<base href=https://evil.example/>",
     # attr_list syntax must not become attributes: the extension is not enabled.
-    "Paragraph\n{: onclick=\"alert(1)\" style=\"color:red\" }",
+    'Paragraph\n{: onclick="alert(1)" style="color:red" }',
     "## Heading {: #x onmouseover=alert(1) }",
     "[link](https://ok.example){: onclick=alert(1) }",
     "<!-- <script>alert(1)</script> -->",
-    "<a href=\"https://ok.example\" target=_blank onclick=alert(1)>x</a>",
-    "<img src=\"https://ok.example/a.jpg\" srcset=\"javascript:alert(1)\">",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+    '<a href="https://ok.example" target=_blank onclick=alert(1)>x</a>',
+    '<img src="https://ok.example/a.jpg" srcset="javascript:alert(1)">',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
     "<template><script>alert(1)</script></template>",
 ]
 
@@ -96,7 +96,10 @@ def test_news_markup_survives() -> None:
     assert "nofollow" in links["https://example.org/x"].split()
     assert "noopener" in links["https://example.org/x"].split()
     images = [el for el in elements(html) if el.tag == "img"]
-    assert {img.get("src") for img in images} >= {"/static/img/dong-sen.svg", "https://img.example/a.jpg"}
+    assert {img.get("src") for img in images} >= {
+        "/static/img/dong-sen.svg",
+        "https://img.example/a.jpg",
+    }
 
 
 def test_h1_in_the_body_becomes_h2() -> None:

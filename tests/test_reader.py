@@ -70,9 +70,7 @@ def test_drafts_and_scheduled_are_nowhere_public(client, make_article, make_cate
         assert "Bài chưa được đăng" not in client.get(url).get_data(as_text=True)
 
 
-def test_scheduled_article_appears_when_due_without_any_job(
-    client, make_article, monkeypatch
-):
+def test_scheduled_article_appears_when_due_without_any_job(client, make_article, monkeypatch):
     scheduled = make_article("Thông báo hẹn giờ", when=30)
     assert client.get(f"/articles/{scheduled.slug}").status_code == 404
     later = utcnow() + timedelta(minutes=31)
@@ -133,7 +131,9 @@ def test_language_link_keeps_the_page_and_its_query(client, make_article):
     assert link == "/?page=2&lang=en"
 
 
-def test_home_query_count_does_not_grow_with_articles(client, make_article, make_category, count_queries):
+def test_home_query_count_does_not_grow_with_articles(
+    client, make_article, make_category, count_queries
+):
     cat = make_category()
     make_article("Một", category_id=cat)
     few = count_queries(lambda: client.get("/"))
@@ -144,7 +144,9 @@ def test_home_query_count_does_not_grow_with_articles(client, make_article, make
     assert many <= 4
 
 
-def test_article_and_category_pages_use_few_queries(client, make_article, make_category, count_queries):
+def test_article_and_category_pages_use_few_queries(
+    client, make_article, make_category, count_queries
+):
     cat = make_category()
     article = make_article("Bài đếm truy vấn", category_id=cat)
     assert count_queries(lambda: client.get(f"/articles/{article.slug}")) <= 3

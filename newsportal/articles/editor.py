@@ -180,4 +180,3 @@ def restore(article_id: int, revision_id: int) -> Response:
         services.restore_revision(article, rev, current_user.id)
         flash(_("Revision restored. The restore is itself saved as a new revision."), "success")
     return redirect(url_for("editor.edit", article_id=article.id))
-

@@ -1,4 +1,4 @@
-"""Markdown files with front matter -> articles. A bad file is refused whole, with one clear line."""
+"""Markdown files with front matter -> articles. A bad file is refused whole, in one clear line."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ def categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
 
 
-def _published(now: datetime | None = None) -> Select[tuple[Article]]:
+def _published(now: datetime | None = None) -> Select:
     return (
         select(Article)
         .options(joinedload(Article.category))

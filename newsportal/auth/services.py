@@ -7,12 +7,12 @@ from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Role, User
 from ..text import clean_line
+
 
 @cache
 def _dummy_hash() -> str:

@@ -1,0 +1,74 @@
+"""Configuration: zero-config locally, refuses to run unsafe in production."""
+
+import sqlite3
+
+import pytest
+
+from newsportal import create_app
+from newsportal.config import UnsafeConfiguration
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "inst"))
+    return tmp_path / "inst"
+
+
+def test_zero_configuration_uses_sqlite_in_instance_and_a_kept_secret(instance):
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'newsportal.db'}"
+    key = app.config["SECRET_KEY"]
+    assert len(key) >= 32
+    assert (instance / "secret_key").read_text() == key
+    assert create_app().config["SECRET_KEY"] == key
+
+
+@pytest.mark.parametrize("secret", [None, "short-key"])
+def test_production_refuses_to_start_without_a_real_secret(instance, monkeypatch, secret):
+    monkeypatch.setenv("NEWSPORTAL_ENV", "production")
+    if secret:
+        monkeypatch.setenv("NEWSPORTAL_SECRET_KEY", secret)
+    with pytest.raises(UnsafeConfiguration, match="NEWSPORTAL_SECRET_KEY"):
+        create_app()
+    assert not (instance / "secret_key").exists()
+
+
+def test_production_with_a_real_secret_serves_secure_cookies(instance, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_ENV", "production")
+    monkeypatch.setenv("NEWSPORTAL_SECRET_KEY", "k" * 48)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_environment_variables_are_read(instance, monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSPORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    monkeypatch.setenv("NEWSPORTAL_ARTICLES_PER_PAGE", "7")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'env.db'}"
+    assert app.config["ARTICLES_PER_PAGE"] == 7
+
+
+def test_the_mapping_given_to_create_app_wins(instance, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_ARTICLES_PER_PAGE", "7")
+    assert create_app({"ARTICLES_PER_PAGE": 3}).config["ARTICLES_PER_PAGE"] == 3
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app, tmp_path):
+    from newsportal.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    raw = sqlite3.connect(tmp_path / "test.db")
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    raw.close()
+
+
+def test_every_form_is_csrf_protected(csrf_app):
+    client = csrf_app.test_client()
+    response = client.post("/login", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "hết hạn" in response.get_data(as_text=True)

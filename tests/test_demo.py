@@ -1,0 +1,66 @@
+"""`flask demo load`: original sample content and staff accounts, safe to run twice."""
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from newsportal import ROOT
+from newsportal.text import utcnow
+
+from .conftest import all_articles, all_categories, get_user
+
+SEED_BODY = Path(__file__).resolve().parents[2] / "shared" / "seed" / "dong-thap-nq68.md"
+
+
+def test_demo_load_gives_a_site_worth_trying(app, runner, client):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    articles = all_articles(app)
+    assert len(all_categories(app)) >= 3
+    assert len(articles) >= 8
+    states = [a.state() for a in articles]
+    assert "draft" in states
+    scheduled = [a for a in articles if a.state() == "scheduled"]
+    assert scheduled
+    assert all(a.published_at > utcnow() for a in scheduled)
+    assert any("<table>" in a.body_html for a in articles)
+    images = [src for a in articles for src in re.findall(r'<img[^>]* src="([^"]+)"', a.body_html)]
+    local = [src for src in images if src.startswith("/static/")]
+    assert local
+    assert all((ROOT / src.lstrip("/")).is_file() for src in local)
+    lengths = sorted(len(a.body_md) for a in articles)
+    assert lengths[-1] > 3 * lengths[0]  # varied length
+    home = BeautifulSoup(client.get("/").get_data(as_text=True), "html5lib")
+    assert len(home.select(".top-story, .card")) >= 6
+
+
+def test_demo_accounts_are_printed_and_work(app, runner, client):
+    result = runner.invoke(args=["demo", "load"])
+    passwords = dict(re.findall(r"account (\S+) \(\w+\) password: (\S+)", result.output))
+    assert len(passwords) == 3
+    roles = {get_user(app, email).role for email in passwords}
+    assert roles == {"admin", "editor", "moderator"}
+    editor = next(email for email in passwords if get_user(app, email).role == "editor")
+    client.post("/login", data={"email": editor, "password": passwords[editor]})
+    assert client.get("/editor/").status_code == 200
+
+
+def test_demo_load_is_idempotent(app, runner):
+    runner.invoke(args=["demo", "load"])
+    first = [(a.slug, a.published_at) for a in all_articles(app)]
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0
+    assert "password unchanged" in second.output
+    assert [(a.slug, a.published_at) for a in all_articles(app)] == first
+    assert len(all_categories(app)) == 3
+
+
+def test_demo_articles_are_original_not_the_seed(app, runner):
+    runner.invoke(args=["demo", "load"])
+    if not SEED_BODY.exists():
+        return
+    seed = SEED_BODY.read_text(encoding="utf-8")
+    seed_sentences = {s.strip() for s in re.split(r"[.;]", seed) if len(s.strip()) > 40}
+    for article in all_articles(app):
+        assert not any(sentence in article.body_md for sentence in seed_sentences)

@@ -1,0 +1,395 @@
+"""The editor desk: who may enter, and every newsroom action."""
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+
+from newsportal.extensions import db
+from newsportal.models import Article, ArticleRevision
+from newsportal.text import to_local, utcnow
+
+from .conftest import all_articles, all_categories
+
+
+def form_for(title="Đồng Tháp: Bài mới", **extra):
+    data = {
+        "title": title, "slug": "", "lead": "Sapo.", "body": "Thân **bài**.", "byline": "Minh Hằng",
+        "category_id": "None", "published_at": "", "comments_enabled": "y", "action": "save",
+    }  # fmt: skip
+    data.update(extra)
+    return data
+
+
+def local_input(minutes):
+    return to_local(utcnow() + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M")
+
+
+def revisions(app, article_id):
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                db.select(ArticleRevision)
+                .where(ArticleRevision.article_id == article_id)
+                .order_by(ArticleRevision.id)
+            )
+        )
+
+
+EDITOR_GETS = [
+    "/editor/",
+    "/editor/?state=draft&category=1&page=1",
+    "/editor/articles/new",
+    "/editor/articles/{id}",
+    "/editor/articles/{id}/history",
+    "/editor/articles/{id}/revisions/{rev}",
+    "/editor/categories/",
+    "/editor/categories/{cat}",
+]
+EDITOR_POSTS = [
+    "/editor/articles/new",
+    "/editor/articles/{id}",
+    "/editor/articles/{id}/unpublish",
+    "/editor/preview",
+    "/editor/articles/{id}/revisions/{rev}/restore",
+    "/editor/categories/",
+    "/editor/categories/{cat}",
+    "/editor/categories/{cat}/delete",
+]
+
+
+@pytest.fixture
+def ids(app, make_article, make_category):
+    cat = make_category("Thời sự")
+    article = make_article("Bài có sẵn", category_id=cat)
+    rev = revisions(app, article.id)[0].id
+    return {"id": article.id, "rev": rev, "cat": cat}
+
+
+DESK_REQUESTS = [("GET", url) for url in EDITOR_GETS] + [("POST", url) for url in EDITOR_POSTS]
+
+
+@pytest.mark.parametrize(("method", "url"), DESK_REQUESTS)
+@pytest.mark.parametrize(("role", "expected"), [(None, 302), ("moderator", 403)])
+def test_desk_is_closed_to_anonymous_and_moderators(auth, client, ids, method, url, role, expected):
+    auth.as_role(role)
+    response = client.open(url.format(**ids), method=method)
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("url", EDITOR_GETS)
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_desk_is_open_to_editors_and_admins(auth, client, ids, url, role):
+    auth.as_role(role)
+    assert client.get(url.format(**ids)).status_code == 200
+
+
+def test_nothing_changes_when_a_moderator_posts(app, auth, client, ids):
+    auth.as_role("moderator")
+    before = [(a.title, a.status) for a in all_articles(app)]
+    client.post(f"/editor/articles/{ids['id']}", data=form_for("Bị sửa trộm", action="publish"))
+    client.post(f"/editor/articles/{ids['id']}/unpublish")
+    client.post(f"/editor/categories/{ids['cat']}/delete")
+    assert [(a.title, a.status) for a in all_articles(app)] == before
+    assert len(all_categories(app)) == 1
+
+
+def test_save_creates_a_draft_with_a_folded_slug(app, auth, client):
+    auth.as_role("editor")
+    response = client.post("/editor/articles/new", data=form_for())
+    assert response.status_code == 302
+    (article,) = all_articles(app)
+    assert article.slug == "dong-thap-bai-moi"
+    assert article.state() == "draft"
+    assert article.body_html == "<p>Thân <strong>bài</strong>.</p>"
+    assert client.get("/articles/dong-thap-bai-moi").status_code == 404
+
+
+def test_publish_now_puts_it_on_the_site(app, auth, client):
+    auth.as_role("editor")
+    client.post("/editor/articles/new", data=form_for(action="publish"))
+    (article,) = all_articles(app)
+    assert article.state() == "published"
+    assert abs((article.published_at - utcnow()).total_seconds()) < 60
+    assert client.get(f"/articles/{article.slug}").status_code == 200
+    assert "Đồng Tháp: Bài mới" in client.get("/").get_data(as_text=True)
+
+
+def test_publish_with_a_future_time_schedules(app, auth, client):
+    auth.as_role("editor")
+    client.post(
+        "/editor/articles/new", data=form_for(action="publish", published_at=local_input(120))
+    )
+    (article,) = all_articles(app)
+    assert article.state() == "scheduled"
+    assert client.get(f"/articles/{article.slug}").status_code == 404
+    listing = client.get("/editor/?state=scheduled").get_data(as_text=True)
+    assert "Đồng Tháp: Bài mới" in listing
+
+
+def test_typed_time_is_vietnam_time(app, auth, client):
+    auth.as_role("editor")
+    client.post(
+        "/editor/articles/new", data=form_for(action="publish", published_at="2022-04-29T14:47")
+    )
+    (article,) = all_articles(app)
+    assert article.published_at.isoformat() == "2022-04-29T07:47:00+00:00"
+    page = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert "14:47 - 29/04/2022" in page
+
+
+def test_unpublish_takes_it_off_at_once(app, auth, client, make_article):
+    article = make_article("Bài sẽ bị gỡ")
+    auth.as_role("editor")
+    assert client.get(f"/articles/{article.slug}").status_code == 200
+    client.post(f"/editor/articles/{article.id}/unpublish")
+    assert client.get(f"/articles/{article.slug}").status_code == 404
+    assert all_articles(app)[0].state() == "draft"
+
+
+def test_unpublish_needs_post(auth, client, make_article):
+    article = make_article("Bài")
+    auth.as_role("editor")
+    assert client.get(f"/editor/articles/{article.id}/unpublish").status_code == 405
+    assert client.get(f"/articles/{article.slug}").status_code == 200
+
+
+def test_slug_is_unique(app, auth, client):
+    auth.as_role("editor")
+    client.post("/editor/articles/new", data=form_for("Tin nhanh"))
+    client.post("/editor/articles/new", data=form_for("Tin nhanh"))
+    assert [a.slug for a in all_articles(app)] == ["tin-nhanh", "tin-nhanh-2"]
+    response = client.post("/editor/articles/new", data=form_for("Khác", slug="tin-nhanh"))
+    assert response.status_code == 200
+    assert "Đường dẫn này đã được dùng" in response.get_data(as_text=True) or "đã được" in (
+        response.get_data(as_text=True)
+    )
+    assert len(all_articles(app)) == 2
+
+
+def test_slug_is_editable_before_publication(app, auth, client, make_article):
+    draft = make_article("Bản nháp", when=None)
+    auth.as_role("editor")
+    client.post(f"/editor/articles/{draft.id}", data=form_for("Bản nháp", slug="Địa chỉ MỚI"))
+    assert all_articles(app)[0].slug == "dia-chi-moi"
+
+
+def test_slug_is_stable_once_published(app, auth, client, make_article):
+    article = make_article("Tiêu đề gốc")
+    auth.as_role("editor")
+    response = client.post(
+        f"/editor/articles/{article.id}", data=form_for("Tiêu đề đã sửa", slug="duong-dan-khac")
+    )
+    assert response.status_code == 200
+    assert all_articles(app)[0].slug == article.slug
+    client.post(
+        f"/editor/articles/{article.id}", data=form_for("Tiêu đề đã sửa", slug=article.slug)
+    )
+    saved = all_articles(app)[0]
+    assert (saved.title, saved.slug) == ("Tiêu đề đã sửa", "tieu-de-goc")
+    client.post(f"/editor/articles/{article.id}/unpublish")
+    client.post(f"/editor/articles/{article.id}", data=form_for("Lại sửa", slug="moi-hoan-toan"))
+    assert (
+        all_articles(app)[0].slug == "tieu-de-goc"
+    )  # readers' links still work after re-publishing
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"title": ""}, "title"), ({"title": "!!!"}, "title"), ({"slug": "$$$"}, "slug"),
+     ({"published_at": "29/04/2022"}, "published_at"), ({"category_id": "999"}, "category_id"),
+     ({"title": "x" * 301}, "title")],
+)  # fmt: skip
+def test_bad_input_keeps_everything_typed(app, auth, client, changes, field):
+    auth.as_role("editor")
+    typed = form_for("Tiêu đề giữ nguyên", lead="Sapo gõ dở", body="Nội dung **dài** đã gõ.")
+    typed.update(changes)
+    response = client.post("/editor/articles/new", data=typed)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.get_data(as_text=True), "html5lib")
+    assert page.find(id="lead").get_text() == "Sapo gõ dở"
+    assert page.find(id="body").get_text() == "Nội dung **dài** đã gõ."
+    assert page.find(id=field).find_parent(class_="field").select(".error")
+    assert all_articles(app) == []
+
+
+def test_every_save_writes_a_revision_with_who_and_what(app, auth, client, make_user):
+    auth.as_role("editor")
+    client.post("/editor/articles/new", data=form_for("Phiên bản 1", body="Một"))
+    (article,) = all_articles(app)
+    client.post(f"/editor/articles/{article.id}", data=form_for("Phiên bản 2", body="Hai"))
+    client.post(
+        f"/editor/articles/{article.id}", data=form_for("Phiên bản 3", body="Ba", action="publish")
+    )
+    revs = revisions(app, article.id)
+    assert [(r.title, r.body_md, r.note) for r in revs] == [
+        ("Phiên bản 1", "Một", "save"),
+        ("Phiên bản 2", "Hai", "save"),
+        ("Phiên bản 3", "Ba", "publish"),
+    ]
+    assert all(r.user_id is not None for r in revs)
+    history = client.get(f"/editor/articles/{article.id}/history").get_data(as_text=True)
+    assert "Phiên bản 1" in history
+    assert "Người editor" in history
+
+
+def test_restore_brings_back_old_text_as_a_new_revision(app, auth, client):
+    auth.as_role("editor")
+    client.post(
+        "/editor/articles/new", data=form_for("Bản đầu", lead="Sapo đầu", body="Đoạn *đầu*.")
+    )
+    (article,) = all_articles(app)
+    client.post(
+        f"/editor/articles/{article.id}", data=form_for("Bản sau", lead="Sapo sau", body="Sau.")
+    )
+    first = revisions(app, article.id)[0]
+    diff = client.get(f"/editor/articles/{article.id}/revisions/{first.id}").get_data(as_text=True)
+    assert "-# Bản sau" in diff
+    assert "+# Bản đầu" in diff
+    client.post(f"/editor/articles/{article.id}/revisions/{first.id}/restore")
+    restored = all_articles(app)[0]
+    assert (restored.title, restored.lead, restored.body_md) == (
+        "Bản đầu",
+        "Sapo đầu",
+        "Đoạn *đầu*.",
+    )
+    assert restored.body_html == "<p>Đoạn <em>đầu</em>.</p>"
+    revs = revisions(app, article.id)
+    assert len(revs) == 3
+    assert revs[-1].note == f"restore:{first.id}"
+
+
+def test_revision_of_another_article_is_refused(app, auth, client, make_article):
+    one, two = make_article("Một"), make_article("Hai")
+    rev_of_two = revisions(app, two.id)[0].id
+    auth.as_role("editor")
+    assert client.get(f"/editor/articles/{one.id}/revisions/{rev_of_two}").status_code == 404
+    assert (
+        client.post(f"/editor/articles/{one.id}/revisions/{rev_of_two}/restore").status_code == 404
+    )
+    assert all_articles(app)[0].title == "Một"
+
+
+def test_preview_uses_the_same_sanitiser(auth, client):
+    auth.as_role("editor")
+    response = client.post("/editor/preview", data={"body": "**đậm** <script>alert(1)</script>"})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "<p><strong>đậm</strong> </p>"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_preview_button_works_without_javascript(app, auth, client):
+    auth.as_role("editor")
+    response = client.post(
+        "/editor/articles/new", data=form_for(body="## Xem thử", action="preview")
+    )
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert page.select_one("#preview h2").get_text() == "Xem thử"
+    assert page.find(id="title")["value"] == "Đồng Tháp: Bài mới"
+    assert all_articles(app) == []
+
+
+def test_editor_list_filters_and_paginates(app, auth, client, make_article, make_category):
+    economy = make_category("Kinh tế")
+    make_article("Đã đăng kinh tế", category_id=economy)
+    make_article("Bản nháp", when=None)
+    make_article("Hẹn giờ", when=60)
+    auth.as_role("editor")
+
+    def titles(query):
+        page = BeautifulSoup(client.get(f"/editor/?{query}").get_data(as_text=True), "html.parser")
+        return {row.td.a.get_text() for row in page.select(".desk-table tbody tr")}
+
+    assert titles("") == {"Đã đăng kinh tế", "Bản nháp", "Hẹn giờ"}
+    assert titles("state=draft") == {"Bản nháp"}
+    assert titles("state=scheduled") == {"Hẹn giờ"}
+    assert titles("state=published") == {"Đã đăng kinh tế"}
+    assert titles(f"category={economy}") == {"Đã đăng kinh tế"}
+    app.config["EDITOR_PER_PAGE"] = 2
+    assert len(titles("")) == 2
+    assert len(titles("page=2")) == 1
+
+
+def test_editor_list_is_newest_first(auth, client, make_article):
+    for title in ("Cũ", "Giữa", "Mới"):
+        make_article(title)
+    auth.as_role("editor")
+    page = BeautifulSoup(client.get("/editor/").get_data(as_text=True), "html.parser")
+    assert [row.td.a.get_text() for row in page.select(".desk-table tbody tr")] == [
+        "Mới",
+        "Giữa",
+        "Cũ",
+    ]
+
+
+def test_categories_are_managed_from_the_desk(app, auth, client):
+    auth.as_role("editor")
+    client.post("/editor/categories/", data={"name": "Đời sống", "slug": "", "position": "3"})
+    (cat,) = all_categories(app)
+    assert (cat.name, cat.slug, cat.position) == ("Đời sống", "doi-song", 3)
+    client.post(
+        f"/editor/categories/{cat.id}",
+        data={"name": "Đời sống - Xã hội", "slug": "xa-hoi", "position": "1"},
+    )
+    assert all_categories(app)[0].slug == "xa-hoi"
+    clash = client.post(
+        "/editor/categories/", data={"name": "Khác", "slug": "xa-hoi", "position": "0"}
+    )
+    assert clash.status_code == 200
+    assert len(all_categories(app)) == 1
+    client.post(f"/editor/categories/{cat.id}/delete")
+    assert all_categories(app) == []
+
+
+def test_a_category_with_articles_is_not_deleted(app, auth, client, make_article, make_category):
+    cat = make_category("Kinh tế")
+    make_article("Bài", category_id=cat)
+    auth.as_role("editor")
+    client.post(f"/editor/categories/{cat}/delete")
+    assert len(all_categories(app)) == 1
+
+
+@pytest.fixture
+def csrf_client(csrf_app):
+    return csrf_app.test_client()
+
+
+def test_posts_without_a_csrf_token_change_nothing(csrf_app, csrf_client, make_user):
+    from .conftest import PASSWORD
+
+    with csrf_app.app_context():
+        from newsportal.auth.services import create_user
+
+        create_user("editor@example.org", "Biên tập", "editor", PASSWORD)
+    login_page = csrf_client.get("/login").get_data(as_text=True)
+    token = BeautifulSoup(login_page, "html.parser").find("input", attrs={"name": "csrf_token"})[
+        "value"
+    ]
+    csrf_client.post(
+        "/login", data={"email": "editor@example.org", "password": PASSWORD, "csrf_token": token}
+    )
+    response = csrf_client.post("/editor/articles/new", data=form_for())
+    assert response.status_code == 400
+    assert "hết hạn" in response.get_data(as_text=True)
+    with csrf_app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
+    form_page = csrf_client.get("/editor/articles/new").get_data(as_text=True)
+    token = BeautifulSoup(form_page, "html.parser").find("input", attrs={"name": "csrf_token"})[
+        "value"
+    ]
+    assert (
+        csrf_client.post(
+            "/editor/articles/new", data={**form_for(), "csrf_token": token}
+        ).status_code
+        == 302
+    )
+
+
+def test_edit_form_has_unsaved_changes_warning_script(auth, client):
+    auth.as_role("editor")
+    page = BeautifulSoup(client.get("/editor/articles/new").get_data(as_text=True), "html.parser")
+    assert page.find("script", src="/static/js/editor.js") is not None
+    with client.get("/static/js/editor.js") as script:
+        assert "beforeunload" in script.get_data(as_text=True)

@@ -1,0 +1,24 @@
+"""The migrations build exactly the schema the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from newsportal import create_app
+from newsportal.extensions import db
+
+
+def test_upgrade_gives_exactly_the_models_schema(app_config, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    migrated = create_app(
+        {**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"}
+    )
+    with migrated.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+        downgrade(revision="base")
+        with db.engine.connect() as connection:
+            names = db.inspect(connection).get_table_names()
+        assert set(names) <= {"alembic_version"}
