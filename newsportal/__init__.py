@@ -22,7 +22,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     from . import auth, cli, database, errors, i18n
     from .articles import categories, editor, reader
+    from .comments import desk
+    from .comments import views as comment_views
     from .config import load_config
+    from .extensions import limiter
 
     load_config(app, config)
     database.register(app)
@@ -31,6 +34,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(reader.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(categories.bp)
+    limiter.init_app(app)
+    app.register_blueprint(comment_views.bp)
+    app.register_blueprint(desk.bp)
     errors.register(app)
     cli.register(app)
     return app

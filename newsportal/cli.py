@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from .articles.importer import ImportFailure, import_article, parse_file
 from .auth.services import AccountError, create_user, find_user
+from .comments import moderation
 from .extensions import db
 from .models import Article, Role
 from .text import utcnow
@@ -20,6 +21,7 @@ from .text import utcnow
 users = AppGroup("users", help="Staff accounts.")
 demo = AppGroup("demo", help="Sample content for trying the site.")
 articles = AppGroup("articles", help="Articles from files.")
+comments = AppGroup("comments", help="Reader comments.")
 
 DEMO_CONTENT = Path(__file__).resolve().parent / "demo_content"
 DEMO_ACCOUNTS = [
@@ -85,6 +87,15 @@ def demo_load() -> None:
         click.echo(f"account {email} ({role}) password: {password}")
 
 
+@comments.command("purge")
+@click.option("--older-than", "days", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Age in days of the spam and rejected comments to delete.")  # fmt: skip
+def purge_command(days: int) -> None:
+    """Delete spam and rejected comments older than N days (approved ones stay)."""
+    removed = moderation.purge(days)
+    click.echo(f"deleted {removed} spam/rejected comments older than {days} days")
+
+
 def register(app: Flask) -> None:
-    for group in (users, demo, articles):
+    for group in (users, demo, articles, comments):
         app.cli.add_command(group)

@@ -31,6 +31,13 @@ DEFAULTS: dict[str, Any] = {
     "CONTACT_ADDRESS": "Số 12 Đường 30/4, Phường 1, TP. Cao Lãnh, tỉnh Đồng Tháp",
     "CONTACT_PHONE": "0277 3 851 000",
     "CONTACT_EMAIL": "toasoan@example.gov.vn",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "COMMENT_MIN_SECONDS": 3,
+    "COMMENT_RATE_LIMIT": "5 per 10 minutes",
+    "COMMENT_FORM_MAX_AGE": 2 * 24 * 3600,  # a form left open over a weekend day still sends
+    "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: comments stay open until an editor closes them
+    "MODERATION_PER_PAGE": 50,
 }
 
 MIN_SECRET_LENGTH = 32
@@ -47,6 +54,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     if overrides:
         app.config.from_mapping(overrides)
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'newsportal.db'}"
     )

@@ -7,7 +7,9 @@ dropped whole rather than left behind as stray text. Runs once, when the text is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, MutableMapping
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -117,3 +119,39 @@ def render_article(source: str) -> str:
         output_format="html",
     )
     return _article_cleaner.clean(_drop_script_like(html)).strip()
+
+
+# Reader comments: plain text in, and only paragraphs, line breaks and links out.
+_COMMENT_REL = "nofollow ugc noopener"
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
+_comment_cleaner = bleach.Cleaner(
+    tags={"p", "br", "a"},
+    attributes={"a": ["href", "rel"]},
+    protocols={"http", "https"},
+    strip=False,
+)
+
+
+def _comment_link(attrs: MutableMapping[Any, str], new: bool = False) -> Any:
+    """Only what the reader typed as an http(s) URL becomes a link; bare domains stay text."""
+    text = attrs.get("_text", "")
+    href = attrs.get((None, "href"), "")
+    if not (text.lower().startswith(("http://", "https://")) and href == text):
+        return None
+    attrs[(None, "rel")] = _COMMENT_REL
+    return attrs
+
+
+def render_comment(text: str) -> str:
+    """A reader's plain text -> HTML: everything escaped, bare URLs linked, paragraphs kept."""
+    paragraphs = [p.strip("\n") for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
+    html = []
+    for paragraph in paragraphs:
+        escaped = html_escape(paragraph, quote=False)
+        linked = bleach.linkify(escaped, callbacks=[_comment_link], parse_email=False)
+        html.append("<p>" + linked.replace("\n", "<br>") + "</p>")
+    return _comment_cleaner.clean("".join(html))
+
+
+def count_links(text: str) -> int:
+    return len(re.findall(r"(?i)\bhttps?://|\bwww\.", text))

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import markup
-from ..auth.decorators import EDITORS, role_required
+from ..auth.decorators import EDITORS, check_role
 from ..extensions import db
 from ..models import Article, ArticleRevision
 from ..text import local_to_utc, to_local
@@ -22,9 +22,9 @@ bp = Blueprint("editor", __name__, url_prefix="/editor")
 
 
 @bp.before_request
-@role_required(*EDITORS)
-def _editors_only() -> None:
+def _editors_only() -> Response | None:
     """Every URL of the desk is for editors and admins."""
+    return check_role(EDITORS)
 
 
 def _category_choices(form: Any) -> None:

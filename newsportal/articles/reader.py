@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, session
 
+from ..comments import queries as comment_queries
+from ..comments import services as comment_services
+from ..comments import views as comment_views
+from ..comments.forms import CommentForm
+from ..models import Article
 from . import queries
 
 bp = Blueprint("reader", __name__)
@@ -31,12 +36,27 @@ def home() -> str:
     return render_template("articles/home.html", articles=articles)
 
 
+def render_article(
+    article: Article, form: CommentForm | None = None, comment_message: str | None = None
+) -> str:
+    """The article page; also used to show the comment form again exactly as it was typed."""
+    policy = comment_views.policy()
+    return render_template(
+        "articles/article.html",
+        article=article,
+        comments=comment_queries.for_article(article.id, session.get("own_comments", [])),
+        form=form or comment_views.new_form(),
+        comments_open=comment_services.comments_open(article, policy.close_after_days),
+        comment_message=comment_message,
+    )
+
+
 @bp.get("/articles/<slug>")
 def article(slug: str) -> str:
     item = queries.published_article(slug)
     if item is None:
         abort(404)
-    return render_template("articles/article.html", article=item)
+    return render_article(item)
 
 
 @bp.get("/categories/<slug>")

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from ..extensions import login_manager
 
@@ -15,15 +16,20 @@ EDITORS = ("editor", "admin")
 MODERATORS = ("moderator", "admin")
 
 
+def check_role(roles: tuple[str, ...]) -> Response | None:
+    """None when the current user has one of `roles`; else the login redirect, or 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.has_role(*roles):
+        abort(403)
+    return None
+
+
 def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not current_user.has_role(*roles):
-                abort(403)
-            return view(*args, **kwargs)
+            return check_role(roles) or view(*args, **kwargs)
 
         return wrapped
 

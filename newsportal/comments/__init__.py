@@ -1,0 +1,1 @@
+"""Reader comments: the submission pipeline and the moderation desk."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from ..text import clean_line, nfc
+
+REJECT_REASONS = [
+    ("off-topic", _l("Off-topic")),
+    ("offensive", _l("Offensive or abusive")),
+    ("spam", _l("Spam or advertising")),
+    ("personal-data", _l("Contains personal data")),
+    ("wrong-channel", _l("Wrong channel: see the complaints and denunciations guidance")),
+    ("unverified", _l("Unverified or misleading claims")),
+]
+
+
+class CommentForm(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        filters=[clean_line],
+        validators=[
+            InputRequired(_l("Please enter your full name.")),
+            Length(max=80, message=_l("Your name can be at most 80 characters.")),
+        ],
+    )
+    email = EmailField(
+        _l("Email"),
+        filters=[clean_line],
+        validators=[
+            InputRequired(_l("Please enter your email.")),
+            Length(max=254, message=_l("The email address is too long.")),
+            Email(_l("The email address is not valid."), check_deliverability=False),
+        ],
+    )
+    body = TextAreaField(
+        _l("Comment"),
+        filters=[nfc],
+        validators=[
+            InputRequired(_l("Please write your comment.")),
+            Length(min=3, max=3000, message=_l("A comment is 3 to 3,000 characters long.")),
+        ],
+    )
+    consent = BooleanField(
+        _l("I agree that my name and email are processed to moderate and answer my comment."),
+        validators=[InputRequired(_l("Please tick the box to agree before sending."))],
+    )
+    # Left empty by people; bots that fill every field give themselves away.
+    website = StringField(_l("Leave this field empty"), validators=[Optional()])
+    ts = HiddenField()
+
+
+class ModerationForm(FlaskForm):
+    """CSRF plus an optional reason code from REJECT_REASONS (unknown codes are ignored)."""
+
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=40)])
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(
+        _l("Reply from the editorial board"),
+        filters=[nfc],
+        validators=[InputRequired(_l("Please write the reply.")), Length(min=2, max=5000)],
+    )

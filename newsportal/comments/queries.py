@@ -1,0 +1,27 @@
+"""What readers see of comments: approved ones, plus the reader's own pending ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Comment, CommentReply, CommentStatus
+
+
+def for_article(article_id: int, own_ids: Iterable[int] = ()) -> list[Comment]:
+    """One query for the comments, one for their replies, whatever the number."""
+    own = [i for i in own_ids if isinstance(i, int)][:50]
+    visible = Comment.status == CommentStatus.APPROVED
+    if own:
+        visible = or_(visible, (Comment.id.in_(own)) & (Comment.status == CommentStatus.PENDING))
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .options(selectinload(Comment.replies).joinedload(CommentReply.author))
+            .where(Comment.article_id == article_id, visible)
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )

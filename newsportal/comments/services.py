@@ -1,0 +1,172 @@
+"""The comment pipeline: one ordered function, the most restrictive outcome wins.
+
+closed -> honeypot / too fast -> normalise + validate -> rate limit -> duplicate -> blocked
+-> banned terms -> suspect terms or links -> pending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from limits import parse
+from limits.strategies import RateLimiter
+from sqlalchemy import select
+
+from .. import markup
+from ..extensions import db
+from ..models import Article, Comment, CommentAudit, CommentStatus, ModerationRule, RuleKind
+from ..text import nfc, utcnow, vi_fold
+
+_BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+class CommentRefused(Exception):
+    """Nothing stored; the form comes back with what was typed and this reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class CommentInput:
+    name: str
+    email: str
+    body: str
+    ip: str
+    user_agent: str = ""
+    honeypot: str = ""
+    form_age: timedelta | None = None  # None: the signed timestamp was missing or expired
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Settings from config, passed in as plain values."""
+
+    secret: str
+    min_seconds: float = 3
+    rate_limit: str | None = "5 per 10 minutes"
+    limiter: RateLimiter | None = None
+    close_after_days: int = 0
+
+
+@dataclass
+class Outcome:
+    comment: Comment
+    duplicate: bool = False
+    flags: list[str] = field(default_factory=list)
+
+
+def ip_hash(ip: str, secret: str) -> str:
+    """An HMAC of the address: lets us block and rate-limit without keeping the raw IP."""
+    return hmac.new(secret.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def comments_open(article: Article, close_after_days: int, now: datetime | None = None) -> bool:
+    if not article.comments_enabled:
+        return False
+    if close_after_days and article.published_at is not None:
+        return (now or utcnow()) < article.published_at + timedelta(days=close_after_days)
+    return True
+
+
+def normalise_body(text: str) -> str:
+    """NFC, no control characters, no runs of blank lines, no trailing spaces."""
+    text = _TRAILING_SPACE.sub("\n", nfc(text))
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def _terms(kind: RuleKind) -> list[str]:
+    return list(db.session.scalars(select(ModerationRule.value).where(ModerationRule.kind == kind)))
+
+
+def _whole_word_hits(text: str, terms: list[str]) -> list[str]:
+    """Whole-word hits in the NFC text or in its fold, so đ/d and missing accents do not evade."""
+    haystacks = (text.casefold(), vi_fold(text))
+    hits = []
+    for term in terms:
+        for needle, hay in ((term.casefold(), haystacks[0]), (vi_fold(term), haystacks[1])):
+            if needle and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
+                hits.append(term)
+                break
+    return hits
+
+
+def _within_rate(policy: Policy, keys: list[str]) -> bool:
+    if not policy.rate_limit or policy.limiter is None:
+        return True
+    item = parse(policy.rate_limit)
+    if not all(policy.limiter.test(item, "comment", key) for key in keys):
+        return False
+    for key in keys:
+        policy.limiter.hit(item, "comment", key)
+    return True
+
+
+def _store(article: Article, data: CommentInput, policy: Policy, status: str, flags: list[str],
+           reason: str = "") -> Comment:  # fmt: skip
+    body = normalise_body(data.body)
+    comment = Comment(
+        article_id=article.id,
+        name=nfc(data.name).strip(),
+        email=data.email.strip().lower(),
+        body=body,
+        body_html=markup.render_comment(body),
+        status=status,
+        flags="|".join(flags),
+        ip_hash=ip_hash(data.ip, policy.secret),
+        user_agent=data.user_agent[:200],
+        consent_at=utcnow(),
+        reason=reason,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    db.session.add(
+        CommentAudit(comment_id=comment.id, actor_id=None, from_status="", to_status=status,
+                     reason=reason or "|".join(flags))
+    )  # fmt: skip
+    db.session.commit()
+    return comment
+
+
+def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outcome:
+    """Run a reader's comment through the pipeline. Raises CommentRefused to re-show the form."""
+    if not comments_open(article, policy.close_after_days):
+        raise CommentRefused("closed")
+    if data.honeypot.strip() or (
+        data.form_age is not None and data.form_age.total_seconds() < policy.min_seconds
+    ):
+        # Stored quietly: a bot learns nothing from the answer.
+        return Outcome(_store(article, data, policy, CommentStatus.SPAM, ["bot"]))
+    if data.form_age is None:
+        raise CommentRefused("expired")
+    body = normalise_body(data.body)
+    email = data.email.strip().lower()
+    hashed_ip = ip_hash(data.ip, policy.secret)
+    if not _within_rate(policy, [f"ip:{hashed_ip}", f"email:{email}"]):
+        raise CommentRefused("rate")
+    existing = db.session.scalar(
+        select(Comment).where(
+            Comment.article_id == article.id, Comment.email == email, Comment.body == body
+        )
+    )
+    if existing is not None:
+        return Outcome(existing, duplicate=True)
+    if email in _terms(RuleKind.BLOCKED_EMAIL) or hashed_ip in _terms(RuleKind.BLOCKED_IP):
+        return Outcome(_store(article, data, policy, CommentStatus.SPAM, ["blocked"]))
+    text = f"{data.name}\n{body}"
+    banned = _whole_word_hits(text, _terms(RuleKind.BANNED))
+    if banned:
+        flags = [f"banned:{term}" for term in banned]
+        return Outcome(
+            _store(article, data, policy, CommentStatus.REJECTED, flags, "banned"), flags=flags
+        )
+    flags = [f"suspect:{term}" for term in _whole_word_hits(text, _terms(RuleKind.SUSPECT))]
+    if markup.count_links(body) >= 2:
+        flags.append("links")
+    return Outcome(_store(article, data, policy, CommentStatus.PENDING, flags), flags=flags)

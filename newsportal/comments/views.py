@@ -1,0 +1,91 @@
+"""A reader's comment: POST, run the pipeline, redirect; or show the form again as typed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..articles import queries as article_queries
+from ..extensions import csrf, limiter
+from . import services, stamp
+from .forms import CommentForm
+
+bp = Blueprint("comments", __name__)
+
+REFUSALS = {
+    "closed": lambda: _("Comments are closed for this article."),
+    "expired": lambda: _(
+        "The form had expired, so your comment was not sent yet. It is still below: "
+        "please send it again."
+    ),
+    "rate": lambda: _(
+        "You have sent several comments in a short time. Please wait a few minutes and send "
+        "again; your text is kept below."
+    ),
+    "csrf": lambda: _(
+        "Your session had expired, so your comment was not sent yet. It is still below: "
+        "please send it again."
+    ),
+}
+OWN_COMMENTS_KEPT = 20
+
+
+def policy() -> services.Policy:
+    config = current_app.config
+    enabled = config.get("RATELIMIT_ENABLED", True)
+    return services.Policy(
+        secret=config["SECRET_KEY"],
+        min_seconds=float(config["COMMENT_MIN_SECONDS"]),
+        rate_limit=config["COMMENT_RATE_LIMIT"] if enabled else None,
+        limiter=limiter.limiter if enabled else None,
+        close_after_days=int(config["COMMENTS_CLOSE_AFTER_DAYS"] or 0),
+    )
+
+
+def new_form() -> CommentForm:
+    form = CommentForm()
+    form.ts.data = stamp.issue(current_app.config["SECRET_KEY"])
+    return form
+
+
+@bp.post("/articles/<slug>/comments")
+@csrf.exempt  # checked by the form itself, so an expired token re-shows the text, not a 400
+def submit(slug: str) -> tuple[str, int] | Response:
+    from ..articles.reader import render_article
+
+    article = article_queries.published_article(slug)
+    if article is None:
+        abort(404)
+    config = current_app.config
+    form = CommentForm()
+    refusal = None
+    if not services.comments_open(article, policy().close_after_days):
+        refusal = "closed"
+    elif form.validate():
+        age = stamp.age(config["SECRET_KEY"], form.ts.data, config["COMMENT_FORM_MAX_AGE"])
+        data = services.CommentInput(
+            name=form.name.data or "",
+            email=form.email.data or "",
+            body=form.body.data or "",
+            ip=request.remote_addr or "",
+            user_agent=request.user_agent.string,
+            honeypot=form.website.data or "",
+            form_age=age,
+        )
+        try:
+            outcome = services.submit_comment(article, data, policy())
+        except services.CommentRefused as exc:
+            refusal = exc.reason
+        else:
+            own = [i for i in session.get("own_comments", []) if i != outcome.comment.id]
+            session["own_comments"] = [*own, outcome.comment.id][-OWN_COMMENTS_KEPT:]
+            flash(_("Your comment has been sent and is awaiting moderation."), "success")
+            return redirect(url_for("reader.article", slug=slug, _anchor="comments"))
+    elif form.meta.csrf and form.csrf_token.errors:
+        refusal = "csrf"
+    # Shown again with everything typed, a fresh token and a timestamp that counts time spent.
+    form.ts.data = stamp.issue(config["SECRET_KEY"], head_start=config["COMMENT_MIN_SECONDS"])
+    message = REFUSALS[refusal]() if refusal else None
+    status = 429 if refusal == "rate" else 200
+    return render_article(article, form=form, comment_message=message), status

@@ -1,0 +1,44 @@
+// Keyboard shortcuts for the moderation queue (progressive enhancement; every action is
+// also a plain form button). j/k move, a approve, r reject, s spam, x select.
+(function () {
+  "use strict";
+  var items = Array.prototype.slice.call(document.querySelectorAll(".queue-item"));
+  if (!items.length) { return; }
+  var current = -1;
+
+  function focus(index) {
+    if (index < 0 || index >= items.length) { return; }
+    if (current >= 0) { items[current].classList.remove("is-current"); }
+    current = index;
+    items[current].classList.add("is-current");
+    items[current].focus();
+  }
+
+  function submit(action) {
+    if (current < 0) { return; }
+    var form = items[current].querySelector("form[data-action='" + action + "']");
+    if (form) { form.submit(); }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    switch (event.key) {
+      case "j": focus(current + 1); break;
+      case "k": focus(current - 1); break;
+      case "a": submit("approve"); break;
+      case "r": submit("reject"); break;
+      case "s": submit("spam"); break;
+      case "x":
+        if (current >= 0) {
+          var box = items[current].querySelector("input[type=checkbox]");
+          if (box) { box.checked = !box.checked; }
+        }
+        break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+})();
