@@ -57,9 +57,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if app.config.get("REDIS_URL"):
         app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault(
-        "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'newsportal.db'}"
-    )
+    if "SQLALCHEMY_DATABASE_URI" not in app.config:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # SQLite will not make it
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'newsportal.db'}"
+        )
     production = app.config["ENV"] == "production"
     if not app.config.get("SECRET_KEY"):
         if production:

@@ -54,7 +54,8 @@ class _LinkPolicy(Filter):
                 attrs = dict(token.get("data") or {})
                 href = attrs.get((None, "href"), "")
                 rel = ["noopener"]
-                if urlsplit(href).netloc:
+                # Browsers read "/\\host" and "\\\\host" as another site: judge them so.
+                if urlsplit(href.replace("\\", "/")).netloc:
                     rel += ["nofollow", "noreferrer"]
                 attrs[(None, "rel")] = " ".join(rel)
                 token["data"] = attrs

@@ -133,6 +133,11 @@ class Article(db.Model):  # type: ignore[name-defined]
         """Once readers may have seen it, its URL stays put."""
         return self.first_published_at is not None or self.state() == "published"
 
+    def remember_if_live(self) -> None:
+        """Record the first time readers could see it (freezes the slug)."""
+        if self.first_published_at is None and self.state() == "published":
+            self.first_published_at = self.published_at
+
     def state(self, now: datetime | None = None) -> str:
         """draft | scheduled | published, decided at read time (no cron)."""
         if self.status != ArticleStatus.PUBLISHED or self.published_at is None:

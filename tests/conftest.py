@@ -119,7 +119,9 @@ def make_article(app: Flask) -> Callable[..., Article]:
                 category_id=category_id,
                 published_at=None if when is None else utcnow() + timedelta(minutes=when),
             )
-            article = services.save_article(None, data, None, publish=when is not None)
+            article = services.save_article(
+                None, data, None, "publish" if when is not None else "save"
+            )
             db.session.refresh(article)
             db.session.expunge(article)
             return article

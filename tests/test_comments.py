@@ -135,7 +135,7 @@ def test_missing_or_expired_csrf_token_keeps_the_text(csrf_app, make_article):
         from newsportal.articles import services
 
         data = services.ArticleData(title="Bài CSRF", lead="", body_md="x", byline="")
-        slug = services.save_article(None, data, None, publish=True).slug
+        slug = services.save_article(None, data, None, "publish").slug
     typed = comment_data(csrf_app, body="Văn bản không được mất.")
     response = client.post(f"/articles/{slug}/comments", data=typed)
     assert response.status_code == 200

@@ -72,3 +72,13 @@ def test_every_form_is_csrf_protected(csrf_app):
     response = client.post("/login", data={"email": "a@example.org", "password": "x"})
     assert response.status_code == 400
     assert "hết hạn" in response.get_data(as_text=True)
+
+
+def test_migrating_works_with_a_secret_set_and_no_instance_folder_yet(instance, monkeypatch):
+    from flask_migrate import upgrade
+
+    monkeypatch.setenv("NEWSPORTAL_SECRET_KEY", "k" * 48)
+    app = create_app()
+    with app.app_context():
+        upgrade()
+    assert (instance / "newsportal.db").exists()

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 
+from newsportal.articles.forms import ERRORS
 from newsportal.extensions import db
 from newsportal.models import Article, ArticleRevision
 from newsportal.text import to_local, utcnow
 
-from .conftest import all_articles, all_categories
+from .conftest import PASSWORD, all_articles, all_categories
 
 
 def form_for(title="Đồng Tháp: Bài mới", **extra):
@@ -163,9 +164,10 @@ def test_slug_is_unique(app, auth, client):
     assert [a.slug for a in all_articles(app)] == ["tin-nhanh", "tin-nhanh-2"]
     response = client.post("/editor/articles/new", data=form_for("Khác", slug="tin-nhanh"))
     assert response.status_code == 200
-    assert "Đường dẫn này đã được dùng" in response.get_data(as_text=True) or "đã được" in (
-        response.get_data(as_text=True)
-    )
+    page = BeautifulSoup(response.get_data(as_text=True), "html5lib")
+    with app.test_request_context():
+        expected = str(ERRORS["taken"])
+    assert page.select_one("#slug-error").get_text() == expected
     assert len(all_articles(app)) == 2
 
 
@@ -370,9 +372,13 @@ def test_posts_without_a_csrf_token_change_nothing(csrf_app, csrf_client, make_u
     csrf_client.post(
         "/login", data={"email": "editor@example.org", "password": PASSWORD, "csrf_token": token}
     )
-    response = csrf_client.post("/editor/articles/new", data=form_for())
-    assert response.status_code == 400
-    assert "hết hạn" in response.get_data(as_text=True)
+    response = csrf_client.post(
+        "/editor/articles/new", data=form_for(body="Không được mất chữ nào.")
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "hết hạn" in html
+    assert BeautifulSoup(html, "html5lib").find(id="body").get_text() == "Không được mất chữ nào."
     with csrf_app.app_context():
         assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
     form_page = csrf_client.get("/editor/articles/new").get_data(as_text=True)
@@ -393,3 +399,57 @@ def test_edit_form_has_unsaved_changes_warning_script(auth, client):
     assert page.find("script", src="/static/js/editor.js") is not None
     with client.get("/static/js/editor.js") as script:
         assert "beforeunload" in script.get_data(as_text=True)
+
+
+def test_save_keeps_a_scheduled_article_scheduled(app, auth, client):
+    auth.as_role("editor")
+    client.post(
+        "/editor/articles/new", data=form_for(action="publish", published_at=local_input(90))
+    )
+    (article,) = all_articles(app)
+    client.post(f"/editor/articles/{article.id}", data=form_for(published_at=""))
+    assert all_articles(app)[0].state() == "scheduled"
+    client.post(f"/editor/articles/{article.id}", data=form_for(action="publish_now"))
+    assert all_articles(app)[0].state() == "published"
+
+
+def test_save_does_not_hide_a_live_article_by_moving_it_to_the_future(
+    app, auth, client, make_article
+):
+    article = make_article("Đang hiển thị")
+    auth.as_role("editor")
+    response = client.post(
+        f"/editor/articles/{article.id}",
+        data=form_for("Đang hiển thị", published_at=local_input(60)),
+    )
+    assert response.status_code == 200
+    assert BeautifulSoup(response.data, "html5lib").select_one("#published_at-error") is not None
+    assert all_articles(app)[0].state() == "published"
+
+
+def test_revision_page_works_for_someone_other_than_its_author(app, client, make_user):
+    make_user("editor")
+    make_user("admin")
+    client.post("/login", data={"email": "editor@example.org", "password": PASSWORD})
+    client.post("/editor/articles/new", data=form_for())
+    client.post("/logout")
+    client.post("/login", data={"email": "admin@example.org", "password": PASSWORD})
+    (article,) = all_articles(app)
+    rev = revisions(app, article.id)[0]
+    page = client.get(f"/editor/articles/{article.id}/revisions/{rev.id}")
+    assert page.status_code == 200
+    assert "Người editor" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"published_at": "hôm qua"}, "published_at"),
+     ({"published_at": "0001-01-01T00:00"}, "published_at"),
+     ({"category_id": "999"}, "category_id"), ({"title": "x" * 301}, "title")],
+)  # fmt: skip
+def test_form_errors_are_in_vietnamese(auth, client, changes, field):
+    auth.as_role("editor")
+    response = client.post("/editor/articles/new", data=form_for(**changes))
+    error = BeautifulSoup(response.data, "html5lib").select_one(f"#{field}-error").get_text()
+    assert not error.startswith(("Not a valid", "Field cannot")), error
+    assert any(ch in error for ch in "ăâđêôơưạảãáàệếềểễọỏõóòộốồổỗờớởỡợụủũúùừứửữự"), error

@@ -103,6 +103,9 @@ def test_unquoted_yaml_timestamp_and_explicit_slug(app, runner, tmp_path):
         (GOOD.replace("status: published", "status: maybe"), "status"),
         (GOOD.replace("status: published", "status: published\nslug: Có Dấu"), "slug"),
         (GOOD.replace('author: "Thanh Tâm"', "author: [a, b]"), "author"),
+        (GOOD.replace('category: "Văn hóa - Xã hội"', 'category: "???"'), "category"),
+        (GOOD.replace("2026-11-20T08:30:00+07:00", "0001-01-01T00:00:00"), "published_at"),
+        (GOOD.replace("status: published\n---", "status: published\n"), "front matter"),
         ("Chỉ có nội dung, không có front matter.\n", "title"),
     ],
 )

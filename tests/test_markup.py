@@ -102,6 +102,13 @@ def test_news_markup_survives() -> None:
     }
 
 
+@pytest.mark.parametrize("href", ["/\\evil.example/", "\\\\evil.example/", "//evil.example/"])
+def test_backslash_and_protocol_relative_links_count_as_external(href: str) -> None:
+    html = render_article(f'<a href="{href}">x</a>')
+    (link,) = [el for el in elements(html) if el.tag == "a"]
+    assert "nofollow" in link.get("rel", "").split(), href
+
+
 def test_h1_in_the_body_becomes_h2() -> None:
     html = render_article("# Lớn\n\ntext")
     assert [el.tag for el in elements(html)][0] == "h2"

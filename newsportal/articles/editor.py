@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from .. import markup
 from ..auth.decorators import EDITORS, check_role
-from ..extensions import db
+from ..extensions import csrf, db
 from ..models import Article, ArticleRevision
 from ..text import local_to_utc, to_local
 from . import queries, services
@@ -35,6 +35,17 @@ def _category_choices(form: Any) -> None:
 
 def _load(article_id: int) -> Article:
     return db.get_or_404(Article, article_id)
+
+
+def _revision_of(article: Article, revision_id: int) -> ArticleRevision:
+    rev = db.session.scalar(
+        db.select(ArticleRevision)
+        .options(db.joinedload(ArticleRevision.user))
+        .where(ArticleRevision.id == revision_id, ArticleRevision.article_id == article.id)
+    )
+    if rev is None:
+        abort(404)
+    return rev
 
 
 def _data(form: ArticleForm) -> services.ArticleData:
@@ -71,22 +82,26 @@ def _edit(article: Article | None) -> str | Response:
     form = ArticleForm(obj=None if article is None else _form_values(article))
     _category_choices(form)
     preview = None
-    if form.validate_on_submit():
+    if request.method == "POST":
         action = request.form.get("action", "save")
-        if action == "preview":
+        if not form.validate():
+            if form.meta.csrf and form.csrf_token.errors:
+                flash(_("Your session had expired, so the article was not saved yet. "
+                        "Everything you typed is below: save again."), "error")  # fmt: skip
+            else:
+                flash(_("The article was not saved. Check the fields marked below."), "error")
+        elif action == "preview":
             preview = markup.render_article(form.body.data or "")
         else:
             try:
-                saved = services.save_article(
-                    article, _data(form), current_user.id, publish=action == "publish"
-                )
+                saved = services.save_article(article, _data(form), current_user.id, action)
             except services.ArticleError as exc:
-                getattr(form, exc.field).errors.append(ERRORS[exc.message])
+                field = getattr(form, exc.field, form.title)
+                field.errors = [*field.errors, ERRORS.get(exc.message, ERRORS["invalid"])]
+                flash(_("The article was not saved. Check the fields marked below."), "error")
             else:
                 flash(_state_message(saved), "success")
                 return redirect(url_for("editor.edit", article_id=saved.id))
-    elif request.method == "POST":
-        flash(_("The article was not saved. Check the fields marked below."), "error")
     return render_template("editor/edit.html", form=form, article=article, preview=preview)
 
 
@@ -113,12 +128,15 @@ def _state_message(article: Article) -> str:
     return _("Saved as a draft.")
 
 
+# The article form checks its own CSRF token, so an expired one shows the text again, not a 400.
 @bp.route("/articles/new", methods=["GET", "POST"])
+@csrf.exempt
 def new() -> str | Response:
     return _edit(None)
 
 
 @bp.route("/articles/<int:article_id>", methods=["GET", "POST"])
+@csrf.exempt
 def edit(article_id: int) -> str | Response:
     return _edit(_load(article_id))
 
@@ -158,9 +176,7 @@ def history(article_id: int) -> str:
 @bp.get("/articles/<int:article_id>/revisions/<int:revision_id>")
 def revision(article_id: int, revision_id: int) -> str:
     article = _load(article_id)
-    rev = db.get_or_404(ArticleRevision, revision_id)
-    if rev.article_id != article.id:
-        abort(404)
+    rev = _revision_of(article, revision_id)
     return render_template(
         "editor/revision.html",
         article=article,
@@ -173,9 +189,7 @@ def revision(article_id: int, revision_id: int) -> str:
 @bp.post("/articles/<int:article_id>/revisions/<int:revision_id>/restore")
 def restore(article_id: int, revision_id: int) -> Response:
     article = _load(article_id)
-    rev = db.get_or_404(ArticleRevision, revision_id)
-    if rev.article_id != article.id:
-        abort(404)
+    rev = _revision_of(article, revision_id)
     if ActionForm().validate_on_submit():
         services.restore_revision(article, rev, current_user.id)
         flash(_("Revision restored. The restore is itself saved as a new revision."), "success")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -10,8 +9,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form
 from ..text import clean_line, nfc
 
 # Service error codes -> what the editor reads next to the field.
@@ -23,48 +23,87 @@ ERRORS = {
     "no_slug": _l("The title needs at least one letter or digit to make an address from."),
     "unknown": _l("Choose a category from the list."),
     "in_use": _l("This category still has articles. Move them first."),
-    "foreign": _l("That revision belongs to another article."),
+    "future_live": _l(
+        "A published article cannot be moved to a future time. Unpublish it first, then "
+        "schedule it."
+    ),
+    "year": _l("Enter a year between 1900 and 2200."),
 }
+
+
+def _too_long(limit: int) -> object:
+    return _l("At most %(n)s characters.", n=f"{limit:,}".replace(",", "."))
+
+
+def sensible_year(form: object, field: DateTimeLocalField) -> None:
+    if field.data is not None and not 1900 <= field.data.year <= 2200:
+        raise ValidationError(str(ERRORS["year"]))
 
 
 def _int_or_none(value: object) -> int | None:
     return int(str(value)) if value not in (None, "", "None") else None
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(Form):
     title = StringField(
         _l("Title"),
         filters=[clean_line],
-        validators=[InputRequired(_l("Please enter a title.")), Length(max=300)],
+        validators=[
+            InputRequired(_l("Please enter a title.")),
+            Length(max=300, message=_too_long(300)),
+        ],
     )
-    slug = StringField(_l("Address (slug)"), filters=[clean_line], validators=[Length(max=160)])
-    lead = TextAreaField(_l("Lead"), filters=[nfc], validators=[Length(max=2000)])
-    body = TextAreaField(_l("Body (Markdown)"), filters=[nfc], validators=[Length(max=200_000)])
-    byline = StringField(_l("Byline"), filters=[clean_line], validators=[Length(max=120)])
+    slug = StringField(
+        _l("Address (slug)"),
+        filters=[clean_line],
+        validators=[Length(max=160, message=_too_long(160))],
+    )
+    lead = TextAreaField(
+        _l("Lead"), filters=[nfc], validators=[Length(max=2000, message=_too_long(2000))]
+    )
+    body = TextAreaField(
+        _l("Body (Markdown)"),
+        filters=[nfc],
+        validators=[Length(max=200_000, message=_too_long(200_000))],
+    )
+    byline = StringField(
+        _l("Byline"), filters=[clean_line], validators=[Length(max=120, message=_too_long(120))]
+    )
     category_id = SelectField(_l("Category"), coerce=_int_or_none, validate_choice=True)
     published_at = DateTimeLocalField(
         _l("Publication time (Vietnam time)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[Optional()],
+        validators=[Optional(), sensible_year],
     )
     comments_enabled = BooleanField(_l("Readers may comment"), default=True)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """No fields: a button that changes something, with its CSRF token."""
 
 
-class PreviewForm(FlaskForm):
-    body = TextAreaField(filters=[nfc], validators=[Length(max=200_000)])
+class PreviewForm(Form):
+    body = TextAreaField(
+        filters=[nfc], validators=[Length(max=200_000, message=_too_long(200_000))]
+    )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(
         _l("Name"),
         filters=[clean_line],
-        validators=[InputRequired(_l("Please enter a name.")), Length(max=120)],
+        validators=[
+            InputRequired(_l("Please enter a name.")),
+            Length(max=120, message=_too_long(120)),
+        ],
     )
-    slug = StringField(_l("Address (slug)"), filters=[clean_line], validators=[Length(max=140)])
+    slug = StringField(
+        _l("Address (slug)"),
+        filters=[clean_line],
+        validators=[Length(max=140, message=_too_long(140))],
+    )
     position = IntegerField(
-        _l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=10_000)]
+        _l("Order"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=10_000, message=_l("From 0 to 10,000."))],
     )

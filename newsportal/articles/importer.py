@@ -65,6 +65,10 @@ def _when(path: Path, value: Any) -> datetime | None:
             raise ImportFailure(
                 path, "published_at", f"cannot read {value!r} as an ISO 8601 date and time"
             ) from None
+    if not 1900 <= parsed.year <= 2200:
+        raise ImportFailure(
+            path, "published_at", f"year {parsed.year} is not between 1900 and 2200"
+        )
     return local_to_utc(parsed)  # no offset means Vietnam time
 
 
@@ -79,6 +83,8 @@ def parse_file(path: Path) -> ArticleFile:
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise ImportFailure(path, "front matter", str(problem)) from None
     meta = dict(post.metadata)
+    if not meta and raw.lstrip("\ufeff").startswith("---"):
+        raise ImportFailure(path, "front matter", "not closed by a line with ---")
     title = clean_line(_text(path, meta, "title", required=True))
     status_word = (_text(path, meta, "status") or "draft").strip().lower()
     if status_word not in STATUSES:
@@ -89,6 +95,9 @@ def parse_file(path: Path) -> ArticleFile:
     slug = slug or slugify(title)
     if not slug:
         raise ImportFailure(path, "title", "has no letter or digit to make an address from")
+    category = clean_line(_text(path, meta, "category"))
+    if category and not slugify(category):
+        raise ImportFailure(path, "category", f"{category!r} has no letter or digit")
     known = {"title", "author", "published_at", "category", "summary", "status", "slug"}
     return ArticleFile(
         path=path,
@@ -96,7 +105,7 @@ def parse_file(path: Path) -> ArticleFile:
         slug=slug,
         author=clean_line(_text(path, meta, "author")),
         published_at=_when(path, meta.get("published_at")),
-        category=clean_line(_text(path, meta, "category")),
+        category=category,
         summary=nfc(_text(path, meta, "summary")).strip(),
         status=STATUSES[status_word],
         body=nfc(post.content).strip(),
@@ -136,8 +145,7 @@ def import_article(item: ArticleFile, update: bool = False) -> Article:
         article.published_at = item.published_at
         if item.status == ArticleStatus.PUBLISHED and article.published_at is None:
             article.published_at = utcnow()
-        if article.state() == "published" and article.first_published_at is None:
-            article.first_published_at = article.published_at
+        article.remember_if_live()
         article.updated_at = utcnow()
         db.session.add(article)
         db.session.add(

@@ -85,7 +85,6 @@ def _apply(article: Article, data: ArticleData) -> None:
     article.byline = clean_line(data.byline)
     article.category_id = data.category_id
     article.comments_enabled = data.comments_enabled
-    article.published_at = data.published_at
 
 
 def _revise(article: Article, user_id: int | None, note: str) -> None:
@@ -104,27 +103,35 @@ def _revise(article: Article, user_id: int | None, note: str) -> None:
 
 
 def save_article(
-    article: Article | None, data: ArticleData, user_id: int | None, publish: bool = False
+    article: Article | None, data: ArticleData, user_id: int | None, action: str = "save"
 ) -> Article:
     """Create or update an article and write a revision.
 
-    `publish` sets it live: at `published_at` when that is given (a future time schedules it),
-    otherwise now. Without `publish` the status stays as it was (new articles are drafts).
+    save: whether it is public does not change; an empty time keeps the one it had.
+    publish: public at `published_at` when given (a future time schedules it), else now.
+    publish_now: public now, whatever time was typed.
     """
+    if action not in ("save", "publish", "publish_now"):
+        raise ArticleError("action", "invalid")
     if article is None:
         article = Article(status=ArticleStatus.DRAFT, created_by_id=user_id)
     try:
+        was_live = article.id is not None and article.state() == "published"
         with db.session.no_autoflush:  # the slug check must not flush a half-filled row
             _apply(article, data)
-        db.session.add(article)
-        if publish:
+        now = utcnow()
+        if action == "publish_now":
+            article.status, article.published_at = ArticleStatus.PUBLISHED, now
+        elif action == "publish":
             article.status = ArticleStatus.PUBLISHED
-            article.published_at = data.published_at or utcnow()
-        elif article.status == ArticleStatus.PUBLISHED and article.published_at is None:
-            article.published_at = utcnow()
-        if article.state() == "published" and article.first_published_at is None:
-            article.first_published_at = article.published_at
-        _revise(article, user_id, "publish" if publish else "save")
+            article.published_at = data.published_at or now
+        elif data.published_at is not None:
+            if was_live and data.published_at > now:
+                raise ArticleError("published_at", "future_live")
+            article.published_at = data.published_at
+        article.remember_if_live()
+        _revise(article, user_id, "save" if action == "save" else "publish")
+        db.session.add(article)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -134,8 +141,7 @@ def save_article(
 
 def unpublish(article: Article, user_id: int | None) -> Article:
     """Back to draft. The slug stays frozen if readers have seen the article."""
-    if article.state() == "published" and article.first_published_at is None:
-        article.first_published_at = article.published_at
+    article.remember_if_live()
     article.status = ArticleStatus.DRAFT
     article.updated_at = utcnow()
     article.updated_by_id = user_id
@@ -145,8 +151,6 @@ def unpublish(article: Article, user_id: int | None) -> Article:
 
 def restore_revision(article: Article, revision: ArticleRevision, user_id: int | None) -> Article:
     """Bring back an earlier title, lead and body; the restore is itself a new revision."""
-    if revision.article_id != article.id:
-        raise ArticleError("revision", "foreign")
     article.title = revision.title
     article.lead = revision.lead
     article.body_md = revision.body_md

@@ -27,6 +27,14 @@ def _landing(user: User) -> str:
     return url_for("editor.index") if user.has_role(*EDITORS) else url_for("reader.home")
 
 
+def _fresh_session() -> None:
+    """Clear the session, keeping only the reader's language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response:
     if current_user.is_authenticated:
@@ -35,10 +43,7 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            lang = session.get("lang")
-            session.clear()  # a fresh session at login: nothing carried over from before
-            if lang:
-                session["lang"] = lang
+            _fresh_session()  # nothing carried over from before the login
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")) or _landing(user))
@@ -49,9 +54,6 @@ def login() -> str | Response:
 @bp.post("/logout")
 def logout() -> Response:
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _fresh_session()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("reader.home"))

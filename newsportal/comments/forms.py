@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from ..forms import Form
 from ..text import clean_line, nfc
 
 REJECT_REASONS = [
@@ -17,7 +17,7 @@ REJECT_REASONS = [
 ]
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     name = StringField(
         _l("Full name"),
         filters=[clean_line],
@@ -52,15 +52,21 @@ class CommentForm(FlaskForm):
     ts = HiddenField()
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     """CSRF plus an optional reason code from REJECT_REASONS (unknown codes are ignored)."""
 
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=40)])
+    reason = StringField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=40, message=_l("Choose a reason from the list."))],
+    )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(
         _l("Reply from the editorial board"),
         filters=[nfc],
-        validators=[InputRequired(_l("Please write the reply.")), Length(min=2, max=5000)],
+        validators=[
+            InputRequired(_l("Please write the reply.")),
+            Length(min=2, max=5000, message=_l("Please write the reply (2 to 5,000 characters).")),
+        ],
     )
