@@ -1,0 +1,278 @@
+"""The moderation desk: who may use it, every action, the audit trail, rules, replies, purge."""
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+
+from newsportal.comments import moderation
+from newsportal.extensions import db
+from newsportal.models import Comment
+
+from .comment_helpers import audits, comment_data, comments
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article("Lấy ý kiến về dự thảo", body="Nội dung.")
+
+
+@pytest.fixture
+def pending(app, client, article):
+    """Three pending comments from two readers, submitted through the real form."""
+    reader = app.test_client()
+    for email, body in [("an@example.org", "Ý kiến thứ nhất"), ("an@example.org", "Ý kiến thứ hai"),
+                        ("binh@example.org", "Ý kiến của Bình")]:  # fmt: skip
+        response = reader.post(f"/articles/{article.slug}/comments",
+                               data=comment_data(app, email=email, body=body))  # fmt: skip
+        assert response.status_code == 302
+    return [c.id for c in comments(app)]
+
+
+def public_page(app, article):
+    return app.test_client().get(f"/articles/{article.slug}").get_data(as_text=True)
+
+
+DESK_GETS = ["/moderation/", "/moderation/?status=spam&q=abc&article=1", "/moderation/audit",
+             "/moderation/audit.csv"]  # fmt: skip
+DESK_POSTS = ["/moderation/comments/{id}/approve", "/moderation/comments/{id}/reject",
+              "/moderation/comments/{id}/spam", "/moderation/bulk"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "url"), [("GET", u) for u in DESK_GETS] + [("POST", u) for u in DESK_POSTS]
+)
+@pytest.mark.parametrize(("role", "expected"), [(None, 302), ("editor", 403)])
+def test_desk_is_closed_to_anonymous_and_editors(
+    app, auth, client, pending, method, url, role, expected
+):
+    auth.as_role(role)
+    response = client.open(
+        url.format(id=pending[0]), method=method, data={"ids": pending, "action": "approve"}
+    )
+    assert response.status_code == expected
+    assert {c.status for c in comments(app)} == {"pending"}
+
+
+@pytest.mark.parametrize("url", DESK_GETS)
+@pytest.mark.parametrize("role", ["moderator", "admin"])
+def test_desk_is_open_to_moderators_and_admins(auth, client, pending, url, role):
+    auth.as_role(role)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/moderation/comments/{id}/approve", "/moderation/bulk"])
+def test_get_never_changes_anything(app, auth, client, pending, url):
+    auth.as_role("moderator")
+    response = client.get(
+        url.format(id=pending[0]), query_string={"ids": pending, "action": "approve"}
+    )
+    assert response.status_code == 405
+    assert {c.status for c in comments(app)} == {"pending"}
+
+
+def test_queue_is_oldest_first_with_email_flags_and_history(app, auth, client, pending):
+    with app.app_context():
+        moderation.set_status([pending[0]], "reject", None)
+        moderation.add_rule("suspect", "dự thảo", None)
+    app.test_client().post(
+        "/articles/lay-y-kien-ve-du-thao/comments",
+        data=comment_data(app, email="an@example.org", body="Góp ý cho du thao lần nữa"),
+    )
+    auth.as_role("moderator")
+    page = BeautifulSoup(client.get("/moderation/").data, "html5lib")
+    items = page.select("li.queue-item")
+    texts = [item.select_one(".comment-body").get_text() for item in items]
+    assert texts == ["Ý kiến thứ hai", "Ý kiến của Bình", "Góp ý cho du thao lần nữa"]
+    assert "an@example.org" in items[0].get_text()
+    assert "1 bị từ chối" in items[0].select_one(".history").get_text()
+    assert [m.get_text() for m in items[2].select("mark.flag")] == ["suspect:dự thảo"]
+    tabs = {a.get_text(" ", strip=True) for a in page.select(".status-tabs a")}
+    assert "Chờ duyệt 3" in tabs
+    assert "Đã từ chối 1" in tabs
+    badge = page.select_one(".staff-nav .badge-count").get_text()
+    assert badge == "3"
+
+
+def test_queue_filters_by_article_and_search(app, auth, client, pending, make_article):
+    other = make_article("Bài khác")
+    app.test_client().post(f"/articles/{other.slug}/comments",
+                           data=comment_data(app, body="Bình luận bài khác"))  # fmt: skip
+    auth.as_role("moderator")
+
+    def bodies(query):
+        page = BeautifulSoup(client.get(f"/moderation/?{query}").data, "html5lib")
+        return [el.get_text() for el in page.select("li.queue-item .comment-body")]
+
+    assert bodies(f"article={other.id}") == ["Bình luận bài khác"]
+    assert bodies("q=bình") == ["Ý kiến của Bình", "Bình luận bài khác"]
+    assert bodies("q=BINH@example.org") == ["Ý kiến của Bình"]
+
+
+def test_approve_shows_it_at_once_counts_it_and_audits_it_once(app, auth, client, article, pending):
+    auth.as_role("moderator")
+    assert "Ý kiến của Bình" not in public_page(app, article)
+    for _ in range(2):  # approving twice is the same as once
+        response = client.post(f"/moderation/comments/{pending[2]}/approve")
+        assert response.status_code == 302
+    page = BeautifulSoup(public_page(app, article), "html5lib")
+    assert [c.select_one(".comment-body").get_text() for c in page.select("li.comment")] == [
+        "Ý kiến của Bình"
+    ]
+    assert page.select_one("#comments-heading .count").get_text() == "(1)"
+    trail = [(a.comment_id, a.from_status, a.to_status) for a in audits(app) if a.actor_id]
+    assert trail == [(pending[2], "pending", "approved")]
+    (approved,) = [c for c in comments(app) if c.status == "approved"]
+    assert approved.moderated_by_id is not None
+    assert approved.moderated_at is not None
+
+
+def test_reject_with_a_reason_and_undo(app, auth, client, article, pending):
+    auth.as_role("moderator")
+    client.post(f"/moderation/comments/{pending[0]}/reject", data={"reason": "wrong-channel"})
+    rejected = comments(app)[0]
+    assert rejected.status == "rejected"
+    assert rejected.reason == "Sai kênh - hướng dẫn khiếu nại/tố cáo"
+    assert "Ý kiến thứ nhất" not in public_page(app, article)
+    client.post(f"/moderation/comments/{pending[0]}/approve")  # undo
+    assert comments(app)[0].status == "approved"
+    assert "Ý kiến thứ nhất" in public_page(app, article)
+    trail = [(a.from_status, a.to_status) for a in audits(app) if a.actor_id]
+    assert trail == [("pending", "rejected"), ("rejected", "approved")]
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "spam"])
+def test_bulk_actions(app, auth, client, pending, action):
+    auth.as_role("admin")
+    response = client.post(
+        "/moderation/bulk", data={"ids": pending[:2], "action": action, "reason": ""}
+    )
+    assert response.status_code == 302
+    statuses = [c.status for c in comments(app)]
+    expected = {"approve": "approved", "reject": "rejected", "spam": "spam"}[action]
+    assert statuses == [expected, expected, "pending"]
+    assert len([a for a in audits(app) if a.actor_id]) == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"ids": [], "action": "approve"},
+        {"ids": ["1"], "action": "delete"},
+        {"ids": ["x"], "action": "spam"},
+    ],
+)
+def test_bad_bulk_requests_change_nothing(app, auth, client, pending, data):
+    auth.as_role("moderator")
+    response = client.post("/moderation/bulk", data=data)
+    assert response.status_code == 302
+    assert {c.status for c in comments(app)} == {"pending"}
+
+
+def test_unknown_comment_is_404(auth, client, pending):
+    auth.as_role("moderator")
+    assert client.post("/moderation/comments/9999/approve").status_code == 404
+
+
+def test_audit_log_page_and_csv_export(app, auth, client, pending):
+    auth.as_role("moderator")
+    client.post(f"/moderation/comments/{pending[0]}/spam")
+    client.post(f"/moderation/comments/{pending[1]}/approve")
+    page = client.get("/moderation/audit?status=spam").get_data(as_text=True)
+    assert f"#{pending[0]}" in page
+    assert f"#{pending[1]}" not in page
+    export = client.get("/moderation/audit.csv")
+    assert export.mimetype == "text/csv"
+    rows = export.get_data(as_text=True).strip().splitlines()
+    assert rows[0] == "time_utc,comment_id,article_id,from,to,by,reason"
+    assert len(rows) == 1 + 3 + 2  # three created by the system, two decisions
+    assert any(",pending,spam,moderator@example.org," in row for row in rows)
+    assert all("an@example.org" not in row for row in rows)
+    system_only = client.get("/moderation/audit.csv?actor=0").get_data(as_text=True)
+    assert system_only.count(",system,") == 3
+
+
+def test_rules_are_managed_by_admins_only(app, auth, client):
+    auth.as_role("moderator")
+    assert client.get("/moderation/rules").status_code == 403
+    assert (
+        client.post("/moderation/rules", data={"kind": "banned", "value": "x"}).status_code == 403
+    )
+    client.post("/logout")
+    auth.as_role("admin")
+    client.post("/moderation/rules", data={"kind": "banned", "value": "  Lừa Đảo "})
+    client.post("/moderation/rules", data={"kind": "nonsense", "value": "x"})
+    (rule,) = moderation_rules(app)
+    assert (rule.kind, rule.value) == ("banned", "Lừa Đảo")
+    client.post(f"/moderation/rules/{rule.id}/delete")
+    assert moderation_rules(app) == []
+
+
+def moderation_rules(app):
+    with app.app_context():
+        return moderation.rules()
+
+
+@pytest.mark.parametrize("role", ["editor", "moderator", "admin"])
+def test_official_reply_shows_under_the_comment_with_a_badge(
+    app, auth, client, article, pending, role
+):
+    with app.app_context():
+        moderation.set_status([pending[2]], "approve", None)
+    auth.as_role(role)
+    response = client.post(
+        f"/moderation/comments/{pending[2]}/reply",
+        data={"body": "Ban biên tập xin trả lời: <b>đã chuyển</b> cơ quan chức năng.",
+              "next": f"/articles/{article.slug}#comment-{pending[2]}"},
+    )  # fmt: skip
+    assert response.headers["Location"] == f"/articles/{article.slug}#comment-{pending[2]}"
+    page = BeautifulSoup(public_page(app, article), "html5lib")
+    reply = page.select_one(f"#comment-{pending[2]} .official-reply")
+    assert reply.select_one(".badge-official").get_text() == "Ban biên tập trả lời"
+    assert reply.select_one(".comment-body").get_text() == (
+        "Ban biên tập xin trả lời: <b>đã chuyển</b> cơ quan chức năng."
+    )
+
+
+def test_pending_comments_cannot_be_answered_and_readers_cannot_reply(app, auth, client, pending):
+    assert (
+        client.post(f"/moderation/comments/{pending[0]}/reply", data={"body": "x" * 10}).status_code
+        == 302
+    )
+    auth.as_role("editor")
+    client.post(f"/moderation/comments/{pending[0]}/reply", data={"body": "Trả lời sớm"})
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 3
+        assert all(not c.replies for c in db.session.scalars(
+            db.select(Comment).options(db.selectinload(Comment.replies))))  # fmt: skip
+
+
+def test_purge_deletes_old_spam_and_rejected_only(app, runner, pending):
+    with app.app_context():
+        moderation.set_status([pending[0]], "spam", None)
+        moderation.set_status([pending[1]], "reject", None)
+        for row in db.session.scalars(db.select(Comment)):
+            row.created_at = row.created_at - timedelta(days=45)
+        db.session.commit()
+    result = runner.invoke(args=["comments", "purge", "--older-than", "30"])
+    assert result.exit_code == 0, result.output
+    assert "deleted 2" in result.output
+    assert [c.status for c in comments(app)] == ["pending"]
+    assert runner.invoke(args=["comments", "purge", "--older-than", "0"]).exit_code != 0
+
+
+def test_moderation_queue_query_count_does_not_grow(app, auth, client, article, count_queries):
+    app.config["RATELIMIT_ENABLED"] = False
+    reader = app.test_client()
+    for n in range(3):
+        data = comment_data(app, email=f"r{n}@example.org", body=f"Ý kiến {n}")
+        reader.post(f"/articles/{article.slug}/comments", data=data)
+    auth.as_role("moderator")
+    few = count_queries(lambda: client.get("/moderation/"))
+    for n in range(3, 30):
+        data = comment_data(app, email=f"r{n}@example.org", body=f"Ý kiến {n}")
+        reader.post(f"/articles/{article.slug}/comments", data=data)
+    many = count_queries(lambda: client.get("/moderation/"))
+    assert few == many
+    page = BeautifulSoup(client.get("/moderation/").data, "html5lib")
+    assert len(page.select("li.queue-item")) == 30
