@@ -7,15 +7,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .articles.importer import ImportFailure, import_article, parse_file
 from .auth.services import AccountError, create_user, find_user
 from .comments import moderation
+from .comments import services as comment_services
 from .extensions import db
-from .models import Article, Role
+from .models import Article, Comment, Role
 from .text import utcnow
 
 users = AppGroup("users", help="Staff accounts.")
@@ -78,6 +79,7 @@ def demo_load() -> None:
             item.published_at = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
         import_article(item)
         click.echo(f"article: /articles/{item.slug}")
+    _demo_comments()
     for email, name, role in DEMO_ACCOUNTS:
         if find_user(email) is not None:
             click.echo(f"account {email} ({role}) already exists; password unchanged")
@@ -94,6 +96,49 @@ def purge_command(days: int) -> None:
     """Delete spam and rejected comments older than N days (approved ones stay)."""
     removed = moderation.purge(days)
     click.echo(f"deleted {removed} spam/rejected comments older than {days} days")
+
+
+# (article slug, name, email, text, approved?, official reply)
+DEMO_COMMENTS = [
+    ("lanh-dao-ubnd-tinh-tiep-cong-dan-dinh-ky-thang-11", "Trần Văn Lộc", "loc.tran@example.org",
+     "Cho tôi hỏi lịch tiếp công dân tháng sau đã có chưa? Tôi muốn đăng ký để trình bày "
+     "việc cấp giấy chứng nhận quyền sử dụng đất.", True,
+     "Chào anh Lộc, lịch tiếp công dân được đăng trong mục Giải quyết khiếu nại, tố cáo. "
+     "Anh có thể đến Trụ sở Tiếp công dân tỉnh trong giờ hành chính để được hướng dẫn."),
+    ("vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha", "Nguyễn Thị Hạnh",
+     "hanh.nguyen@example.org", "Năm nay giá lúa tươi ổn định, bà con ở xã tôi rất phấn khởi.",
+     True, None),
+    ("vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha", "Lê Minh Đức",
+     "duc.le@example.org", "Xin hỏi giống lúa nào cho năng suất cao nhất ở vùng Tháp Mười?",
+     False, None),
+    ("thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan", "Phạm Thu Trang",
+     "trang.pham@example.org", "Cuối tuần này gia đình tôi sẽ ghé đầm sen. Có chỗ gửi xe "
+     "không ạ?\n\nXem thêm: https://example.org/du-lich-dong-thap", False, None),
+    ("cao-lanh-gia-xoai-cat-chu-tang-nhe-vao-cuoi-nam", "Võ Văn Tâm", "tam.vo@example.org",
+     "Mong tỉnh hỗ trợ thêm đầu ra cho xoài xuất khẩu.", False, None),
+]  # fmt: skip
+
+
+def _demo_comments() -> None:
+    """A few comments to moderate; added once (an article that has comments is left alone)."""
+    from datetime import timedelta as td
+
+    policy = comment_services.Policy(secret=current_app.config["SECRET_KEY"], rate_limit=None)
+    for slug, name, email, text, approve, answer in DEMO_COMMENTS:
+        article = db.session.scalar(select(Article).where(Article.slug == slug))
+        if article is None or db.session.scalar(
+            select(Comment.id).where(Comment.article_id == article.id, Comment.email == email)
+        ):
+            continue
+        data = comment_services.CommentInput(
+            name=name, email=email, body=text, ip="192.0.2.10", form_age=td(minutes=5)
+        )
+        comment = comment_services.submit_comment(article, data, policy).comment
+        if approve:
+            moderation.set_status([comment.id], "approve", None)
+        if answer:
+            moderation.reply(comment, None, answer)
+    click.echo("comments: a few to moderate at /moderation/")
 
 
 def register(app: Flask) -> None:

@@ -16,6 +16,12 @@ def test_login_with_right_password_lands_editor_on_desk(client, make_user):
     assert response.headers["Location"] == "/editor/"
 
 
+def test_moderator_lands_on_the_moderation_queue(client, make_user):
+    make_user("moderator")
+    response = client.post("/login", data={"email": "moderator@example.org", "password": PASSWORD})
+    assert response.headers["Location"] == "/moderation/"
+
+
 @pytest.mark.parametrize(
     ("email", "password"),
     [("editor@example.org", "sai-mat-khau-roi"), ("nobody@example.org", PASSWORD), ("", ""),

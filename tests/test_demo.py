@@ -64,3 +64,16 @@ def test_demo_articles_are_original_not_the_seed(app, runner):
     seed_sentences = {s.strip() for s in re.split(r"[.;]", seed) if len(s.strip()) > 40}
     for article in all_articles(app):
         assert not any(sentence in article.body_md for sentence in seed_sentences)
+
+
+def test_demo_load_brings_comments_to_moderate(app, runner, client):
+    from .comment_helpers import comments
+
+    runner.invoke(args=["demo", "load"])
+    statuses = [c.status for c in comments(app)]
+    assert statuses.count("pending") >= 3
+    assert "approved" in statuses
+    page = client.get("/articles/lanh-dao-ubnd-tinh-tiep-cong-dan-dinh-ky-thang-11")
+    assert "Ban biên tập trả lời" in page.get_data(as_text=True)
+    runner.invoke(args=["demo", "load"])
+    assert len(comments(app)) == len(statuses)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..models import User
 from . import services
-from .decorators import EDITORS
+from .decorators import EDITORS, MODERATORS
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -24,7 +24,9 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _landing(user: User) -> str:
-    return url_for("editor.index") if user.has_role(*EDITORS) else url_for("reader.home")
+    if user.has_role(*EDITORS):
+        return url_for("editor.index")
+    return url_for("moderation.queue") if user.has_role(*MODERATORS) else url_for("reader.home")
 
 
 def _fresh_session() -> None:

@@ -214,7 +214,7 @@ def rules() -> list[ModerationRule]:
     )
 
 
-def reply(comment: Comment, author_id: int, body: str) -> CommentReply:
+def reply(comment: Comment, author_id: int | None, body: str) -> CommentReply:
     if comment.status != CommentStatus.APPROVED:
         raise ModerationError("not_approved")
     text = nfc(body).strip()
