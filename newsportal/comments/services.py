@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from limits import parse
@@ -108,18 +108,18 @@ def _within_rate(policy: Policy, keys: list[str]) -> bool:
     return True
 
 
-def _store(article: Article, data: CommentInput, policy: Policy, status: str, flags: list[str],
+def _store(article: Article, data: CommentInput, hashed_ip: str, status: str, flags: list[str],
            reason: str = "") -> Comment:  # fmt: skip
-    body = normalise_body(data.body)
+    """Write the (already normalised) comment and its first audit row in one transaction."""
     comment = Comment(
         article_id=article.id,
-        name=nfc(data.name).strip(),
-        email=data.email.strip().lower(),
-        body=body,
-        body_html=markup.render_comment(body),
+        name=data.name,
+        email=data.email,
+        body=data.body,
+        body_html=markup.render_comment(data.body),
         status=status,
         flags="|".join(flags),
-        ip_hash=ip_hash(data.ip, policy.secret),
+        ip_hash=hashed_ip,
         user_agent=data.user_agent[:200],
         consent_at=utcnow(),
         reason=reason,
@@ -138,35 +138,38 @@ def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outc
     """Run a reader's comment through the pipeline. Raises CommentRefused to re-show the form."""
     if not comments_open(article, policy.close_after_days):
         raise CommentRefused("closed")
+    data = replace(
+        data,
+        name=nfc(data.name).strip(),
+        email=data.email.strip().lower(),
+        body=normalise_body(data.body),
+    )
+    hashed_ip = ip_hash(data.ip, policy.secret)
     if data.honeypot.strip() or (
         data.form_age is not None and data.form_age.total_seconds() < policy.min_seconds
     ):
         # Stored quietly: a bot learns nothing from the answer.
-        return Outcome(_store(article, data, policy, CommentStatus.SPAM, ["bot"]))
+        return Outcome(_store(article, data, hashed_ip, CommentStatus.SPAM, ["bot"]))
     if data.form_age is None:
         raise CommentRefused("expired")
-    body = normalise_body(data.body)
-    email = data.email.strip().lower()
-    hashed_ip = ip_hash(data.ip, policy.secret)
-    if not _within_rate(policy, [f"ip:{hashed_ip}", f"email:{email}"]):
+    if not _within_rate(policy, [f"ip:{hashed_ip}", f"email:{data.email}"]):
         raise CommentRefused("rate")
     existing = db.session.scalar(
         select(Comment).where(
-            Comment.article_id == article.id, Comment.email == email, Comment.body == body
+            Comment.article_id == article.id, Comment.email == data.email, Comment.body == data.body
         )
     )
     if existing is not None:
         return Outcome(existing, duplicate=True)
-    if email in _terms(RuleKind.BLOCKED_EMAIL) or hashed_ip in _terms(RuleKind.BLOCKED_IP):
-        return Outcome(_store(article, data, policy, CommentStatus.SPAM, ["blocked"]))
-    text = f"{data.name}\n{body}"
+    if data.email in _terms(RuleKind.BLOCKED_EMAIL) or hashed_ip in _terms(RuleKind.BLOCKED_IP):
+        return Outcome(_store(article, data, hashed_ip, CommentStatus.SPAM, ["blocked"]))
+    text = f"{data.name}\n{data.body}"
     banned = _whole_word_hits(text, _terms(RuleKind.BANNED))
     if banned:
         flags = [f"banned:{term}" for term in banned]
-        return Outcome(
-            _store(article, data, policy, CommentStatus.REJECTED, flags, "banned"), flags=flags
-        )
+        stored = _store(article, data, hashed_ip, CommentStatus.REJECTED, flags, "banned")
+        return Outcome(stored, flags=flags)
     flags = [f"suspect:{term}" for term in _whole_word_hits(text, _terms(RuleKind.SUSPECT))]
-    if markup.count_links(body) >= 2:
+    if markup.count_links(data.body) >= 2:
         flags.append("links")
-    return Outcome(_store(article, data, policy, CommentStatus.PENDING, flags), flags=flags)
+    return Outcome(_store(article, data, hashed_ip, CommentStatus.PENDING, flags), flags=flags)
