@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 
-import newsportal.models
+import newsportal.models.articles
 from newsportal.text import utcnow
 
 
@@ -74,7 +74,7 @@ def test_scheduled_article_appears_when_due_without_any_job(client, make_article
     scheduled = make_article("Thông báo hẹn giờ", when=30)
     assert client.get(f"/articles/{scheduled.slug}").status_code == 404
     later = utcnow() + timedelta(minutes=31)
-    monkeypatch.setattr(newsportal.models, "utcnow", lambda: later)
+    monkeypatch.setattr(newsportal.models.articles, "utcnow", lambda: later)
     assert client.get(f"/articles/{scheduled.slug}").status_code == 200
     assert "Thông báo hẹn giờ" in client.get("/").get_data(as_text=True)
 

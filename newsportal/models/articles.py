@@ -1,0 +1,110 @@
+"""Articles, their categories and revisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..text import utcnow
+from .types import UTCDateTime
+from .users import User
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Category(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class Article(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_status_published_at", "status", "published_at"),
+        Index("ix_articles_category_status_published_at", "category_id", "status", "published_at"),
+        Index("ix_articles_updated_at", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    lead: Mapped[str] = mapped_column(Text, default="")
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    byline: Mapped[str] = mapped_column(String(120), default="")
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    status: Mapped[str] = mapped_column(String(20), default=ArticleStatus.DRAFT)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when it is known readers could see it; the slug is frozen from then on.
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    comments_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    category: Mapped[Category | None] = relationship(lazy="raise_on_sql")
+    revisions: Mapped[list[ArticleRevision]] = relationship(
+        back_populates="article",
+        order_by="ArticleRevision.id.desc()",
+        cascade="all, delete-orphan",
+        lazy="raise_on_sql",
+    )
+
+    @property
+    def ever_published(self) -> bool:
+        """Once readers may have seen it, its URL stays put."""
+        return self.first_published_at is not None or self.state() == "published"
+
+    def remember_if_live(self) -> None:
+        """Record the first time readers could see it (freezes the slug)."""
+        if self.first_published_at is None and self.state() == "published":
+            self.first_published_at = self.published_at
+
+    def state(self, now: datetime | None = None) -> str:
+        """draft | scheduled | published, decided at read time (no cron)."""
+        if self.status != ArticleStatus.PUBLISHED or self.published_at is None:
+            return "draft"
+        return "published" if self.published_at <= (now or utcnow()) else "scheduled"
+
+    def __repr__(self) -> str:
+        return f"<Article {self.slug} {self.status}>"
+
+
+class ArticleRevision(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    title: Mapped[str] = mapped_column(String(300))
+    lead: Mapped[str] = mapped_column(Text, default="")
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    article: Mapped[Article] = relationship(back_populates="revisions", lazy="raise_on_sql")
+    user: Mapped[User | None] = relationship(lazy="raise_on_sql")
+
+
+def published_filter(now: datetime | None = None) -> Any:
+    """SQL condition for what readers may see right now."""
+    moment = now or utcnow()
+    return (Article.status == ArticleStatus.PUBLISHED) & (Article.published_at <= moment)

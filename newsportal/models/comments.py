@@ -1,0 +1,119 @@
+"""Reader comments, the editorial board's replies, the audit trail and moderation rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..text import utcnow
+from .articles import Article
+from .types import UTCDateTime
+from .users import User
+
+
+class CommentStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPAM = "spam"
+
+
+class Comment(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "comments"
+    __table_args__ = (
+        # approved comments of an article in time order; the queue oldest first
+        Index("ix_comments_article_status_created", "article_id", "status", "created_at"),
+        Index("ix_comments_status_created", "status", "created_at"),
+        Index("ix_comments_email", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(254))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=CommentStatus.PENDING)
+    flags: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ip_hash: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    article: Mapped[Article] = relationship(lazy="raise_on_sql")
+    moderated_by: Mapped[User | None] = relationship(lazy="raise_on_sql")
+    replies: Mapped[list[CommentReply]] = relationship(
+        back_populates="comment",
+        order_by="CommentReply.id",
+        cascade="all, delete-orphan",
+        lazy="raise_on_sql",
+    )
+
+    @property
+    def flag_list(self) -> list[str]:
+        return [flag for flag in self.flags.split("|") if flag]
+
+
+class CommentReply(db.Model):  # type: ignore[name-defined]
+    """The editorial board's answer under a comment; one level only."""
+
+    __tablename__ = "comment_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    comment: Mapped[Comment] = relationship(back_populates="replies", lazy="raise_on_sql")
+    author: Mapped[User | None] = relationship(lazy="raise_on_sql")
+
+
+class CommentAudit(db.Model):  # type: ignore[name-defined]
+    """Every status change of a comment: who (None = the system), from, to, why, when."""
+
+    __tablename__ = "comment_audit"
+    __table_args__ = (Index("ix_comment_audit_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[str] = mapped_column(String(20), default="")
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="raise_on_sql")
+    comment: Mapped[Comment] = relationship(lazy="raise_on_sql")
+
+
+class RuleKind(StrEnum):
+    BANNED = "banned"
+    SUSPECT = "suspect"
+    BLOCKED_EMAIL = "blocked_email"
+    BLOCKED_IP = "blocked_ip"
+
+
+class ModerationRule(db.Model):  # type: ignore[name-defined]
+    """Banned / suspect terms and blocked addresses, managed by admins."""
+
+    __tablename__ = "moderation_rules"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
