@@ -3,11 +3,13 @@ page never shows "Not a valid datetime value." in English (WTForms ships no Viet
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.validators import ValidationError
 
 # Messages WTForms writes itself, listed so `make extract` puts them in the catalogues.
 WTFORMS_MESSAGES = (
@@ -34,6 +36,29 @@ class _CatalogueTranslations:
 
 
 class Form(FlaskForm):
+    # Fixed (value, label) options per select field, set per instance: WTForms 3.3 warns about
+    # tuples given to a field's constructor, and a lazy label must be read in the request.
+    static_choices: ClassVar[dict[str, list[tuple[str, Any]]]] = {}
+
     class Meta:
         def get_translations(self, form: Any) -> _CatalogueTranslations:
             return _CatalogueTranslations()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, options in self.static_choices.items():
+            getattr(self, name).choices = list(options)
+
+
+def too_long(limit: int) -> object:
+    return _l("At most %(n)s characters.", n=f"{limit:,}".replace(",", "."))
+
+
+def sensible_year(form: object, field: Field) -> None:
+    """Dates and times: a typo like year 20226 gets a message, not a stored absurdity."""
+    if field.data is not None and not 1900 <= field.data.year <= 2200:
+        raise ValidationError(str(_l("Enter a year between 1900 and 2200.")))
+
+
+def int_or_none(value: object) -> int | None:
+    return int(str(value)) if value not in (None, "", "None") else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -88,3 +88,17 @@ def iso_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return to_local(value).isoformat(timespec="seconds")
+
+
+def display_date(value: date | datetime | None) -> str:
+    """`dd/MM/yyyy`, the way Vietnamese documents write dates (a time: its day in Vietnam)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def display_clock(value: datetime | None) -> str:
+    """`HH:mm` in Asia/Ho_Chi_Minh."""
+    return to_local(value).strftime("%H:%M") if value is not None else ""

@@ -14,6 +14,7 @@ from .. import markup
 from ..auth.decorators import EDITORS, check_role
 from ..extensions import csrf, db
 from ..models import Article, ArticleRevision
+from ..revisions import revision_diff
 from ..text import local_to_utc, to_local
 from . import queries, services
 from .forms import ERRORS, ActionForm, ArticleForm, PreviewForm
@@ -181,7 +182,7 @@ def revision(article_id: int, revision_id: int) -> str:
         "editor/revision.html",
         article=article,
         revision=rev,
-        diff=services.revision_diff(article, rev),
+        diff=revision_diff(article, rev, rev.id),
         form=ActionForm(),
     )
 

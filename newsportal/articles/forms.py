@@ -9,9 +9,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..forms import Form
+from ..forms import Form, int_or_none, sensible_year, too_long
 from ..text import clean_line, nfc
 
 # Service error codes -> what the editor reads next to the field.
@@ -31,45 +31,32 @@ ERRORS = {
 }
 
 
-def _too_long(limit: int) -> object:
-    return _l("At most %(n)s characters.", n=f"{limit:,}".replace(",", "."))
-
-
-def sensible_year(form: object, field: DateTimeLocalField) -> None:
-    if field.data is not None and not 1900 <= field.data.year <= 2200:
-        raise ValidationError(str(ERRORS["year"]))
-
-
-def _int_or_none(value: object) -> int | None:
-    return int(str(value)) if value not in (None, "", "None") else None
-
-
 class ArticleForm(Form):
     title = StringField(
         _l("Title"),
         filters=[clean_line],
         validators=[
             InputRequired(_l("Please enter a title.")),
-            Length(max=300, message=_too_long(300)),
+            Length(max=300, message=too_long(300)),
         ],
     )
     slug = StringField(
         _l("Address (slug)"),
         filters=[clean_line],
-        validators=[Length(max=160, message=_too_long(160))],
+        validators=[Length(max=160, message=too_long(160))],
     )
     lead = TextAreaField(
-        _l("Lead"), filters=[nfc], validators=[Length(max=2000, message=_too_long(2000))]
+        _l("Lead"), filters=[nfc], validators=[Length(max=2000, message=too_long(2000))]
     )
     body = TextAreaField(
         _l("Body (Markdown)"),
         filters=[nfc],
-        validators=[Length(max=200_000, message=_too_long(200_000))],
+        validators=[Length(max=200_000, message=too_long(200_000))],
     )
     byline = StringField(
-        _l("Byline"), filters=[clean_line], validators=[Length(max=120, message=_too_long(120))]
+        _l("Byline"), filters=[clean_line], validators=[Length(max=120, message=too_long(120))]
     )
-    category_id = SelectField(_l("Category"), coerce=_int_or_none, validate_choice=True)
+    category_id = SelectField(_l("Category"), coerce=int_or_none, validate_choice=True)
     published_at = DateTimeLocalField(
         _l("Publication time (Vietnam time)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -83,9 +70,7 @@ class ActionForm(Form):
 
 
 class PreviewForm(Form):
-    body = TextAreaField(
-        filters=[nfc], validators=[Length(max=200_000, message=_too_long(200_000))]
-    )
+    body = TextAreaField(filters=[nfc], validators=[Length(max=200_000, message=too_long(200_000))])
 
 
 class CategoryForm(Form):
@@ -94,13 +79,13 @@ class CategoryForm(Form):
         filters=[clean_line],
         validators=[
             InputRequired(_l("Please enter a name.")),
-            Length(max=120, message=_too_long(120)),
+            Length(max=120, message=too_long(120)),
         ],
     )
     slug = StringField(
         _l("Address (slug)"),
         filters=[clean_line],
-        validators=[Length(max=140, message=_too_long(140))],
+        validators=[Length(max=140, message=too_long(140))],
     )
     position = IntegerField(
         _l("Order"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,16 +10,10 @@ from sqlalchemy import select
 from .. import markup
 from ..extensions import db
 from ..models import Article, ArticleRevision, ArticleStatus, Category
+from ..revisions import FieldError
 from ..text import clean_line, nfc, slugify, utcnow
 
-
-class ArticleError(ValueError):
-    """A save that cannot go through; `field` names the form field to show it next to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+ArticleError = FieldError
 
 
 @dataclass(frozen=True)
@@ -158,22 +151,6 @@ def restore_revision(article: Article, revision: ArticleRevision, user_id: int |
     _revise(article, user_id, f"restore:{revision.id}")
     db.session.commit()
     return article
-
-
-def revision_diff(article: Article, revision: ArticleRevision) -> str:
-    """What restoring `revision` would change, as a unified diff of the plain text."""
-
-    def text(title: str, lead: str, body: str) -> list[str]:
-        return f"# {title}\n\n{lead}\n\n{body}\n".splitlines(keepends=True)
-
-    return "".join(
-        difflib.unified_diff(
-            text(article.title, article.lead, article.body_md),
-            text(revision.title, revision.lead, revision.body_md),
-            fromfile="current",
-            tofile=f"revision {revision.id}",
-        )
-    )
 
 
 def save_category(category: Category | None, name: str, slug: str, position: int) -> Category:
