@@ -26,6 +26,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .comments import views as comment_views
     from .config import load_config
     from .extensions import limiter
+    from .pages import desk as pages_desk
+    from .pages import lists_desk
+    from .pages import views as pages
 
     load_config(app, config)
     database.register(app)
@@ -37,6 +40,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     app.register_blueprint(comment_views.bp)
     app.register_blueprint(desk.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(pages_desk.bp)
+    app.register_blueprint(lists_desk.bp)
     errors.register(app)
     cli.register(app)
     return app

@@ -17,6 +17,7 @@ from .comments import moderation
 from .comments import services as comment_services
 from .extensions import db
 from .models import Article, Comment, Role
+from .pages import demo as page_demo
 from .text import utcnow
 
 users = AppGroup("users", help="Staff accounts.")
@@ -80,6 +81,7 @@ def demo_load() -> None:
         import_article(item)
         click.echo(f"article: /articles/{item.slug}")
     _demo_comments()
+    _demo_pages()
     for email, name, role in DEMO_ACCOUNTS:
         if find_user(email) is not None:
             click.echo(f"account {email} ({role}) already exists; password unchanged")
@@ -139,6 +141,20 @@ def _demo_comments() -> None:
         if answer:
             moderation.reply(comment, None, answer)
     click.echo("comments: a few to moderate at /moderation/")
+
+
+def _demo_pages() -> None:
+    """The complaints-and-denunciations section and the other information pages."""
+    for slug in page_demo.load_pages(DEMO_CONTENT / "pages"):
+        click.echo(f"page: /pages/{slug}")
+    uploads = Path(current_app.config["UPLOAD_FOLDER"])
+    documents = page_demo.load_documents(DEMO_CONTENT / "legal_documents.yaml")
+    results = page_demo.load_results(DEMO_CONTENT / "published_results.yaml", uploads)
+    sessions = page_demo.load_schedule()
+    click.echo(
+        f"section lists: {documents} legal documents, {results} published results, "
+        f"{sessions} reception sessions added"
+    )
 
 
 def register(app: Flask) -> None:

@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "COMMENT_FORM_MAX_AGE": 2 * 24 * 3600,  # a form left open over a weekend day still sends
     "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: comments stay open until an editor closes them
     "MODERATION_PER_PAGE": 50,
+    "SECTION_PER_PAGE": 20,  # published results and past reception sessions
+    "DOCUMENT_MAX_BYTES": 15 * 1024 * 1024,  # PDFs of published results
 }
 
 MIN_SECRET_LENGTH = 32
@@ -57,6 +59,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if app.config.get("REDIS_URL"):
         app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # SQLite will not make it
         app.config["SQLALCHEMY_DATABASE_URI"] = (

@@ -10,11 +10,26 @@ from .comments import (
     ModerationRule,
     RuleKind,
 )
+from .pages import (
+    DocumentKind,
+    LegalDocument,
+    Page,
+    PageBlock,
+    PageRevision,
+    PageStatus,
+    PublishedResult,
+    ReceptionMode,
+    ReceptionSession,
+    ReceptionStatus,
+    ResultKind,
+)
 from .types import UTCDateTime
 from .users import Role, User
 
 __all__ = [
     "Article", "ArticleRevision", "ArticleStatus", "Category", "Comment", "CommentAudit",
     "CommentReply", "CommentStatus", "ModerationRule", "Role", "RuleKind", "User", "UTCDateTime",
-    "published_filter",
+    "published_filter", "DocumentKind", "LegalDocument", "Page", "PageBlock", "PageRevision",
+    "PageStatus", "PublishedResult", "ReceptionMode", "ReceptionSession", "ReceptionStatus",
+    "ResultKind",
 ]  # fmt: skip

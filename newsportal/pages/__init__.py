@@ -1,0 +1,1 @@
+"""Information pages: the complaints-and-denunciations section, comment rules, privacy, contact."""

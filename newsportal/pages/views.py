@@ -1,0 +1,115 @@
+"""Reader side of information pages: /pages/<slug>, the reception calendar feed, result PDFs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from werkzeug.wrappers import Response
+
+from ..models import Page, PageBlock, ResultKind
+from ..text import utcnow
+from . import forms, ical, pdfs, queries
+
+bp = Blueprint("pages", __name__)
+
+FEED_PAST_DAYS = 90  # calendar apps keep what they already have; recent history is enough
+
+
+def _labeller(choices: list[tuple[str, Any]]) -> Callable[[str], str]:
+    labels = dict(choices)
+    return lambda value: str(labels.get(value, value))
+
+
+# Templates show the same words the desk's forms offer.
+for _name, _choices in (
+    ("session_status_label", forms.SESSION_STATUSES),
+    ("reception_mode_label", forms.MODES),
+    ("result_kind_label", forms.RESULT_KINDS),
+    ("document_kind_label", forms.DOCUMENT_KINDS),
+    ("page_block_label", forms.BLOCKS),
+):
+    bp.add_app_template_global(_labeller(_choices), _name)
+
+
+def _page_number() -> int:
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > 100_000:
+        abort(404)
+    return page
+
+
+def _block_context(page: Page) -> dict[str, object]:
+    """What the page's structured list needs, loaded only for the page that shows it."""
+    config = current_app.config
+    now = utcnow()
+    if page.block == PageBlock.RECEPTION_SCHEDULE:
+        return {
+            "upcoming": queries.upcoming_sessions(now),
+            "past": queries.past_sessions(now, _page_number(), config["SECTION_PER_PAGE"]),
+        }
+    if page.block == PageBlock.PUBLISHED_RESULTS:
+        kind = request.args.get("kind")
+        kind = kind if kind in {k.value for k in ResultKind} else None
+        return {
+            "results": queries.results(_page_number(), config["SECTION_PER_PAGE"], kind),
+            "kind": kind,
+        }
+    if page.block == PageBlock.LEGAL_DOCUMENTS:
+        return {"documents": queries.documents()}
+    return {}
+
+
+@bp.get("/pages/<slug>")
+def page(slug: str) -> str:
+    found = queries.public_page(slug)
+    if found is None:
+        abort(404)
+    trail = queries.ancestors(found)
+    top = trail[0] if trail else found
+    context = _block_context(found)
+    if found.slug == queries.SECTION_ROOT:
+        context["next_sessions"] = queries.upcoming_sessions(utcnow(), limit=3)
+        context["schedule_page"] = queries.page_with_block(PageBlock.RECEPTION_SCHEDULE)
+    return render_template(
+        "pages/page.html",
+        page=found,
+        trail=trail,
+        section=top,
+        section_pages=queries.public_children(top.id),
+        children=queries.public_children(found.id) if found is not top else [],
+        **context,
+    )
+
+
+@bp.get("/pages/lich-tiep-cong-dan.ics")
+def reception_calendar() -> Response:
+    """iCalendar feed of the reception schedule, for citizens' and staff's calendar apps."""
+    sessions = queries.sessions_for_feed(utcnow() - timedelta(days=FEED_PAST_DAYS))
+    schedule = queries.page_with_block(PageBlock.RECEPTION_SCHEDULE)
+    page_url = (
+        request.url_root.rstrip("/") + f"/pages/{schedule.slug}" if schedule is not None else ""
+    )
+    body = ical.calendar(
+        sessions, current_app.config["SITE_NAME"], request.host.split(":")[0], page_url
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="lich-tiep-cong-dan.ics"'
+    return response
+
+
+@bp.get("/documents/<sha>.pdf")
+def result_pdf(sha: str) -> Response:
+    """A published result's PDF; only files a result still uses are served."""
+    uploads = Path(current_app.config["UPLOAD_FOLDER"])
+    path = pdfs.path_for(uploads, sha)
+    if path is None or queries.result_with_file(sha) is None:
+        abort(404)
+    response = send_file(path, mimetype="application/pdf", max_age=86400, etag=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Whatever a PDF contains, it gets no scripts or same-origin rights of ours.
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
