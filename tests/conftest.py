@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,28 +19,62 @@ from newsportal.extensions import db
 from newsportal.models import Article, Category, User
 from newsportal.text import utcnow
 
+from .databases import (  # noqa: F401 (fixtures)
+    postgres_database,
+    postgres_emptied,
+    postgres_schema,
+    postgres_tables,
+)
+
+BACKENDS = ["sqlite", "postgresql"]
 PASSWORD = "mật-khẩu-thử-nghiệm-đủ-dài"
 ROLES = ("admin", "editor", "moderator")
 
 
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """Every test that uses the database runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    if request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("SQLite only: " + str(request.node.get_closest_marker("sqlite_only").args[0]))
+    return str(request.getfixturevalue("postgres_emptied"))
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """An empty database (no tables), for tests of the migrations themselves."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    return str(request.getfixturevalue("postgres_schema"))
+
+
 @pytest.fixture
-def app_config(tmp_path: Any) -> dict[str, Any]:
+def app_config(database_url: str) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-anything",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
     }
 
 
-@pytest.fixture
-def app(app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    application = create_app(app_config)
+def _app(config: dict[str, Any]) -> Iterator[Flask]:
+    application = create_app(config)
     # Contexts are pushed where a test needs them, never held across requests (Flask 3.1).
     with application.app_context():
         db.create_all()
-    return application
+    yield application
+    with application.app_context():
+        db.engine.dispose()  # a PostgreSQL connection per test would soon use up the server
+
+
+@pytest.fixture
+def app(
+    app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    yield from _app(app_config)
 
 
 @pytest.fixture
@@ -152,12 +186,11 @@ def count_queries(app: Flask) -> Callable[[Callable[[], Any]], int]:
 
 
 @pytest.fixture
-def csrf_app(app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Flask:
+def csrf_app(
+    app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    application = create_app({**app_config, "WTF_CSRF_ENABLED": True})
-    with application.app_context():
-        db.create_all()
-    return application
+    yield from _app({**app_config, "WTF_CSRF_ENABLED": True})
 
 
 def get_user(app: Flask, email: str) -> User | None:
@@ -179,5 +212,6 @@ def all_categories(app: Flask) -> list[Category]:
 def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings in the developer's shell must not change what the tests see."""
     for key in list(os.environ):
-        if key.startswith("NEWSPORTAL_") and key != "NEWSPORTAL_INSTANCE_PATH":
+        if key.startswith("NEWSPORTAL_") and not key.startswith(("NEWSPORTAL_INSTANCE_PATH",
+                                                                  "NEWSPORTAL_TEST_")):  # fmt: skip
             monkeypatch.delenv(key)

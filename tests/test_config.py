@@ -55,6 +55,7 @@ def test_the_mapping_given_to_create_app_wins(instance, monkeypatch):
     assert create_app({"ARTICLES_PER_PAGE": 3}).config["ARTICLES_PER_PAGE"] == 3
 
 
+@pytest.mark.sqlite_only("the pragmas that let SQLite take concurrent writers")
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app, tmp_path):
     from newsportal.extensions import db
 

@@ -8,10 +8,10 @@ from newsportal import create_app
 from newsportal.extensions import db
 
 
-def test_upgrade_gives_exactly_the_models_schema(app_config, tmp_path, monkeypatch):
+def test_upgrade_gives_exactly_the_models_schema(fresh_database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     migrated = create_app(
-        {**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"}
+        {"TESTING": True, "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": fresh_database_url}
     )
     with migrated.app_context():
         upgrade()
@@ -22,3 +22,4 @@ def test_upgrade_gives_exactly_the_models_schema(app_config, tmp_path, monkeypat
         with db.engine.connect() as connection:
             names = db.inspect(connection).get_table_names()
         assert set(names) <= {"alembic_version"}
+        db.engine.dispose()

@@ -1,0 +1,105 @@
+"""The databases the suite runs on: SQLite always, PostgreSQL when one answers.
+
+`NEWSPORTAL_TEST_DATABASE_URL` names a PostgreSQL server to use (any database on it that we may
+connect to; the run creates its own database beside it and drops it at the end). Without it, a
+server answering on 127.0.0.1:5432 is used as `postgres@.../test`. The tables are created once
+per run in a schema of their own and emptied after each test (creating them per test costs about
+a second); a test that needs an empty schema, such as the migrations test, gets a fresh one.
+`NEWSPORTAL_TEST_REQUIRE_POSTGRES=1` (set by .ci/run) turns "no server" into a failure instead of
+a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+LOCAL_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def server_url() -> str | None:
+    configured = os.environ.get("NEWSPORTAL_TEST_DATABASE_URL")
+    if configured:
+        return configured
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=0.5).close()
+    except OSError:
+        return None
+    return LOCAL_SERVER
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of this run's own on the PostgreSQL server, dropped at the end."""
+    base = server_url()
+    if base is None:
+        message = (
+            "no PostgreSQL: nothing answers on 127.0.0.1:5432 and no NEWSPORTAL_TEST_DATABASE_URL"
+        )
+        if os.environ.get("NEWSPORTAL_TEST_REQUIRE_POSTGRES"):
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"newsportal_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_schema(postgres_database: str) -> Iterator[str]:
+    """A fresh schema for one test: the URL puts it first on the search path."""
+    schema = f"t_{secrets.token_hex(6)}"
+    engine = create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(postgres_database).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_tables(postgres_database: str) -> Iterator[str]:
+    """One schema holding every table of the models, created once for the whole run."""
+    from newsportal.extensions import db
+
+    schema = "shared"
+    engine = create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(postgres_database).update_query_dict({"options": f"-csearch_path={schema}"})
+    tables = create_engine(url)
+    db.metadata.create_all(tables)
+    tables.dispose()
+    yield url.render_as_string(hide_password=False)
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_emptied(postgres_tables: str) -> Iterator[str]:
+    """The shared schema, emptied again once the test is done."""
+    from newsportal.extensions import db
+
+    yield postgres_tables
+    engine = create_engine(postgres_tables, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("SET lock_timeout = '10s'"))  # a leaked connection fails, not hangs
+        # DELETE, children first: on a few rows it is far quicker than TRUNCATE.
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
