@@ -20,7 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=instance,
     )
-    from . import auth, cli, database, errors, i18n
+    from . import auth, cli, database, errors, i18n, pagecache
     from .articles import categories, editor, reader
     from .comments import desk
     from .comments import views as comment_views
@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     load_config(app, config)
     database.register(app)
+    pagecache.register(app)
     auth.register(app)
     i18n.register(app)
     app.register_blueprint(reader.bp)

@@ -40,6 +40,11 @@ DEFAULTS: dict[str, Any] = {
     "MODERATION_PER_PAGE": 50,
     "SECTION_PER_PAGE": 20,  # published results and past reception sessions
     "DOCUMENT_MAX_BYTES": 15 * 1024 * 1024,  # PDFs of published results
+    "PAGE_CACHE_ENABLED": True,
+    "PAGE_CACHE_SECONDS": 3600,  # bounded so a shared page's comment timestamp stays fresh
+    "PAGE_CACHE_ENTRIES": 1000,  # per app server when not on Redis
+    "PAGE_CACHE_PREFIX": "newsportal:",
+    "HTTP_CACHE_MAX_AGE": 60,  # what browsers and a CDN may keep a shared reader page for
 }
 
 MIN_SECRET_LENGTH = 32

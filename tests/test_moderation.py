@@ -274,5 +274,25 @@ def test_moderation_queue_query_count_does_not_grow(app, auth, client, article, 
         reader.post(f"/articles/{article.slug}/comments", data=data)
     many = count_queries(lambda: client.get("/moderation/"))
     assert few == many
+    assert many <= 4  # the user, the tab counts, the page with its history, the menu
     page = BeautifulSoup(client.get("/moderation/").data, "html5lib")
     assert len(page.select("li.queue-item")) == 30
+
+
+def test_big_queues_count_up_to_a_cap_and_still_page(app, auth, client, article, monkeypatch):
+    app.config["RATELIMIT_ENABLED"] = False
+    app.config["MODERATION_PER_PAGE"] = 2
+    monkeypatch.setattr(moderation, "COUNT_CAP", 3)
+    reader = app.test_client()
+    for n in range(5):
+        data = comment_data(app, email=f"r{n}@example.org", body=f"Ý kiến số {n}")
+        reader.post(f"/articles/{article.slug}/comments", data=data)
+    auth.as_role("moderator")
+    first = BeautifulSoup(client.get("/moderation/").data, "html5lib")
+    assert "Chờ duyệt 3+" in {a.get_text(" ", strip=True) for a in first.select(".status-tabs a")}
+    assert first.select_one(".staff-nav .badge-count").get_text() == "3+"
+    third = BeautifulSoup(client.get("/moderation/?page=3").data, "html5lib")
+    assert [el.get_text() for el in third.select("li.queue-item .comment-body")] == ["Ý kiến số 4"]
+    assert third.select_one(".pagination a[rel=next]") is None
+    second = BeautifulSoup(client.get("/moderation/?page=2").data, "html5lib")
+    assert second.select_one(".pagination a[rel=next]")["href"].endswith("page=3")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import g
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
@@ -16,7 +17,12 @@ EDITOR_STATES = ("draft", "scheduled", "published")
 
 
 def categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+    """The menu; read once per request however many times a page asks."""
+    if "categories" not in g:
+        g.categories = list(
+            db.session.scalars(select(Category).order_by(Category.position, Category.name))
+        )
+    return list(g.categories)
 
 
 def _published(now: datetime | None = None) -> Select:
@@ -42,7 +48,8 @@ def published_article(slug: str) -> Article | None:
 
 
 def category_by_slug(slug: str) -> Category | None:
-    return db.session.scalar(select(Category).where(Category.slug == slug))
+    """From the menu's list, which the page reads anyway."""
+    return next((c for c in categories() if c.slug == slug), None)
 
 
 def editor_list(state: str | None, category_id: int | None, page: int, per_page: int) -> Pagination:

@@ -9,6 +9,7 @@ from ..comments import services as comment_services
 from ..comments import views as comment_views
 from ..comments.forms import CommentForm
 from ..models import Article
+from ..pagecache import cached_page
 from . import queries
 
 bp = Blueprint("reader", __name__)
@@ -28,6 +29,7 @@ def navigation() -> dict[str, object]:
 
 
 @bp.get("/")
+@cached_page
 def home() -> str:
     page = _page()
     articles = queries.latest(page, current_app.config["ARTICLES_PER_PAGE"])
@@ -52,6 +54,7 @@ def render_article(
 
 
 @bp.get("/articles/<slug>")
+@cached_page
 def article(slug: str) -> str:
     item = queries.published_article(slug)
     if item is None:
@@ -60,6 +63,7 @@ def article(slug: str) -> str:
 
 
 @bp.get("/categories/<slug>")
+@cached_page
 def category(slug: str) -> str:
     found = queries.category_by_slug(slug)
     if found is None:

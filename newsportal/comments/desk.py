@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -34,10 +35,21 @@ def _staff_only() -> BaseResponse | None:
     return check_role(STAFF_REPLIERS if request.endpoint == "moderation.reply" else MODERATORS)
 
 
+def _counts() -> dict[str, int]:
+    """Comments per status, read once per request for the tabs and the badge alike."""
+    if "comment_counts" not in g:
+        g.comment_counts = moderation.status_counts()
+    return dict(g.comment_counts)
+
+
+def capped(count: int) -> str:
+    return f"{moderation.COUNT_CAP}+" if count > moderation.COUNT_CAP else str(count)
+
+
 @bp.app_context_processor
 def _pending_badge() -> dict[str, object]:
     # Called by the staff navigation only, so readers' pages never pay for the count.
-    return {"pending_comments": moderation.pending_count}
+    return {"pending_comments": lambda: capped(_counts()["pending"]), "capped": capped}
 
 
 def _back() -> BaseResponse:
@@ -54,18 +66,17 @@ def queue() -> str:
     article_id = request.args.get("article", type=int)
     search = request.args.get("q", "").strip()[:200]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    comments = moderation.queue(
-        status, article_id, search, page, current_app.config["MODERATION_PER_PAGE"]
-    )
+    counts = _counts()
+    per_page = current_app.config["MODERATION_PER_PAGE"]
+    comments = moderation.queue(status, article_id, search, page, per_page, counts[status])
     return render_template(
         "moderation/queue.html",
         comments=comments,
         status=status,
         article_id=article_id,
         search=search,
-        counts=moderation.status_counts(),
-        history=moderation.history(c.email for c in comments.items),
-        articles=moderation.articles_with_comments(),
+        counts=counts,
+        history=comments.history,
         form=ModerationForm(),
         reasons=REJECT_REASONS,
     )

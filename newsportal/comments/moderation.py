@@ -7,15 +7,15 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from .. import markup
 from ..extensions import db
 from ..models import (
-    Article,
     Comment,
     CommentAudit,
     CommentReply,
@@ -75,10 +75,64 @@ def set_status(
     return Change(len(comments), {c.article_id for c in comments})
 
 
-def queue(status: str, article_id: int | None, search: str, page: int, per_page: int) -> Pagination:
+COUNT_CAP = 1000  # a tab shows "1000+" past this: counting a million rows per view is waste
+
+
+class QueuePage(Pagination):
+    """One page of the queue, with each commenter's earlier record, in a single query.
+
+    It reads one row more than a page to know whether another page follows, so no separate
+    count runs; `known_total` (the tab's capped count) fills in the page numbers when known.
+    """
+
+    def _query_items(self) -> list[Any]:
+        query = self._query_args["select"].limit(self.per_page + 1).offset(self._query_offset)
+        rows = db.session.execute(query).unique().all()
+        self.more = len(rows) > self.per_page
+        records = []
+        for comment, approved, rejected, spam in rows[: self.per_page]:
+            records.append(comment)
+            self.history[comment.email] = {"approved": approved, "rejected": rejected,
+                                           "spam": spam}  # fmt: skip
+        return records
+
+    def _query_count(self) -> int:
+        seen = self._query_offset + len(self.items) + (1 if self.more else 0)
+        return max(seen, min(self._query_args["known_total"] or 0, COUNT_CAP))
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.history: dict[str, dict[str, int]] = {}
+        self.more = False
+        super().__init__(**kwargs)
+
+
+def _earlier(status: str) -> Any:
+    """How many comments this commenter has with `status`; an index lookup by email."""
+    other = aliased(Comment)
+    return (
+        select(func.count())
+        .where(other.email == Comment.email, other.status == status)
+        .correlate(Comment)
+        .scalar_subquery()
+    )
+
+
+def queue(
+    status: str,
+    article_id: int | None,
+    search: str,
+    page: int,
+    per_page: int,
+    known_total: int | None = None,
+) -> QueuePage:
     query = (
-        select(Comment)
-        .options(joinedload(Comment.article), selectinload(Comment.replies))
+        select(
+            Comment,
+            _earlier(CommentStatus.APPROVED),
+            _earlier(CommentStatus.REJECTED),
+            _earlier(CommentStatus.SPAM),
+        )
+        .options(joinedload(Comment.article))
         .where(Comment.status == status)
     )
     if article_id:
@@ -94,48 +148,28 @@ def queue(status: str, article_id: int | None, search: str, page: int, per_page:
         query = query.order_by(Comment.created_at, Comment.id)
     else:
         query = query.order_by(Comment.created_at.desc(), Comment.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page)
+    filtered = bool(article_id or search)
+    return QueuePage(
+        page=page,
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+        select=query,
+        known_total=None if filtered else known_total,
+    )
 
 
 def status_counts() -> dict[str, int]:
-    rows = db.session.execute(select(Comment.status, func.count()).group_by(Comment.status))
-    counts = {status.value: 0 for status in CommentStatus}
-    counts.update({status: n for status, n in rows})
-    return counts
-
-
-def pending_count() -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Comment).where(Comment.status == CommentStatus.PENDING)
-        )
-        or 0
-    )
-
-
-def history(emails: Iterable[str]) -> dict[str, dict[str, int]]:
-    """Earlier comments by the same addresses, counted per status, in one query."""
-    wanted = sorted(set(emails))
-    result: dict[str, dict[str, int]] = {email: {} for email in wanted}
-    if not wanted:
-        return result
-    rows = db.session.execute(
-        select(Comment.email, Comment.status, func.count())
-        .where(Comment.email.in_(wanted))
-        .group_by(Comment.email, Comment.status)
-    )
-    for email, status, n in rows:
-        result[email][status] = n
-    return result
-
-
-def articles_with_comments() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Article.id, Article.title)
-        .where(Article.id.in_(select(Comment.article_id).distinct()))
-        .order_by(Article.title)
-    )
-    return [(row.id, row.title) for row in rows]
+    """Comments per status, each counted up to COUNT_CAP + 1, in one query."""
+    columns = [
+        select(func.count())
+        .select_from(select(Comment.id).where(Comment.status == s).limit(COUNT_CAP + 1).subquery())
+        .scalar_subquery()
+        .label(s.value)
+        for s in CommentStatus
+    ]
+    row = db.session.execute(select(*columns)).one()
+    return {s.value: int(getattr(row, s.value)) for s in CommentStatus}
 
 
 def audit_log(status: str | None, actor_id: int | None, page: int, per_page: int) -> Pagination:

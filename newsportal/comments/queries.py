@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Comment, CommentReply, CommentStatus
 
 
 def for_article(article_id: int, own_ids: Iterable[int] = ()) -> list[Comment]:
-    """One query for the comments, one for their replies, whatever the number."""
+    """One query for the comments and their replies, whatever the number."""
     own = [i for i in own_ids if isinstance(i, int)][:50]
     visible = Comment.status == CommentStatus.APPROVED
     if own:
@@ -20,8 +20,8 @@ def for_article(article_id: int, own_ids: Iterable[int] = ()) -> list[Comment]:
     return list(
         db.session.scalars(
             select(Comment)
-            .options(selectinload(Comment.replies).joinedload(CommentReply.author))
+            .options(joinedload(Comment.replies).joinedload(CommentReply.author))
             .where(Comment.article_id == article_id, visible)
             .order_by(Comment.created_at, Comment.id)
-        )
+        ).unique()
     )

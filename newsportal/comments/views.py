@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from ..articles import queries as article_queries
@@ -47,6 +48,13 @@ def new_form() -> CommentForm:
     form = CommentForm()
     form.ts.data = stamp.issue(current_app.config["SECRET_KEY"])
     return form
+
+
+@bp.get("/comments/token")
+def token() -> tuple[dict[str, str], int, dict[str, str]]:
+    """A form token for this reader: shared (cached) article pages carry none of their own."""
+    body = {"csrf_token": generate_csrf(), "ts": stamp.issue(current_app.config["SECRET_KEY"])}
+    return body, 200, {"Cache-Control": "private, no-store"}
 
 
 @bp.post("/articles/<slug>/comments")

@@ -23,6 +23,7 @@ from .pages import (
     ReceptionStatus,
     ResultKind,
 )
+from .site import ContentState
 from .types import UTCDateTime
 from .users import Role, User
 
@@ -31,5 +32,5 @@ __all__ = [
     "CommentReply", "CommentStatus", "ModerationRule", "Role", "RuleKind", "User", "UTCDateTime",
     "published_filter", "DocumentKind", "LegalDocument", "Page", "PageBlock", "PageRevision",
     "PageStatus", "PublishedResult", "ReceptionMode", "ReceptionSession", "ReceptionStatus",
-    "ResultKind",
+    "ResultKind", "ContentState",
 ]  # fmt: skip

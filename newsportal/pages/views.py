@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from werkzeug.wrappers import Response
 
 from ..models import Page, PageBlock, ResultKind
+from ..pagecache import cached_page
 from ..text import utcnow
 from . import forms, ical, pdfs, queries
 
@@ -64,6 +65,7 @@ def _block_context(page: Page) -> dict[str, object]:
 
 
 @bp.get("/pages/<slug>")
+@cached_page
 def page(slug: str) -> str:
     found = queries.public_page(slug)
     if found is None:
@@ -86,6 +88,7 @@ def page(slug: str) -> str:
 
 
 @bp.get("/pages/lich-tiep-cong-dan.ics")
+@cached_page
 def reception_calendar() -> Response:
     """iCalendar feed of the reception schedule, for citizens' and staff's calendar apps."""
     sessions = queries.sessions_for_feed(utcnow() - timedelta(days=FEED_PAST_DAYS))

@@ -1,0 +1,113 @@
+"""The version of public content, raised in the same transaction as every change readers see.
+
+A session hook notices changes to the public models at each flush and raises the version in
+that transaction: the page cache is keyed by it, so no server serves a page older than the data,
+and nothing needs to remember to invalidate it. A new pending comment is not a public change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .models import (
+    Article,
+    ArticleStatus,
+    Category,
+    Comment,
+    CommentReply,
+    CommentStatus,
+    ContentState,
+    LegalDocument,
+    Page,
+    PublishedResult,
+    ReceptionSession,
+)
+from .text import utcnow
+
+PUBLIC_MODELS = (Article, Category, Page, ReceptionSession, PublishedResult, LegalDocument,
+                 CommentReply)  # fmt: skip
+ROW = 1
+
+
+@dataclass(frozen=True)
+class State:
+    version: int
+    changed_at: datetime
+
+
+def _next_due(connection: Any, now: datetime) -> Any:
+    return connection.execute(
+        select(func.min(Article.published_at)).where(
+            Article.status == ArticleStatus.PUBLISHED, Article.published_at > now
+        )
+    ).scalar()
+
+
+def bump(connection: Any, now: datetime | None = None) -> None:
+    """Raise the version and note when the next scheduled article falls due."""
+    moment = now or utcnow()
+    values = {
+        "version": ContentState.version + 1,
+        "changed_at": moment,
+        "next_due_at": _next_due(connection, moment),
+    }
+    done = connection.execute(update(ContentState).where(ContentState.id == ROW).values(values))
+    if done.rowcount == 0:
+        _create(connection, moment)
+
+
+def _create(connection: Any, moment: datetime) -> None:
+    try:
+        with connection.begin_nested():
+            connection.execute(
+                insert(ContentState).values(
+                    id=ROW, version=1, changed_at=moment, next_due_at=_next_due(connection, moment)
+                )
+            )
+    except IntegrityError:  # another server created it first: theirs is as good
+        pass
+
+
+def current(now: datetime | None = None) -> State:
+    """The version readers' pages are keyed by; one query, or a bump when an article fell due."""
+    moment = now or utcnow()
+    row = db.session.execute(
+        select(ContentState.version, ContentState.changed_at, ContentState.next_due_at).where(
+            ContentState.id == ROW
+        )
+    ).first()
+    if row is None or (row.next_due_at is not None and row.next_due_at <= moment):
+        bump(db.session.connection(), moment)
+        db.session.commit()
+        return current(moment)
+    return State(row.version, row.changed_at)
+
+
+def _touches_public_content(session: Session) -> bool:
+    for obj in session.new:
+        if isinstance(obj, PUBLIC_MODELS):
+            return True
+        if isinstance(obj, Comment) and obj.status == CommentStatus.APPROVED:
+            return True
+    for obj in session.deleted:
+        if isinstance(obj, (*PUBLIC_MODELS, Comment)):
+            return True
+    return any(
+        isinstance(obj, (*PUBLIC_MODELS, Comment)) and session.is_modified(obj)
+        for obj in session.dirty
+    )
+
+
+@event.listens_for(Session, "after_flush")
+def _raise_version(session: Session, _context: Any) -> None:
+    # After the flush, so a newly scheduled article counts for next_due_at; the session's
+    # new/dirty/deleted lists still describe what this flush wrote.
+    if _touches_public_content(session):
+        bump(session.connection())

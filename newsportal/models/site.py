@@ -1,0 +1,27 @@
+"""Site-wide state shared by every app server through the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..text import utcnow
+from .types import UTCDateTime
+
+
+class ContentState(db.Model):  # type: ignore[name-defined]
+    """One row: the version of everything readers can see.
+
+    Any change to public content raises `version` in the same transaction, so page caches keyed
+    by it never serve a page older than the data, on any server. `next_due_at` is when the next
+    scheduled article goes public: reaching it counts as a change too, with no job to run.
+    """
+
+    __tablename__ = "content_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
