@@ -44,6 +44,42 @@ def vi_fold(value: str | None) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+# The Vietnamese alphabet: ă and â come after a, đ after d, ê after e, ô and ơ after o, ư after u.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_MARKS = {"\u0306": "ă", "\u0302": "â", "\u031b": "ơ"}  # breve, circumflex, horn
+_TONES = "\u0300\u0309\u0303\u0301\u0323"  # huyền, hỏi, ngã, sắc, nặng (after ngang)
+
+
+def vi_sort_key(value: str | None) -> tuple[tuple[int, ...], tuple[int, ...], str]:
+    """Dictionary order for Vietnamese names, the same on every database.
+
+    Letters first (đ after d, ư after u), then tones (ngang, huyền, hỏi, ngã, sắc, nặng), then
+    case. Binary collation (SQLite) puts "Đ" after "Z"; a server's locale may differ again.
+    """
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", value or "").casefold():
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
+        letter = base
+        tone = 0
+        for mark in marks:
+            if mark in _TONES:
+                tone = _TONES.index(mark) + 1
+            elif base == "o" and mark == "\u0302":
+                letter = "ô"
+            elif base == "e" and mark == "\u0302":
+                letter = "ê"
+            elif base == "u" and mark == "\u031b":
+                letter = "ư"
+            elif mark in _LETTER_MARKS:
+                letter = _LETTER_MARKS[mark] if base in "ao" else base
+        position = _ALPHABET.find(letter)
+        letters.append(position if position >= 0 else 100 + ord(letter))
+        tones.append(tone)
+    return tuple(letters), tuple(tones), value or ""
+
+
 def slugify(value: str | None, max_length: int = 120) -> str:
     """URL slug from the fold, cut at a word (hyphen) boundary, never mid-word."""
     slug = _NON_SLUG.sub("-", vi_fold(value)).strip("-")

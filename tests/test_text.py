@@ -86,3 +86,25 @@ def test_nfc_normalises_and_strips_control_characters() -> None:
     assert nfc(decomposed + "\x00\x07\r\nmới") == "Nghị quyết\nmới"
     assert unicodedata.is_normalized("NFC", nfc(decomposed))
     assert clean_line("  Minh \t Hằng \n") == "Minh Hằng"
+
+
+def test_vietnamese_dictionary_order():
+    from newsportal.text import vi_sort_key
+
+    names = ["Zalo", "Đời sống", "Du lịch", "Ưu đãi", "Uống", "Âm nhạc", "Ăn uống", "An ninh",
+             "Ơn", "Ô tô", "Ong", "Tọm", "Tóm", "Tõm", "Tỏm", "Tòm", "Tom", "Tôm"]  # fmt: skip
+    assert sorted(names, key=vi_sort_key) == [
+        "An ninh", "Ăn uống", "Âm nhạc", "Du lịch", "Đời sống", "Ong", "Ô tô", "Ơn",
+        "Tom", "Tòm", "Tỏm", "Tõm", "Tóm", "Tọm", "Tôm", "Uống", "Ưu đãi", "Zalo",
+    ]  # fmt: skip
+    nfd = __import__("unicodedata").normalize("NFD", "Đời sống")
+    assert vi_sort_key(nfd)[:2] == vi_sort_key("Đời sống")[:2]
+
+
+def test_menu_categories_sort_the_vietnamese_way_on_every_database(client, make_category):
+    for name in ("Xã hội", "Đời sống", "Du lịch", "Ẩm thực", "Giáo dục"):
+        make_category(name)
+    page = client.get("/").get_data(as_text=True)
+    order = [page.index(f">{name}<") for name in
+             ("Ẩm thực", "Du lịch", "Đời sống", "Giáo dục", "Xã hội")]  # fmt: skip
+    assert order == sorted(order)

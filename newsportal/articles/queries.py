@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Article, ArticleStatus, Category, published_filter
-from ..text import utcnow
+from ..text import utcnow, vi_sort_key
 
 EDITOR_STATES = ("draft", "scheduled", "published")
 
@@ -19,9 +19,8 @@ EDITOR_STATES = ("draft", "scheduled", "published")
 def categories() -> list[Category]:
     """The menu; read once per request however many times a page asks."""
     if "categories" not in g:
-        g.categories = list(
-            db.session.scalars(select(Category).order_by(Category.position, Category.name))
-        )
+        found = db.session.scalars(select(Category))
+        g.categories = sorted(found, key=lambda c: (c.position, vi_sort_key(c.name)))
     return list(g.categories)
 
 

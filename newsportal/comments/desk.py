@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..auth.decorators import MODERATORS, check_role
 from ..extensions import db
 from ..models import Comment, CommentStatus, RuleKind, User
+from ..text import vi_sort_key
 from . import moderation
 from .forms import REJECT_REASONS, ModerationForm, ReplyForm
 
@@ -149,7 +150,7 @@ def reply(comment_id: int) -> BaseResponse:
 def audit() -> str:
     status, actor = _audit_filters()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    staff = db.session.scalars(db.select(User).order_by(User.name)).all()
+    staff = sorted(db.session.scalars(db.select(User)), key=lambda u: vi_sort_key(u.name))
     return render_template(
         "moderation/audit.html",
         entries=moderation.audit_log(status, actor, page, 100),

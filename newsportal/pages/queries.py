@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time
 
 from flask_sqlalchemy.pagination import Pagination
@@ -18,7 +19,7 @@ from ..models import (
     PublishedResult,
     ReceptionSession,
 )
-from ..text import VN_TZ, to_local
+from ..text import VN_TZ, to_local, vi_sort_key
 
 SECTION_ROOT = "khieu-nai-to-cao"
 MAX_DEPTH = 10  # a guard against a loop that the services do not allow anyway
@@ -30,12 +31,15 @@ def public_page(slug: str) -> Page | None:
     )
 
 
+def _in_order(pages: Iterable[Page]) -> list[Page]:
+    """By position, then title in Vietnamese dictionary order (the same on every database)."""
+    return sorted(pages, key=lambda p: (p.position, vi_sort_key(p.title)))
+
+
 def public_children(page_id: int) -> list[Page]:
-    return list(
+    return _in_order(
         db.session.scalars(
-            select(Page)
-            .where(Page.parent_id == page_id, Page.status == PageStatus.PUBLISHED)
-            .order_by(Page.position, Page.title)
+            select(Page).where(Page.parent_id == page_id, Page.status == PageStatus.PUBLISHED)
         )
     )
 
@@ -64,7 +68,7 @@ def page_with_block(block: PageBlock) -> Page | None:
 
 def all_pages() -> list[Page]:
     """For the desk: every page, parents resolved from the same list."""
-    return list(db.session.scalars(select(Page).order_by(Page.position, Page.title)))
+    return _in_order(db.session.scalars(select(Page)))
 
 
 def revisions(page_id: int) -> list[PageRevision]:
