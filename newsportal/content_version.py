@@ -75,19 +75,34 @@ def _create(connection: Any, moment: datetime) -> None:
         pass
 
 
+# Built once: this runs on every shared page view, cache hits included.
+_READ = select(ContentState.version, ContentState.changed_at, ContentState.next_due_at).where(
+    ContentState.id == ROW
+)
+
+
+def peek(now: datetime | None = None) -> State | None:
+    """The current version, or None when it must first be raised (missing, or an article due).
+
+    A bare connection, no session: this runs on every shared page view, cache hits included.
+    """
+    with db.engine.connect() as connection:
+        row = connection.execute(_READ).first()
+    if row is None or (row.next_due_at is not None and row.next_due_at <= (now or utcnow())):
+        return None
+    return State(row.version, row.changed_at)
+
+
 def current(now: datetime | None = None) -> State:
     """The version readers' pages are keyed by; one query, or a bump when an article fell due."""
     moment = now or utcnow()
-    row = db.session.execute(
-        select(ContentState.version, ContentState.changed_at, ContentState.next_due_at).where(
-            ContentState.id == ROW
-        )
-    ).first()
-    if row is None or (row.next_due_at is not None and row.next_due_at <= moment):
+    state = peek(moment)
+    if state is None:
         bump(db.session.connection(), moment)
         db.session.commit()
-        return current(moment)
-    return State(row.version, row.changed_at)
+        state = peek(moment)
+    assert state is not None  # noqa: S101 (just raised it, in a committed transaction)
+    return state
 
 
 def _touches_public_content(session: Session) -> bool:

@@ -8,24 +8,32 @@ Only a page that is the same for every reader is shared: none for a signed-in us
 with a message waiting or a comment of their own awaiting moderation. Those get `private,
 no-store`. Shared pages carry no CSRF token: the comment form fetches one for its reader
 (`/comments/token`, static/js/comment-token.js), so a cached page still submits.
+
+A request with no cookie at all (a first visit, a crawler, a CDN) cannot be signed in or have a
+message waiting, so `FastPath` answers it from the cache before Flask's request machinery runs.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.datastructures import Headers
+from werkzeug.http import http_date, parse_etags
+from werkzeug.wrappers import Request
 
 from . import content_version
 from .extensions import cache
 
 PRIVATE = "private, no-store"
 KEPT_HEADERS = ("Content-Disposition", "Content-Language")
+STATE_KEY = "newsportal.content_state"  # read once per request, by FastPath when it ran
+NOT_PAGES = ("/static/", "/documents/", "/healthz", "/editor", "/moderation", "/login")
 
 
 def shareable() -> bool:
@@ -35,6 +43,23 @@ def shareable() -> bool:
     if current_user.is_authenticated:
         return False
     return not (session.get("_flashes") or session.get("own_comments"))
+
+
+def _key(state: content_version.State, locale: str, path: str, query: str) -> str:
+    # changed_at too: a database restored from a backup reuses version numbers.
+    return f"page:{state.version}:{state.changed_at.timestamp()}:{locale}:{path}?{query}"
+
+
+def _headers(entry: tuple[Any, ...], state: content_version.State, max_age: int) -> Headers:
+    _, mimetype, etag, kept = entry
+    headers = Headers(kept)
+    text = mimetype.startswith("text/")
+    headers["Content-Type"] = f"{mimetype}; charset=utf-8" if text else mimetype
+    headers["ETag"] = f'"{etag}"'
+    headers["Last-Modified"] = http_date(state.changed_at)
+    headers["Cache-Control"] = f"public, max-age={max_age}"
+    headers["Vary"] = "Cookie"  # the language choice lives in the session cookie
+    return headers
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
@@ -47,10 +72,8 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
             response.headers["Cache-Control"] = PRIVATE
             return response
         g.shared_page = True  # templates leave per-reader tokens out
-        state = content_version.current()
-        # changed_at too: a database restored from a backup reuses version numbers.
-        stamp = state.changed_at.timestamp()
-        key = f"page:{state.version}:{stamp}:{get_locale()}:{request.full_path}"
+        state = request.environ.get(STATE_KEY) or content_version.current()
+        key = _key(state, str(get_locale()), request.path, request.query_string.decode("latin-1"))
         enabled = current_app.config["PAGE_CACHE_ENABLED"]
         entry = cache.get(key) if enabled else None
         if entry is None:
@@ -59,21 +82,63 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
                 rendered.headers["Cache-Control"] = PRIVATE
                 return rendered
             body = rendered.get_data()
-            kept = {k: v for k, v in rendered.headers.items() if k in KEPT_HEADERS}
+            kept = [(k, v) for k, v in rendered.headers.items() if k in KEPT_HEADERS]
             entry = (body, rendered.mimetype, hashlib.sha256(body).hexdigest()[:32], kept)
             if enabled:
                 cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-        body, mimetype, etag, kept = entry
-        response = Response(body, mimetype=mimetype, headers=kept)
-        response.set_etag(etag)
-        response.last_modified = state.changed_at
-        response.cache_control.public = True
-        response.cache_control.max_age = current_app.config["HTTP_CACHE_MAX_AGE"]
-        response.vary.add("Cookie")  # the language choice lives in the session cookie
+        response = Response(entry[0], headers=_headers(entry, state, _max_age()))
         response.make_conditional(request)  # 304 and no body when the reader has it already
         return response
 
     return wrapper
+
+
+def _max_age() -> int:
+    return int(current_app.config["HTTP_CACHE_MAX_AGE"])
+
+
+class FastPath:
+    """WSGI middleware: a cookie-less GET whose page is cached is answered straight away."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.next = app.wsgi_app
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        if (
+            environ.get("REQUEST_METHOD") == "GET"
+            and "HTTP_COOKIE" not in environ
+            and "HTTP_IF_MODIFIED_SINCE" not in environ  # Flask's own path answers those
+            and "lang=" not in environ.get("QUERY_STRING", "")
+            and not environ.get("PATH_INFO", "").startswith(NOT_PAGES)
+            and self.app.config["PAGE_CACHE_ENABLED"]
+        ):
+            found = self._lookup(environ)
+            if found is not None:
+                status, headers, body = found
+                start_response(status, list(headers.items()))
+                return [body]
+        return self.next(environ, start_response)
+
+    def _lookup(self, environ: dict[str, Any]) -> tuple[str, Headers, bytes] | None:
+        with self.app.app_context():
+            state = content_version.peek()
+            if state is None:
+                return None  # no version yet, or a scheduled article fell due: Flask handles it
+            environ[STATE_KEY] = state
+            path = Request(environ).path
+            locale = self.app.config["BABEL_DEFAULT_LOCALE"]
+            entry = cache.get(_key(state, locale, path, environ.get("QUERY_STRING", "")))
+            if entry is None:
+                return None
+            headers = _headers(entry, state, int(self.app.config["HTTP_CACHE_MAX_AGE"]))
+        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(entry[2]):
+            del headers["Content-Type"]
+            return "304 NOT MODIFIED", headers, b""
+        headers["Content-Length"] = str(len(entry[0]))
+        return "200 OK", headers, entry[0]
 
 
 def register(app: Flask) -> None:
@@ -88,6 +153,7 @@ def register(app: Flask) -> None:
             "CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"],
         },
     )
+    app.wsgi_app = FastPath(app)  # type: ignore[method-assign]
 
     @app.context_processor
     def shared_page_flag() -> dict[str, bool]:

@@ -219,3 +219,28 @@ def test_reader_pages_run_at_most_four_queries_whatever_the_data(
     many = count_queries(lambda: client.get(url.format(slug=big.slug)))
     assert few == many
     assert many <= 4
+
+
+def test_a_cookieless_hit_is_answered_before_flask_runs(app, site, monkeypatch):
+    reader = app.test_client(use_cookies=False)
+    first = reader.get("/")
+    assert first.status_code == 200
+
+    def flask_ran(*args, **kwargs):
+        raise AssertionError("the request reached Flask")
+
+    monkeypatch.setattr(app, "full_dispatch_request", flask_ran)
+    hit = reader.get("/")
+    assert hit.data == first.data
+    assert hit.headers["ETag"] == first.headers["ETag"]
+    assert hit.headers["Cache-Control"] == "public, max-age=60"
+    assert hit.headers["Content-Type"] == "text/html; charset=utf-8"
+    not_modified = reader.get("/", headers={"If-None-Match": first.headers["ETag"]})
+    assert not_modified.status_code == 304
+    assert not_modified.data == b""
+
+
+def test_a_reader_with_a_cookie_goes_through_flask(app, client, site, monkeypatch):
+    client.get("/?lang=en")  # now has a session cookie
+    assert "Home" in client.get("/").get_data(as_text=True)
+    assert "Trang chủ" in app.test_client(use_cookies=False).get("/").get_data(as_text=True)
