@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .comments import views as comment_views
     from .config import load_config
     from .extensions import limiter
+    from .search import views as search_views
 
     load_config(app, config)
     database.register(app)
@@ -37,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     app.register_blueprint(comment_views.bp)
     app.register_blueprint(desk.bp)
+    app.register_blueprint(search_views.bp)
     errors.register(app)
     cli.register(app)
     return app

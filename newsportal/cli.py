@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .articles.importer import ImportFailure, import_article, parse_file
+from .articles.services import reindex_articles
 from .auth.services import AccountError, create_user, find_user
 from .comments import moderation
 from .comments import services as comment_services
@@ -80,6 +81,7 @@ def demo_load() -> None:
         import_article(item)
         click.echo(f"article: /articles/{item.slug}")
     _demo_comments()
+    click.echo(f"search: {reindex_articles()} articles indexed")
     for email, name, role in DEMO_ACCOUNTS:
         if find_user(email) is not None:
             click.echo(f"account {email} ({role}) already exists; password unchanged")

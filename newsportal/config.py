@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "COMMENT_FORM_MAX_AGE": 2 * 24 * 3600,  # a form left open over a weekend day still sends
     "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: comments stay open until an editor closes them
     "MODERATION_PER_PAGE": 50,
+    "SEARCH_PER_PAGE": 10,
 }
 
 MIN_SECRET_LENGTH = 32

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import markup
 from ..extensions import db
 from ..models import Article, ArticleRevision, ArticleStatus, Category
+from ..search import services as search
 from ..text import clean_line, nfc, slugify, utcnow
 
 
@@ -102,6 +103,31 @@ def _revise(article: Article, user_id: int | None, note: str) -> None:
     )
 
 
+def index_article(article: Article) -> None:
+    """Stage the article's search document: searchable from its publication time, or not at all."""
+    if article.status != ArticleStatus.PUBLISHED or article.published_at is None:
+        search.remove_document("article", article.id)
+        return
+    search.index_document(
+        "article",
+        article.id,
+        url=search.path_for("reader.article", slug=article.slug),
+        title=article.title,
+        text=f"{article.lead}\n{markup.plain_text(article.body_html)}",
+        visible_from=article.published_at,
+    )
+
+
+def reindex_articles() -> int:
+    """Rebuild every article's search document (after a restore from backup or an upgrade)."""
+    count = 0
+    for article in db.session.scalars(select(Article)):
+        index_article(article)
+        count += 1
+    db.session.commit()
+    return count
+
+
 def save_article(
     article: Article | None, data: ArticleData, user_id: int | None, action: str = "save"
 ) -> Article:
@@ -132,6 +158,8 @@ def save_article(
         article.remember_if_live()
         _revise(article, user_id, "save" if action == "save" else "publish")
         db.session.add(article)
+        db.session.flush()  # a new article needs its id for the search index
+        index_article(article)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -145,6 +173,7 @@ def unpublish(article: Article, user_id: int | None) -> Article:
     article.status = ArticleStatus.DRAFT
     article.updated_at = utcnow()
     article.updated_by_id = user_id
+    index_article(article)
     db.session.commit()
     return article
 
@@ -156,6 +185,7 @@ def restore_revision(article: Article, revision: ArticleRevision, user_id: int |
     article.body_md = revision.body_md
     article.body_html = markup.render_article(revision.body_md)
     _revise(article, user_id, f"restore:{revision.id}")
+    index_article(article)
     db.session.commit()
     return article
 

@@ -10,11 +10,13 @@ from .comments import (
     ModerationRule,
     RuleKind,
 )
+from .search import SearchDocument
 from .types import UTCDateTime
 from .users import Role, User
 
 __all__ = [
     "Article", "ArticleRevision", "ArticleStatus", "Category", "Comment", "CommentAudit",
-    "CommentReply", "CommentStatus", "ModerationRule", "Role", "RuleKind", "User", "UTCDateTime",
+    "CommentReply", "CommentStatus", "ModerationRule", "Role", "RuleKind", "SearchDocument", "User",
+    "UTCDateTime",
     "published_filter",
 ]  # fmt: skip

@@ -1,0 +1,311 @@
+"""Search: Vietnamese without accents, đ, phrases, ranking, visibility, and any input at all.
+
+The matrix runs on SQLite and, when a server answers, on PostgreSQL in a schema of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+import uuid
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import create_engine, text
+
+from newsportal import create_app, markup
+from newsportal.articles import services
+from newsportal.extensions import db
+from newsportal.models import Article, SearchDocument
+from newsportal.search import queries
+from newsportal.search import services as search_services
+from newsportal.text import utcnow
+
+PG_URL = os.environ.get(
+    "NEWSPORTAL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+SEED_TITLE = "Đồng Tháp: Phối hợp, tuyên truyền, giám sát thực hiện Nghị quyết 68/NQ-CP"
+
+
+def _postgres_schema() -> str | None:
+    """A fresh schema on the local PostgreSQL, or None (with the reason) when none answers."""
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 2})
+        with engine.begin() as connection:
+            name = f"t_{uuid.uuid4().hex[:12]}"
+            connection.execute(text(f'CREATE SCHEMA "{name}"'))
+        engine.dispose()
+    except Exception as exc:  # any failure means no server to test on
+        pytest.skip(f"no PostgreSQL at {PG_URL}: {type(exc).__name__}")
+    return name
+
+
+def _drop_schema(name: str) -> None:
+    engine = create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def search_app(request, app_config, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    config = dict(app_config)
+    schema = None
+    if request.param == "postgresql":
+        schema = _postgres_schema()
+        config["SQLALCHEMY_DATABASE_URI"] = PG_URL
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": f"-csearch_path={schema}"}
+        }
+    application = create_app(config)
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if schema:
+        _drop_schema(schema)
+
+
+def _publish(app, title, lead="", body="", when=-60):
+    with app.app_context():
+        data = services.ArticleData(
+            title=title,
+            lead=lead,
+            body_md=body,
+            byline="Minh Hằng",
+            published_at=None if when is None else utcnow() + timedelta(minutes=when),
+        )
+        action = "save" if when is None else "publish"
+        return services.save_article(None, data, None, action).slug
+
+
+def _titles(client, q, **extra):
+    response = client.get("/search", query_string={"q": q, **extra})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.data, "html.parser")
+    return [a.get_text() for a in soup.select(".search-result h2 a")]
+
+
+@pytest.fixture
+def corpus(search_app):
+    _publish(search_app, SEED_TITLE, lead="Tỉnh Đồng Tháp triển khai Nghị quyết.", when=-300)
+    _publish(
+        search_app,
+        "Giải quyết khiếu nại của công dân xã Mỹ Hiệp",
+        lead="Ủy ban tiếp nhận đơn khiếu nại.",
+        when=-200,
+    )
+    _publish(search_app, "Sửa chữa đường liên xã", body="Con **đường** mới rộng 6 mét.", when=-100)
+    _publish(search_app, "Bản tin nông nghiệp", body="Giá lúa ở Đồng Tháp tăng nhẹ.", when=-50)
+    return search_app
+
+
+NFD_DONG_THAP = unicodedata.normalize("NFD", "Đồng Tháp")
+
+
+@pytest.mark.parametrize(
+    "query", ["dong thap", "Đồng Tháp", "ĐỒNG THÁP", "đồng tháp", NFD_DONG_THAP, "DONG  thap"]
+)
+def test_accents_case_and_d_all_find_the_seed_article(corpus, query):
+    client = corpus.test_client()
+    titles = _titles(client, query)
+    assert SEED_TITLE in titles
+    assert "Bản tin nông nghiệp" in titles  # body hit
+
+
+def test_title_hits_rank_before_newer_body_hits(corpus):
+    titles = _titles(corpus.test_client(), "dong thap")
+    assert titles.index(SEED_TITLE) < titles.index("Bản tin nông nghiệp")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("khieu nai", "Giải quyết khiếu nại của công dân xã Mỹ Hiệp"),
+        ("duong", "Sửa chữa đường liên xã"),
+        ("nghi quyet 68", SEED_TITLE),
+        ("NQ-CP", SEED_TITLE),
+    ],
+)
+def test_unaccented_words_find_articles(corpus, query, expected):
+    assert expected in _titles(corpus.test_client(), query)
+
+
+def test_every_word_must_match(corpus):
+    assert _titles(corpus.test_client(), "dong thap khieu") == []
+    assert _titles(corpus.test_client(), "khieu nai my hiep") == [
+        "Giải quyết khiếu nại của công dân xã Mỹ Hiệp"
+    ]
+
+
+def test_quoted_phrase_needs_the_words_together(corpus):
+    client = corpus.test_client()
+    assert "Sửa chữa đường liên xã" in _titles(client, '"duong lien xa"')
+    assert _titles(client, '"lien duong"') == []
+    assert "Sửa chữa đường liên xã" in _titles(client, "lien duong")
+
+
+def test_drafts_and_scheduled_articles_are_never_found(search_app):
+    _publish(search_app, "Bản nháp về Tân Hồng", when=None)
+    _publish(search_app, "Lịch hẹn về Tân Hồng", when=+120)
+    _publish(search_app, "Đã đăng về Tân Hồng", when=-5)
+    assert _titles(search_app.test_client(), "tan hong") == ["Đã đăng về Tân Hồng"]
+
+
+def test_scheduled_article_appears_when_its_time_passes(search_app):
+    _publish(search_app, "Tin hẹn giờ Lai Vung", when=+30)
+    with search_app.app_context():
+        assert db.session.scalars(queries.search_query(("lai vung",))).all() == []
+        later = utcnow() + timedelta(minutes=31)
+        found = db.session.scalars(queries.search_query(("lai vung",), now=later)).all()
+        assert [d.title for d in found] == ["Tin hẹn giờ Lai Vung"]
+
+
+def test_unpublish_and_edit_update_the_index(search_app):
+    slug = _publish(search_app, "Cầu Cao Lãnh thông xe")
+    client = search_app.test_client()
+    with search_app.app_context():
+        article = db.session.scalar(db.select(Article).where(Article.slug == slug))
+        data = services.ArticleData(
+            title="Cầu Mỹ Thuận hai thông xe", lead="", body_md="", byline=""
+        )
+        services.save_article(article, data, None)
+    assert _titles(client, "cao lanh") == []
+    assert _titles(client, "my thuan") == ["Cầu Mỹ Thuận hai thông xe"]
+    with search_app.app_context():
+        article = db.session.scalar(db.select(Article).where(Article.slug == slug))
+        services.unpublish(article, None)
+    assert _titles(client, "my thuan") == []
+
+
+def test_the_index_takes_other_kinds_of_content(search_app):
+    """Information pages (issue 4) index themselves through the same two functions."""
+    with search_app.app_context():
+        search_services.index_document(
+            "page", 7, url="/pages/khieu-nai-to-cao", title="Giải quyết khiếu nại, tố cáo",
+            text="Hướng dẫn gửi đơn khiếu nại tại Đồng Tháp.", visible_from=utcnow(),
+        )  # fmt: skip
+        db.session.commit()
+    assert _titles(search_app.test_client(), "khieu nai dong thap") == [
+        "Giải quyết khiếu nại, tố cáo"
+    ]
+    with search_app.app_context():
+        search_services.remove_document("page", 7)
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count(SearchDocument.id))) == 0
+
+
+def test_results_show_highlighted_snippet_and_time(corpus):
+    response = corpus.test_client().get("/search?q=dong+thap")
+    soup = BeautifulSoup(response.data, "html.parser")
+    first = soup.select_one(".search-result")
+    assert [m.get_text() for m in first.select("h2 mark")] == ["Đồng", "Tháp"]
+    assert first.select_one("time")["datetime"].endswith("+07:00")
+    assert "Đồng" in [m.get_text() for m in first.select(".excerpt mark")]
+
+
+def test_highlight_escapes_the_text_it_marks(search_app):
+    _publish(search_app, "<script>alert(1)</script> Tháp Mười", lead="<b>đậm</b> tháp")
+    response = search_app.test_client().get("/search?q=thap")
+    assert b"<script>alert" not in response.data
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt; <mark>Th\xc3\xa1p</mark>" in response.data
+
+
+def test_results_are_paginated(search_app):
+    for i in range(12):
+        _publish(search_app, f"Tin Sa Đéc số {i}", when=-100 + i)
+    client = search_app.test_client()
+    assert len(_titles(client, "sa dec")) == 10
+    assert _titles(client, "sa dec", page=2) == ["Tin Sa Đéc số 1", "Tin Sa Đéc số 0"]
+    assert _titles(client, "sa dec", page=99) == []
+
+
+BAD_QUERIES = [
+    "", "   ", "\t\n", "x" * 2000, "đồng " * 400, "' OR 1=1 --", "'; DROP TABLE articles; --",
+    '"', '"dong', 'dong"thap"', "*", "dong*", "NEAR(dong thap)", "dong NEAR thap", "-dong",
+    "title_folded:dong", "dong:thap", "^dong", "(dong", "AND", "OR OR", "dong AND OR NOT",
+    "%", "_", "\\", "\x00", "dong\x00thap", "\ufffd", "🙂 đồng", "{title_folded}: x",
+    "& | ! <->", "dong <-> thap", "':*", "%FF",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_any_input_gives_a_normal_page(corpus, query):
+    response = corpus.test_client().get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert "text/html" in response.content_type
+
+
+@pytest.mark.parametrize("raw", [b"q=%FF%FE", b"q=%ED%A0%80", b"q=dong&page=-1", b"page=abc&q=x"])
+def test_undecodable_bytes_and_bad_pages_give_a_normal_page(corpus, raw):
+    response = corpus.test_client().get("/search?" + raw.decode())
+    assert response.status_code == 200
+
+
+def test_nothing_found_message(corpus):
+    response = corpus.test_client().get("/search?q=xyzzy", headers={"Accept-Language": "en"})
+    assert "Không tìm thấy kết quả" in response.get_data(as_text=True)
+
+
+def test_search_sends_a_constant_number_of_queries(search_app, count_queries):
+    client = search_app.test_client()
+    _publish(search_app, "Tin Hồng Ngự 0")
+    few = count_queries(lambda: client.get("/search?q=hong+ngu"))
+    for i in range(1, 8):
+        _publish(search_app, f"Tin Hồng Ngự {i}")
+    many = count_queries(lambda: client.get("/search?q=hong+ngu"))
+    assert few == many <= 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "terms"),
+    [
+        ("Đồng Tháp", ("dong", "thap")),
+        ('"Đồng Tháp" khiếu nại', ("dong thap", "khieu", "nai")),
+        ('"dong', ("dong",)),
+        ("NEAR(a* -b:c)", ("near", "a", "b", "c")),
+        ("dong dong DONG", ("dong",)),
+        ("", ()),
+    ],
+)
+def test_parse_folds_and_keeps_only_words(raw, terms):
+    assert queries.parse(raw) == terms
+
+
+def test_highlight_marks_original_letters_and_cuts_long_text():
+    text = "Mở đầu. " * 100 + "Thành phố Cao Lãnh và ĐƯỜNG Nguyễn Huệ. " + "Kết thúc. " * 100
+    html = str(markup.highlight(text, ("cao lanh", "duong"), 120))
+    assert "<mark>Cao Lãnh</mark>" in html
+    assert "<mark>ĐƯỜNG</mark>" in html
+    assert html.startswith("…")
+    assert html.endswith("…")
+    assert len(html) < 220
+    assert str(markup.highlight("Đường <b>", ("duong",))) == "<mark>Đường</mark> &lt;b&gt;"
+    assert str(markup.highlight("Tháp Mười", ())) == "Tháp Mười"
+
+
+def test_plain_text_separates_blocks():
+    assert markup.plain_text("<p>Một</p><p>Hai&amp;ba</p><ul><li>x</li></ul>") == "Một Hai&ba x"
+
+
+def test_reindex_command_rebuilds_the_index(app, make_article, runner):
+    make_article(title="Tin Châu Thành")
+    with app.app_context():
+        db.session.execute(db.delete(SearchDocument))
+        db.session.commit()
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Tin Châu Thành" in _titles(app.test_client(), "chau thanh")
+
+
+def test_header_has_a_labelled_search_form(client):
+    soup = BeautifulSoup(client.get("/").data, "html.parser")
+    form = soup.select_one("header form[role=search]")
+    assert form["action"] == "/search"
+    field = form.select_one("input[name=q]")
+    assert soup.select_one(f"label[for={field['id']}]") is not None
