@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .config import load_config
     from .extensions import limiter
     from .search import views as search_views
+    from .syndication import views as syndication_views
 
     load_config(app, config)
     database.register(app)
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(comment_views.bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(search_views.bp)
+    app.register_blueprint(syndication_views.bp)
     errors.register(app)
     cli.register(app)
     return app

@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: comments stay open until an editor closes them
     "MODERATION_PER_PAGE": 50,
     "SEARCH_PER_PAGE": 10,
+    "SITEMAP_MAX_URLS": 50_000,  # the sitemaps.org limit per file; past it, an index
 }
 
 MIN_SECRET_LENGTH = 32

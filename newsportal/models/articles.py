@@ -38,6 +38,7 @@ class Article(db.Model):  # type: ignore[name-defined]
         Index("ix_articles_status_published_at", "status", "published_at"),
         Index("ix_articles_category_status_published_at", "category_id", "status", "published_at"),
         Index("ix_articles_updated_at", "updated_at"),
+        Index("ix_articles_byline", "byline"),  # author pages
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
