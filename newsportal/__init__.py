@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .comments import views as comment_views
     from .config import load_config
     from .extensions import limiter
+    from .media import views as media_views
     from .search import views as search_views
     from .syndication import views as syndication_views
 
@@ -41,6 +42,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(desk.bp)
     app.register_blueprint(search_views.bp)
     app.register_blueprint(syndication_views.bp)
+    app.register_blueprint(media_views.bp)
+    app.register_blueprint(media_views.desk)
     errors.register(app)
     cli.register(app)
     return app

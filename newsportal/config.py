@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: comments stay open until an editor closes them
     "MODERATION_PER_PAGE": 50,
     "SEARCH_PER_PAGE": 10,
+    "IMAGE_MAX_BYTES": 10 * 1024 * 1024,
+    "IMAGE_MAX_PIXELS": 50_000_000,  # a 48-megapixel phone photo fits; a decompression bomb not
     "SITEMAP_MAX_URLS": 50_000,  # the sitemaps.org limit per file; past it, an index
 }
 
@@ -56,6 +58,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     if overrides:
         app.config.from_mapping(overrides)
+    app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     if app.config.get("REDIS_URL"):
         app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")

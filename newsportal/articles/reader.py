@@ -44,11 +44,13 @@ def render_article(
 ) -> str:
     """The article page; also used to show the comment form again exactly as it was typed."""
     policy = comment_views.policy()
+    share_image = _share_image(article)
     return render_template(
         "articles/article.html",
         article=article,
         related=queries.related(article),
-        jsonld=_card(article),
+        jsonld=_card(article, share_image),
+        share_image=share_image,
         comments=comment_queries.for_article(article.id, session.get("own_comments", [])),
         form=form or comment_views.new_form(),
         comments_open=comment_services.comments_open(article, policy.close_after_days),
@@ -56,7 +58,20 @@ def render_article(
     )
 
 
-def _card(article: Article) -> dict[str, object]:
+def _share_image(article: Article) -> dict[str, object] | None:
+    """The copy social networks fetch: about 1200 px wide is what they ask for."""
+    if article.featured_image is None:
+        return None
+    copy = article.featured_image.fitting(1200)
+    return {
+        "url": url_for("media.upload", name=copy["name"], _external=True),
+        "width": copy["width"],
+        "height": copy["height"],
+        "alt": article.featured_image_alt,
+    }
+
+
+def _card(article: Article, share_image: dict[str, object] | None) -> dict[str, object]:
     return cards.news_article(
         article,
         url=url_for("reader.article", slug=article.slug, _external=True),
@@ -65,7 +80,7 @@ def _card(article: Article) -> dict[str, object]:
         author_url=url_for("reader.author", slug=slugify(article.byline), _external=True)
         if slugify(article.byline)
         else None,
-        image_url=None,
+        image_url=str(share_image["url"]) if share_image else None,
     )
 
 

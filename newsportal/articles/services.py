@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from .. import markup
 from ..extensions import db
-from ..models import Article, ArticleRevision, ArticleStatus, Category
+from ..models import Article, ArticleRevision, ArticleStatus, Category, Image
 from ..search import services as search
 from ..text import clean_line, nfc, slugify, utcnow
 
@@ -34,6 +34,9 @@ class ArticleData:
     slug: str = ""
     published_at: datetime | None = None
     comments_enabled: bool = True
+    featured_image_id: int | None = None
+    featured_image_alt: str = ""
+    featured_image_caption: str = ""
 
 
 def _slug_taken(slug: str, article_id: int | None) -> bool:
@@ -86,6 +89,20 @@ def _apply(article: Article, data: ArticleData) -> None:
     article.byline = clean_line(data.byline)
     article.category_id = data.category_id
     article.comments_enabled = data.comments_enabled
+    _apply_featured_image(article, data)
+
+
+def _apply_featured_image(article: Article, data: ArticleData) -> None:
+    alt = clean_line(data.featured_image_alt)
+    if data.featured_image_id is not None:
+        if db.session.get(Image, data.featured_image_id) is None:
+            raise ArticleError("featured_image_id", "unknown_image")
+        if not alt:
+            raise ArticleError("featured_image_alt", "alt_required")
+    article.featured_image_id = data.featured_image_id
+    article.featured_image_alt = alt if data.featured_image_id else ""
+    caption = clean_line(data.featured_image_caption)
+    article.featured_image_caption = caption if data.featured_image_id else ""
 
 
 def _revise(article: Article, user_id: int | None, note: str) -> None:

@@ -10,13 +10,13 @@ from .comments import (
     ModerationRule,
     RuleKind,
 )
+from .media import Image
 from .search import SearchDocument
 from .types import UTCDateTime
 from .users import Role, User
 
 __all__ = [
     "Article", "ArticleRevision", "ArticleStatus", "Category", "Comment", "CommentAudit",
-    "CommentReply", "CommentStatus", "ModerationRule", "Role", "RuleKind", "SearchDocument", "User",
-    "UTCDateTime",
-    "published_filter",
+    "CommentReply", "CommentStatus", "Image", "ModerationRule", "Role", "RuleKind",
+    "SearchDocument", "User", "UTCDateTime", "published_filter",
 ]  # fmt: skip
