@@ -139,6 +139,8 @@ def test_article_page_has_canonical_opengraph_twitter_and_jsonld(
     assert meta("og:type") == "article"
     assert OFFSET_TIME.match(meta("article:published_time"))
     assert meta("twitter:card") == "summary"
+    assert meta("og:image") == "http://localhost/static/img/share.jpg"  # the site's own picture
+    assert "image" not in json.loads(soup.select_one('script[type="application/ld+json"]').string)
     assert meta("twitter:title") == article.title
     scripts = soup.select('script[type="application/ld+json"]')
     assert len(scripts) == 1

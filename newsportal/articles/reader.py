@@ -58,20 +58,27 @@ def render_article(
     )
 
 
-def _share_image(article: Article) -> dict[str, object] | None:
-    """The copy social networks fetch: about 1200 px wide is what they ask for."""
+def _share_image(article: Article) -> dict[str, object]:
+    """The picture social networks fetch: the featured one at about 1200 px, else the site's."""
     if article.featured_image is None:
-        return None
+        return {
+            "url": url_for("static", filename="img/share.jpg", _external=True),
+            "width": 1200,
+            "height": 630,
+            "alt": current_app.config["SITE_NAME"],
+            "featured": False,
+        }
     copy = article.featured_image.fitting(1200)
     return {
         "url": url_for("media.upload", name=copy["name"], _external=True),
         "width": copy["width"],
         "height": copy["height"],
         "alt": article.featured_image_alt,
+        "featured": True,
     }
 
 
-def _card(article: Article, share_image: dict[str, object] | None) -> dict[str, object]:
+def _card(article: Article, share_image: dict[str, object]) -> dict[str, object]:
     return cards.news_article(
         article,
         url=url_for("reader.article", slug=article.slug, _external=True),
@@ -80,7 +87,7 @@ def _card(article: Article, share_image: dict[str, object] | None) -> dict[str, 
         author_url=url_for("reader.author", slug=slugify(article.byline), _external=True)
         if slugify(article.byline)
         else None,
-        image_url=str(share_image["url"]) if share_image else None,
+        image_url=str(share_image["url"]) if share_image["featured"] else None,
     )
 
 
