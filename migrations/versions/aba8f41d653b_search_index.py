@@ -1,7 +1,8 @@
 """search index, uploaded images, featured pictures
 
 search_documents holds what readers can find (articles now, information pages next), with its
-full-text structure per database: an FTS5 table kept in step by triggers on SQLite, a GIN index
+full-text structure per database: FTS5 tables (all text, titles) kept in step by triggers on
+SQLite, keyed by rank_key (visible-from second + id) so newest-first is an index walk; a GIN index
 on a 'simple' tsvector on PostgreSQL. The DDL is shared with db.create_all() (models/search.py).
 Existing articles are indexed by `flask --app newsportal search reindex`.
 
@@ -41,9 +42,11 @@ def upgrade():
     sa.Column('title_folded', sa.Text(), nullable=False),
     sa.Column('text_folded', sa.Text(), nullable=False),
     sa.Column('visible_from', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('rank_key', sa.BigInteger(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('kind', 'ref_id', name='uq_search_documents_kind_ref')
+    sa.UniqueConstraint('kind', 'ref_id', name='uq_search_documents_kind_ref'),
+    sa.UniqueConstraint('rank_key')
     )
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.create_index('ix_search_documents_visible_from', ['visible_from'], unique=False)

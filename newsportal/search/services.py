@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..models import SearchDocument
+from ..models.search import rank_key
 from ..text import clean_line, nfc
 from .queries import words
 
@@ -41,6 +42,12 @@ def index_document(
     doc.title_folded = " ".join(words(doc.title))
     doc.text_folded = " ".join(words(doc.text))
     doc.visible_from = visible_from
+    if visible_from is None:
+        doc.rank_key = None
+    else:
+        if doc.id is None:
+            db.session.flush()  # the rank key ends with the id
+        doc.rank_key = rank_key(visible_from, doc.id)
     return doc
 
 

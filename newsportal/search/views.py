@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import click
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import format_decimal
 
 from .. import markup
 from . import queries
 
 bp = Blueprint("search", __name__)
 bp.add_app_template_global(markup.highlight, "highlight")
+
+
+@bp.app_template_filter("thousands")
+def thousands(value: int) -> str:
+    return format_decimal(value)
 
 
 @bp.get("/search")

@@ -24,6 +24,7 @@ from sqlalchemy import insert  # noqa: E402
 from newsportal import create_app  # noqa: E402
 from newsportal.extensions import db  # noqa: E402
 from newsportal.models import Article, SearchDocument  # noqa: E402
+from newsportal.models.search import rank_key  # noqa: E402
 from newsportal.search.queries import words  # noqa: E402
 
 VOCABULARY = (  # noqa: SIM905 - a sentence reads better than a list of 120 strings
@@ -65,7 +66,8 @@ def build(app, count: int) -> None:
                 })  # fmt: skip
                 text = f"{lead} {body}"
                 docs.append({
-                    "kind": "article", "ref_id": i + 1, "url": f"/articles/bai-{i + 1}",
+                    "id": i + 1, "rank_key": rank_key(when, i + 1), "kind": "article",
+                    "ref_id": i + 1, "url": f"/articles/bai-{i + 1}",
                     "title": title, "text": text, "title_folded": " ".join(words(title)),
                     "text_folded": " ".join(words(text)), "visible_from": when,
                     "updated_at": when,
@@ -81,11 +83,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--database-url", help="an EMPTY database to fill, e.g. postgresql+psycopg:///bench"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-search-"))
     os.environ["NEWSPORTAL_INSTANCE_PATH"] = str(folder)
     app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
+        "SQLALCHEMY_DATABASE_URI": args.database_url or f"sqlite:///{folder / 'bench.db'}",
         "SECRET_KEY": "bench-secret-key-that-is-long-enough-to-use", "RATELIMIT_ENABLED": False,
     })  # fmt: skip
     t0 = time.perf_counter()
@@ -95,6 +100,8 @@ def main() -> None:
     everything: list[float] = []
     for query in QUERIES:
         client.get("/search", query_string={"q": query})  # warm the page cache
+        first = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+        found = first.count('class="search-result"')
         times = []
         for _ in range(args.rounds):
             t = time.perf_counter()
@@ -104,7 +111,8 @@ def main() -> None:
         everything += times
         times.sort()
         p95 = times[int(len(times) * 0.95) - 1]
-        print(f"{query!r:34} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms")
+        median = statistics.median(times)
+        print(f"{query!r:34} p50 {median:7.1f} ms   p95 {p95:7.1f} ms   {found} shown")
     overall = statistics.median(everything)
     print(f"all queries: p50 {overall:.1f} ms over {len(everything)} requests")
 
