@@ -5,10 +5,12 @@ The matrix runs on SQLite and, when a server answers, on PostgreSQL in a schema 
 
 from __future__ import annotations
 
+import json
 import os
 import unicodedata
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -353,3 +355,28 @@ def test_a_document_is_not_found_a_moment_before_its_time(search_app):
         assert queries.search(("tiep", "dan"), 1, 10).items == []
         later = queries.search(("tiep", "dan"), 1, 10, now=soon).items
         assert [d.title for d in later] == ["Lịch tiếp dân"]
+
+
+XSS_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "xss" / "payloads.jsonl"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not XSS_CORPUS.exists(), reason="../shared/corpora/xss is not beside the project"
+)
+def test_xss_corpus_as_query_and_as_indexed_text_comes_out_inert(app, make_article):
+    from tests.comment_helpers import dangerous_parts
+
+    lines = XSS_CORPUS.read_text(encoding="utf-8").split("\n")  # U+2028 is data
+    payloads = [json.loads(line)["payload"] for line in lines if line.strip()]
+    assert len(payloads) > 3000
+    # Every payload is also indexed text, so highlighting runs over it in the results.
+    make_article(title="Kho mẫu tấn công", lead=" ".join(payloads[:400])[:2000], body="")
+    client = app.test_client()
+    own = client.get("/search?q=kho+mau").get_data(as_text=True)
+    assert "<mark>Kho</mark> <mark>mẫu</mark> tấn công" in own
+    assert dangerous_parts(own) == []
+    for payload in payloads:
+        response = client.get("/search", query_string={"q": payload[:300] + " kho mau"})
+        assert response.status_code == 200, payload
+        assert dangerous_parts(response.get_data(as_text=True)) == [], payload
