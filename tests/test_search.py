@@ -380,3 +380,29 @@ def test_xss_corpus_as_query_and_as_indexed_text_comes_out_inert(app, make_artic
         response = client.get("/search", query_string={"q": payload[:300] + " kho mau"})
         assert response.status_code == 200, payload
         assert dangerous_parts(response.get_data(as_text=True)) == [], payload
+
+
+def test_restoring_a_revision_and_importing_update_the_index(app, make_article, runner, tmp_path):
+    from newsportal.models import ArticleRevision
+
+    article = make_article(title="Cầu Cao Lãnh")
+    with app.app_context():
+        live = db.session.get(Article, article.id)
+        data = services.ArticleData(title="Cầu Vàm Cống", lead="", body_md="", byline="")
+        services.save_article(live, data, None)
+        first = db.session.scalars(
+            db.select(ArticleRevision).order_by(ArticleRevision.id).limit(1)
+        ).one()
+        services.restore_revision(live, first, None)
+    client = app.test_client()
+    assert _titles(client, "cao lanh") == ["Cầu Cao Lãnh"]
+    assert _titles(client, "vam cong") == []
+    source = tmp_path / "bai.md"
+    source.write_text(
+        '---\ntitle: "Nhập từ tệp Hồng Ngự"\nstatus: published\n'
+        'published_at: "2024-01-02T08:00:00+07:00"\n---\nNội dung.\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["articles", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert _titles(client, "hong ngu") == ["Nhập từ tệp Hồng Ngự"]
