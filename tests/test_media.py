@@ -190,7 +190,11 @@ def test_only_editors_and_admins_upload(app, auth, role, status):
 @pytest.mark.parametrize("role", ["editor", "admin"])
 def test_editors_and_admins_see_the_upload_page(auth, role):
     auth.as_role(role)
-    assert auth.client.get("/editor/images/").status_code == 200
+    response = auth.client.get("/editor/images/")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.data, "html.parser")
+    assert soup.select_one("label[for=file]") is not None
+    assert soup.select_one(".field .hint").get_text().startswith("Tối đa 10 MB.")
 
 
 def test_upload_needs_a_csrf_token(csrf_app, make_user):

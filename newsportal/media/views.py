@@ -102,4 +102,7 @@ def index() -> str | Response | tuple[str, int]:
         status = 400
     images = db.session.scalars(select(Image).order_by(Image.id.desc()).limit(24)).all()
     uploaded = request.args.get("uploaded", type=int)
-    return render_template("media/index.html", form=form, images=images, uploaded=uploaded), status
+    page = render_template(
+        "media/index.html", form=form, images=images, uploaded=uploaded, mb=max_megabytes()
+    )
+    return page, status
