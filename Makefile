@@ -7,7 +7,7 @@ PO     := $(wildcard newsportal/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint fmt typecheck translations extract db-migrate db-upgrade demo bench clean
+.PHONY: help install run test lint fmt typecheck translations extract db-migrate db-upgrade demo bench bench-search clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ lint: install ## ruff and mypy
 fmt: install ## format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format newsportal tests
+
+bench-search: install ## time /search at 100,000 synthetic articles on SQLite (takes minutes)
+	$(BIN)/python tests/perf/bench_search.py
 
 clean: ## remove the virtualenv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(MO)

@@ -26,9 +26,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .comments import views as comment_views
     from .config import load_config
     from .extensions import limiter
+    from .media import views as media_views
     from .pages import desk as pages_desk
     from .pages import lists_desk
     from .pages import views as pages
+    from .search import views as search_views
+    from .syndication import views as syndication_views
 
     load_config(app, config)
     database.register(app)
@@ -44,6 +47,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages_desk.bp)
     app.register_blueprint(lists_desk.bp)
+    app.register_blueprint(search_views.bp)
+    app.register_blueprint(syndication_views.bp)
+    app.register_blueprint(media_views.bp)
+    app.register_blueprint(media_views.desk)
     errors.register(app)
     cli.register(app)
     return app

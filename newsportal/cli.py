@@ -12,10 +12,13 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .articles.importer import ImportFailure, import_article, parse_file
+from .articles.services import reindex_articles
 from .auth.services import AccountError, create_user, find_user
 from .comments import moderation
 from .comments import services as comment_services
 from .extensions import db
+from .media import demo as demo_pictures
+from .media.services import Limits, store_image
 from .models import Article, Comment, Role
 from .pages import demo as page_demo
 from .text import utcnow
@@ -82,6 +85,8 @@ def demo_load() -> None:
         click.echo(f"article: /articles/{item.slug}")
     _demo_comments()
     _demo_pages()
+    _demo_pictures()
+    click.echo(f"search: {reindex_articles()} articles indexed")
     for email, name, role in DEMO_ACCOUNTS:
         if find_user(email) is not None:
             click.echo(f"account {email} ({role}) already exists; password unchanged")
@@ -155,6 +160,30 @@ def _demo_pages() -> None:
         f"section lists: {documents} legal documents, {results} published results, "
         f"{sessions} reception sessions added"
     )
+
+
+DEMO_PICTURES = [
+    ("vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha", demo_pictures.rice_field,
+     "Cánh đồng lúa chín vàng dưới bầu trời chiều",
+     "Lúa Thu Đông vào mùa thu hoạch (ảnh minh họa)"),
+    ("thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan", demo_pictures.lotus_pond,
+     "Hoa sen hồng nở giữa lá sen xanh trên mặt nước", "Đầm sen Tháp Mười (ảnh minh họa)"),
+]  # fmt: skip
+
+
+def _demo_pictures() -> None:
+    """Featured pictures for two demo articles, drawn on the spot; once per article."""
+    limits = Limits(current_app.config["IMAGE_MAX_BYTES"], current_app.config["IMAGE_MAX_PIXELS"])
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    for slug, draw, alt, caption in DEMO_PICTURES:
+        article = db.session.scalar(select(Article).where(Article.slug == slug))
+        if article is None or article.featured_image_id is not None:
+            continue
+        image = store_image(draw(), f"{slug}.jpg", None, folder, limits)
+        article.featured_image_id = image.id
+        article.featured_image_alt, article.featured_image_caption = alt, caption
+        db.session.commit()
+        click.echo(f"picture: /uploads/{image.largest['name']}")
 
 
 def register(app: Flask) -> None:

@@ -45,6 +45,10 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_ENTRIES": 1000,  # per app server when not on Redis
     "PAGE_CACHE_PREFIX": "newsportal:",
     "HTTP_CACHE_MAX_AGE": 60,  # what browsers and a CDN may keep a shared reader page for
+    "SEARCH_PER_PAGE": 10,
+    "IMAGE_MAX_BYTES": 10 * 1024 * 1024,
+    "IMAGE_MAX_PIXELS": 50_000_000,  # a 48-megapixel phone photo fits; a decompression bomb not
+    "SITEMAP_MAX_URLS": 50_000,  # the sitemaps.org limit per file; past it, an index
 }
 
 MIN_SECRET_LENGTH = 32
@@ -61,6 +65,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     if overrides:
         app.config.from_mapping(overrides)
+    app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     if app.config.get("REDIS_URL"):
         app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")

@@ -35,6 +35,15 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Autogenerate leaves the full-text structures alone: they are not ORM tables."""
+    from .models.search import UNMANAGED
+
+    return name not in UNMANAGED
+
+
 def register(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(
@@ -44,6 +53,7 @@ def register(app: Flask) -> None:
         render_as_batch=True,  # SQLite can only change a table by copying it
         compare_type=True,
         render_item=_render_item,
+        include_object=include_object,
     )
 
     @app.get("/healthz")

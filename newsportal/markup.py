@@ -8,7 +8,9 @@ dropped whole rather than left behind as stray text. Runs once, when the text is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, MutableMapping
+import unicodedata
+from collections.abc import Iterator, MutableMapping, Sequence
+from functools import lru_cache
 from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +20,9 @@ import html5lib
 import markdown
 from html5lib.filters.base import Filter
 from html5lib.serializer import HTMLSerializer
+from markupsafe import Markup
+
+from .text import vi_fold
 
 ARTICLE_TAGS = frozenset(
     {
@@ -156,3 +161,99 @@ def render_comment(text: str) -> str:
 
 def count_links(text: str) -> int:
     return len(re.findall(r"(?i)\bhttps?://|\bwww\.", text))
+
+
+# Search results: plain text out of stored HTML, and highlighted snippets.
+_BLOCKS = frozenset(
+    {"p", "li", "br", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "td", "th",
+     "figcaption", "caption", "hr", "div"}
+)  # fmt: skip
+SNIPPET_SCAN = 20_000  # a snippet is looked for in the first 20,000 characters only: fast
+
+
+def plain_text(html: str) -> str:
+    """The text of sanitised HTML, blocks separated by a space, whitespace collapsed."""
+    if not html:
+        return ""
+    root = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    parts: list[str] = []
+
+    def walk(element: Any) -> None:
+        parts.append(element.text or "")
+        for child in element:
+            walk(child)
+            tag = child.tag.rsplit("}", 1)[-1].lower() if isinstance(child.tag, str) else ""
+            if tag in _BLOCKS:
+                parts.append(" ")
+            parts.append(child.tail or "")
+
+    walk(root)
+    return " ".join("".join(parts).split())
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch.isspace():
+        return " "
+    return vi_fold(ch) or ("" if unicodedata.combining(ch) else ch)
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """`text` folded one character at a time, with where each folded character came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for folded in _fold_char(ch):
+            chars.append(folded)
+            origin.append(i)
+    return "".join(chars), origin
+
+
+def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    folded, origin = _folded(text)
+    found: list[tuple[int, int]] = []
+    for term in terms:
+        words = term.split()
+        if not words:
+            continue
+        pattern = r"(?<![^\W_])" + r"\s+".join(map(re.escape, words)) + r"(?![^\W_])"
+        for match in re.finditer(pattern, folded):
+            found.append((origin[match.start()], origin[match.end() - 1] + 1))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, terms: Sequence[str], width: int | None = None) -> Markup:
+    """`text` escaped, with the words matching the folded `terms` wrapped in <mark>.
+
+    Matching is on the folded text (so "dong" marks "Đồng"), the marks are placed on the
+    original characters. With `width`, a window of about that many characters around the first
+    match (or the start) is shown, cut at spaces, with an ellipsis where text was left out.
+    """
+    start, end = 0, len(text)
+    if width is not None and len(text) > width:
+        spans = _spans(text[:SNIPPET_SCAN], terms)
+        first = spans[0][0] if spans else 0
+        start = max(0, first - width // 3)
+        if start:
+            space = text.find(" ", start, first)
+            start = space + 1 if space != -1 else start
+        end = min(len(text), start + width)
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            end = space if space > start else end
+    window = text[start:end]
+    pieces: list[str] = ["…" if start else ""]
+    at = 0
+    for span_start, span_end in _spans(window, terms):
+        pieces.append(html_escape(window[at:span_start]))
+        pieces.append("<mark>" + html_escape(window[span_start:span_end]) + "</mark>")
+        at = span_end
+    pieces.append(html_escape(window[at:]))
+    pieces.append("…" if end < len(text) else "")
+    return Markup("".join(pieces))  # noqa: S704 - every piece of text above was escaped

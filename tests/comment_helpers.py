@@ -65,7 +65,16 @@ def dangerous_parts(page: str | Any, own_scripts: tuple[str, ...] = ("/static/js
             src = el.get("src") or el.get("href") or ""
             allowed = (
                 (name == "script" and src.startswith(own_scripts))
+                # JSON-LD is data a browser never runs (written with |tojson)
+                or (name == "script" and el.get("type") == "application/ld+json" and not src)
                 or (name == "link" and src.startswith("/static/css/"))
+                # the feed and canonical links point at the site itself
+                or (
+                    name == "link"
+                    and el.get("rel") in ("alternate", "canonical")
+                    and src.startswith(("/", "http://localhost/"))
+                    and not src.startswith("//")
+                )
                 or (name == "meta" and not el.get("http-equiv"))
                 or (name == "form" and (el.get("action") or "/").startswith("/"))
             )

@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from newsportal import create_app
+from newsportal.database import include_object
 from newsportal.extensions import db
 
 
@@ -16,7 +17,9 @@ def test_upgrade_gives_exactly_the_models_schema(fresh_database_url, tmp_path, m
     with migrated.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": include_object}
+            )
             assert compare_metadata(context, db.metadata) == []
         downgrade(revision="base")
         with db.engine.connect() as connection:

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from .. import markup
 from ..auth.decorators import EDITORS, check_role
 from ..extensions import csrf, db
-from ..models import Article, ArticleRevision
+from ..models import Article, ArticleRevision, Image
 from ..revisions import revision_diff
 from ..text import local_to_utc, to_local
 from . import queries, services
@@ -31,6 +31,16 @@ def _editors_only() -> Response | None:
 def _category_choices(form: Any) -> None:
     form.category_id.choices = [(None, _("(no category)"))] + [
         (c.id, c.name) for c in queries.categories()
+    ]
+
+
+def _image_choices(form: Any, article: Article | None) -> None:
+    recent = list(db.session.scalars(db.select(Image).order_by(Image.id.desc()).limit(50)))
+    current = article.featured_image if article is not None else None
+    if current is not None and current not in recent:
+        recent.append(current)
+    form.featured_image_id.choices = [(None, _("(no picture)"))] + [
+        (i.id, f"{i.original_name or i.key[:12]} ({i.width}×{i.height})") for i in recent
     ]
 
 
@@ -60,6 +70,9 @@ def _data(form: ArticleForm) -> services.ArticleData:
         category_id=form.category_id.data,
         published_at=local_to_utc(typed) if typed else None,
         comments_enabled=bool(form.comments_enabled.data),
+        featured_image_id=form.featured_image_id.data,
+        featured_image_alt=form.featured_image_alt.data or "",
+        featured_image_caption=form.featured_image_caption.data or "",
     )
 
 
@@ -82,6 +95,7 @@ def index() -> str:
 def _edit(article: Article | None) -> str | Response:
     form = ArticleForm(obj=None if article is None else _form_values(article))
     _category_choices(form)
+    _image_choices(form, article)
     preview = None
     if request.method == "POST":
         action = request.form.get("action", "save")
@@ -117,6 +131,9 @@ def _form_values(article: Article) -> SimpleNamespace:
         category_id=article.category_id,
         comments_enabled=article.comments_enabled,
         published_at=to_local(published).replace(tzinfo=None) if published else None,
+        featured_image_id=article.featured_image_id,
+        featured_image_alt=article.featured_image_alt,
+        featured_image_caption=article.featured_image_caption,
     )
 
 

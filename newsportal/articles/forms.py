@@ -28,6 +28,8 @@ ERRORS = {
         "schedule it."
     ),
     "year": _l("Enter a year between 1900 and 2200."),
+    "alt_required": _l("Describe the picture for readers who cannot see it."),
+    "unknown_image": _l("Choose a picture from the list."),
 }
 
 
@@ -63,6 +65,19 @@ class ArticleForm(Form):
         validators=[Optional(), sensible_year],
     )
     comments_enabled = BooleanField(_l("Readers may comment"), default=True)
+    featured_image_id = SelectField(
+        _l("Featured picture"), coerce=int_or_none, validate_choice=True
+    )
+    featured_image_alt = StringField(
+        _l("Picture description (alt text)"),
+        filters=[clean_line],
+        validators=[Length(max=300, message=too_long(300))],
+    )
+    featured_image_caption = StringField(
+        _l("Caption"),
+        filters=[clean_line],
+        validators=[Length(max=300, message=too_long(300))],
+    )
 
 
 class ActionForm(Form):

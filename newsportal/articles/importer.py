@@ -15,6 +15,7 @@ from .. import markup
 from ..extensions import db
 from ..models import Article, ArticleRevision, ArticleStatus, Category
 from ..text import clean_line, local_to_utc, nfc, slugify, utcnow
+from .services import index_article
 
 STATUSES = {"published": ArticleStatus.PUBLISHED, "draft": ArticleStatus.DRAFT}
 
@@ -154,6 +155,8 @@ def import_article(item: ArticleFile, update: bool = False) -> Article:
                 note="import",
             )
         )  # fmt: skip
+        db.session.flush()
+        index_article(article)
         db.session.commit()
     except Exception:
         db.session.rollback()

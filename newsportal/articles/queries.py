@@ -42,6 +42,25 @@ def in_category(category: Category, page: int, per_page: int) -> Pagination:
     return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page)
 
 
+def related(article: Article, limit: int = 4) -> list[Article]:
+    """The newest other articles of the same category (none without a category)."""
+    if article.category_id is None:
+        return []
+    query = _published().where(Article.category_id == article.category_id, Article.id != article.id)
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def bylines() -> list[str]:
+    """Every byline on a published article, for finding an author page by its slug."""
+    query = select(Article.byline).where(published_filter(), Article.byline != "").distinct()
+    return list(db.session.scalars(query))
+
+
+def by_byline(names: list[str], page: int, per_page: int) -> Pagination:
+    query = _published().where(Article.byline.in_(names))
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page)
+
+
 def published_article(slug: str) -> Article | None:
     return db.session.scalar(_published().where(Article.slug == slug))
 

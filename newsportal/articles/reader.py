@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, session
+from flask import Blueprint, abort, current_app, render_template, request, session, url_for
 
 from ..comments import queries as comment_queries
 from ..comments import services as comment_services
@@ -10,9 +10,12 @@ from ..comments import views as comment_views
 from ..comments.forms import CommentForm
 from ..models import Article
 from ..pagecache import cached_page
+from ..syndication import cards
+from ..text import slugify
 from . import queries
 
 bp = Blueprint("reader", __name__)
+bp.add_app_template_filter(slugify, "slugify")
 
 
 def _page() -> int:
@@ -43,13 +46,50 @@ def render_article(
 ) -> str:
     """The article page; also used to show the comment form again exactly as it was typed."""
     policy = comment_views.policy()
+    share_image = _share_image(article)
     return render_template(
         "articles/article.html",
         article=article,
+        related=queries.related(article),
+        jsonld=_card(article, share_image),
+        share_image=share_image,
         comments=comment_queries.for_article(article.id, session.get("own_comments", [])),
         form=form or comment_views.new_form(),
         comments_open=comment_services.comments_open(article, policy.close_after_days),
         comment_message=comment_message,
+    )
+
+
+def _share_image(article: Article) -> dict[str, object]:
+    """The picture social networks fetch: the featured one at about 1200 px, else the site's."""
+    if article.featured_image is None:
+        return {
+            "url": url_for("static", filename="img/share.jpg", _external=True),
+            "width": 1200,
+            "height": 630,
+            "alt": current_app.config["SITE_NAME"],
+            "featured": False,
+        }
+    copy = article.featured_image.fitting(1200)
+    return {
+        "url": url_for("media.upload", name=copy["name"], _external=True),
+        "width": copy["width"],
+        "height": copy["height"],
+        "alt": article.featured_image_alt,
+        "featured": True,
+    }
+
+
+def _card(article: Article, share_image: dict[str, object]) -> dict[str, object]:
+    return cards.news_article(
+        article,
+        url=url_for("reader.article", slug=article.slug, _external=True),
+        site_name=current_app.config["SITE_NAME"],
+        site_url=url_for("reader.home", _external=True),
+        author_url=url_for("reader.author", slug=slugify(article.byline), _external=True)
+        if slugify(article.byline)
+        else None,
+        image_url=str(share_image["url"]) if share_image["featured"] else None,
     )
 
 
@@ -60,6 +100,27 @@ def article(slug: str) -> str:
     if item is None:
         abort(404)
     return render_article(item)
+
+
+@bp.get("/articles/<slug>/print")
+def print_view(slug: str) -> str:
+    item = queries.published_article(slug)
+    if item is None:
+        abort(404)
+    return render_template("articles/print.html", article=item)
+
+
+@bp.get("/authors/<slug>")
+def author(slug: str) -> str:
+    # "Minh Hằng" and "MINH HẰNG" typed by two editors are one author page.
+    names = sorted(name for name in queries.bylines() if slugify(name) == slug)
+    if not names:
+        abort(404)
+    page = _page()
+    articles = queries.by_byline(names, page, current_app.config["ARTICLES_PER_PAGE"])
+    if page > 1 and not articles.items:
+        abort(404)
+    return render_template("articles/author.html", byline=names[0], articles=articles)
 
 
 @bp.get("/categories/<slug>")

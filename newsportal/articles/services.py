@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from .. import markup
 from ..extensions import db
-from ..models import Article, ArticleRevision, ArticleStatus, Category
+from ..models import Article, ArticleRevision, ArticleStatus, Category, Image
 from ..revisions import FieldError
+from ..search import services as search
 from ..text import clean_line, nfc, slugify, utcnow
 
 ArticleError = FieldError
@@ -26,6 +27,9 @@ class ArticleData:
     slug: str = ""
     published_at: datetime | None = None
     comments_enabled: bool = True
+    featured_image_id: int | None = None
+    featured_image_alt: str = ""
+    featured_image_caption: str = ""
 
 
 def _slug_taken(slug: str, article_id: int | None) -> bool:
@@ -78,6 +82,20 @@ def _apply(article: Article, data: ArticleData) -> None:
     article.byline = clean_line(data.byline)
     article.category_id = data.category_id
     article.comments_enabled = data.comments_enabled
+    _apply_featured_image(article, data)
+
+
+def _apply_featured_image(article: Article, data: ArticleData) -> None:
+    alt = clean_line(data.featured_image_alt)
+    if data.featured_image_id is not None:
+        if db.session.get(Image, data.featured_image_id) is None:
+            raise ArticleError("featured_image_id", "unknown_image")
+        if not alt:
+            raise ArticleError("featured_image_alt", "alt_required")
+    article.featured_image_id = data.featured_image_id
+    article.featured_image_alt = alt if data.featured_image_id else ""
+    caption = clean_line(data.featured_image_caption)
+    article.featured_image_caption = caption if data.featured_image_id else ""
 
 
 def _revise(article: Article, user_id: int | None, note: str) -> None:
@@ -93,6 +111,31 @@ def _revise(article: Article, user_id: int | None, note: str) -> None:
             note=note,
         )
     )
+
+
+def index_article(article: Article) -> None:
+    """Stage the article's search document: searchable from its publication time, or not at all."""
+    if article.status != ArticleStatus.PUBLISHED or article.published_at is None:
+        search.remove_document("article", article.id)
+        return
+    search.index_document(
+        "article",
+        article.id,
+        url=search.path_for("reader.article", slug=article.slug),
+        title=article.title,
+        text=f"{article.lead}\n{markup.plain_text(article.body_html)}",
+        visible_from=article.published_at,
+    )
+
+
+def reindex_articles() -> int:
+    """Rebuild every article's search document (after a restore from backup or an upgrade)."""
+    count = 0
+    for article in db.session.scalars(select(Article)):
+        index_article(article)
+        count += 1
+    db.session.commit()
+    return count
 
 
 def save_article(
@@ -125,6 +168,8 @@ def save_article(
         article.remember_if_live()
         _revise(article, user_id, "save" if action == "save" else "publish")
         db.session.add(article)
+        db.session.flush()  # a new article needs its id for the search index
+        index_article(article)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -138,6 +183,7 @@ def unpublish(article: Article, user_id: int | None) -> Article:
     article.status = ArticleStatus.DRAFT
     article.updated_at = utcnow()
     article.updated_by_id = user_id
+    index_article(article)
     db.session.commit()
     return article
 
@@ -149,6 +195,7 @@ def restore_revision(article: Article, revision: ArticleRevision, user_id: int |
     article.body_md = revision.body_md
     article.body_html = markup.render_article(revision.body_md)
     _revise(article, user_id, f"restore:{revision.id}")
+    index_article(article)
     db.session.commit()
     return article
 

@@ -10,6 +10,7 @@ from .comments import (
     ModerationRule,
     RuleKind,
 )
+from .media import Image
 from .pages import (
     DocumentKind,
     LegalDocument,
@@ -23,14 +24,15 @@ from .pages import (
     ReceptionStatus,
     ResultKind,
 )
+from .search import SearchDocument
 from .site import ContentState
 from .types import UTCDateTime
 from .users import Role, User
 
 __all__ = [
     "Article", "ArticleRevision", "ArticleStatus", "Category", "Comment", "CommentAudit",
-    "CommentReply", "CommentStatus", "ModerationRule", "Role", "RuleKind", "User", "UTCDateTime",
-    "published_filter", "DocumentKind", "LegalDocument", "Page", "PageBlock", "PageRevision",
-    "PageStatus", "PublishedResult", "ReceptionMode", "ReceptionSession", "ReceptionStatus",
-    "ResultKind", "ContentState",
+    "CommentReply", "CommentStatus", "ContentState", "DocumentKind", "Image", "LegalDocument",
+    "ModerationRule", "Page", "PageBlock", "PageRevision", "PageStatus", "PublishedResult",
+    "ReceptionMode", "ReceptionSession", "ReceptionStatus", "ResultKind", "Role", "RuleKind",
+    "SearchDocument", "User", "UTCDateTime", "published_filter",
 ]  # fmt: skip

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..text import utcnow
+from .media import Image
 from .types import UTCDateTime
 from .users import User
 
@@ -38,6 +39,7 @@ class Article(db.Model):  # type: ignore[name-defined]
         Index("ix_articles_status_published_at", "status", "published_at"),
         Index("ix_articles_category_status_published_at", "category_id", "status", "published_at"),
         Index("ix_articles_updated_at", "updated_at"),
+        Index("ix_articles_byline", "byline"),  # author pages
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,8 +59,13 @@ class Article(db.Model):  # type: ignore[name-defined]
     comments_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Shown on cards and share cards; alt text is required whenever an image is set.
+    featured_image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id"))
+    featured_image_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    featured_image_caption: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     category: Mapped[Category | None] = relationship(lazy="raise_on_sql")
+    featured_image: Mapped[Image | None] = relationship(lazy="joined")
     revisions: Mapped[list[ArticleRevision]] = relationship(
         back_populates="article",
         order_by="ArticleRevision.id.desc()",

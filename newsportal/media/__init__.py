@@ -1,0 +1,1 @@
+"""Images editors upload: checked, cleaned, resized, stored by content, served for a year."""

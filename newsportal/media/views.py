@@ -1,0 +1,108 @@
+"""Serving uploads to everyone, and the upload page of the editor desk."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from ..auth.decorators import EDITORS, check_role
+from ..extensions import csrf, db
+from ..models import Image
+from . import services
+from .forms import ERRORS, ImageForm
+
+bp = Blueprint("media", __name__)
+desk = Blueprint("images", __name__, url_prefix="/editor/images")
+NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png|webp)")
+YEAR = 365 * 24 * 3600
+
+
+def folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+@bp.get("/uploads/<name>")
+def upload(name: str) -> Response:
+    match = NAME.fullmatch(name)
+    if match is None:
+        abort(404)
+    response = send_from_directory(
+        folder(), name, mimetype=services.MIME[match.group(1)], max_age=YEAR
+    )
+    # The name is the hash of the bytes: they never change, so caches may keep them a year.
+    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@desk.before_request
+def _editors_only() -> Response | None:
+    return check_role(EDITORS)
+
+
+def _limits() -> services.Limits:
+    return services.Limits(
+        max_bytes=current_app.config["IMAGE_MAX_BYTES"],
+        max_pixels=current_app.config["IMAGE_MAX_PIXELS"],
+    )
+
+
+def max_megabytes() -> str:
+    return format_decimal(round(current_app.config["IMAGE_MAX_BYTES"] / (1024 * 1024), 1))
+
+
+def _error(code: str) -> str:
+    return str(ERRORS[code] % {"mb": max_megabytes()})
+
+
+# The form checks its own CSRF token, so a too-large file gets a form error, not a 413 page.
+@desk.route("/", methods=["GET", "POST"])
+@csrf.exempt
+def index() -> str | Response | tuple[str, int]:
+    status = 200
+    try:
+        form = ImageForm()
+        submitted = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        form, submitted, status = ImageForm(formdata=None), False, 400
+        form.file.errors = [_error("too_large")]
+    if submitted:
+        upload = form.file.data
+        data = upload.stream.read(current_app.config["IMAGE_MAX_BYTES"] + 1)
+        try:
+            image = services.store_image(
+                data, upload.filename or "", current_user.id, folder(), _limits()
+            )
+        except services.ImageError as exc:
+            form.file.errors = [_error(exc.code)]
+            status = 400
+        else:
+            flash(_("Picture uploaded. Copy its Markdown into an article, or choose it as the "
+                    "featured image."), "success")  # fmt: skip
+            return redirect(f"{request.path}?uploaded={image.id}")
+    elif request.method == "POST":
+        status = 400
+    images = db.session.scalars(select(Image).order_by(Image.id.desc()).limit(24)).all()
+    uploaded = request.args.get("uploaded", type=int)
+    page = render_template(
+        "media/index.html", form=form, images=images, uploaded=uploaded, mb=max_megabytes()
+    )
+    return page, status

@@ -1,0 +1,1 @@
+"""Site search: Vietnamese, accent-insensitive, over articles and information pages."""

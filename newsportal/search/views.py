@@ -1,0 +1,36 @@
+"""GET /search?q=: a normal page for any input, results or "nothing found"."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import format_decimal
+
+from .. import markup
+from . import queries
+
+bp = Blueprint("search", __name__)
+bp.add_app_template_global(markup.highlight, "highlight")
+
+
+@bp.app_template_filter("thousands")
+def thousands(value: int) -> str:
+    return format_decimal(value)
+
+
+@bp.get("/search")
+def search() -> str:
+    typed = request.args.get("q", "")[: queries.MAX_QUERY_CHARS]
+    page = request.args.get("page", 1, type=int)
+    page = page if 1 <= page <= 10_000 else 1
+    terms = queries.parse(typed)
+    results = queries.search(terms, page, current_app.config["SEARCH_PER_PAGE"]) if terms else None
+    return render_template("search/results.html", q=typed, terms=terms, results=results)
+
+
+@bp.cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the articles."""
+    from ..articles.services import reindex_articles
+
+    click.echo(f"indexed {reindex_articles()} articles")

@@ -1,0 +1,52 @@
+"""Published articles for feeds and the sitemap, read at request time (no cron)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Article, Category, published_filter
+
+FEED_SIZE = 30
+
+
+def feed_articles(category_id: int | None = None) -> list[Article]:
+    query = (
+        select(Article)
+        .options(joinedload(Article.category))
+        .where(published_filter())
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(FEED_SIZE)
+    )
+    if category_id is not None:
+        query = query.where(Article.category_id == category_id)
+    return list(db.session.scalars(query))
+
+
+def count_published() -> int:
+    return db.session.scalar(select(func.count(Article.id)).where(published_filter())) or 0
+
+
+def sitemap_articles(offset: int, limit: int) -> list[Any]:
+    """(slug, published_at, updated_at) rows, oldest first so pages stay stable as news comes."""
+    query = (
+        select(Article.slug, Article.published_at, Article.updated_at)
+        .where(published_filter())
+        .order_by(Article.published_at, Article.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(db.session.execute(query))
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def last_changed(published_at: datetime, updated_at: datetime) -> datetime:
+    """An article saved before its scheduled time last changed when it went out."""
+    return max(published_at, updated_at)

@@ -1,0 +1,130 @@
+"""GET /feed.xml, /categories/<slug>/feed.xml, /sitemap.xml (+ pages), /robots.txt."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..articles import queries as article_queries
+from ..models import Article, Category
+from ..text import utcnow
+from . import queries, services
+
+bp = Blueprint("syndication", __name__)
+ATOM = "application/atom+xml; charset=utf-8"
+XML = "application/xml; charset=utf-8"
+
+
+def _xml(body: bytes, mimetype: str) -> Response:
+    response = Response(body, content_type=mimetype)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _entry(article: Article) -> services.FeedEntry:
+    if article.published_at is None:
+        raise ValueError("only published articles go into a feed")
+    return services.FeedEntry(
+        url=url_for("reader.article", slug=article.slug, _external=True),
+        title=article.title,
+        summary=article.lead,
+        author=article.byline,
+        published=article.published_at,
+        updated=queries.last_changed(article.published_at, article.updated_at),
+        category=article.category.name if article.category else "",
+    )
+
+
+def _feed(category: Category | None) -> Response:
+    articles = queries.feed_articles(category.id if category else None)
+    entries = [_entry(a) for a in articles]
+    site = current_app.config["SITE_NAME"]
+    if category is None:
+        feed_url = url_for("syndication.feed", _external=True)
+        page_url = url_for("reader.home", _external=True)
+        title = site
+    else:
+        feed_url = url_for("syndication.category_feed", slug=category.slug, _external=True)
+        page_url = url_for("reader.category", slug=category.slug, _external=True)
+        title = f"{category.name} - {site}"
+    body = services.atom_feed(
+        feed_url=feed_url,
+        site_url=page_url,
+        title=title,
+        subtitle=_("Latest news"),
+        author=site,
+        entries=entries,
+        updated=max((e.updated for e in entries), default=utcnow()),
+    )
+    return _xml(body, ATOM)
+
+
+@bp.get("/feed.xml")
+def feed() -> Response:
+    return _feed(None)
+
+
+@bp.get("/categories/<slug>/feed.xml")
+def category_feed(slug: str) -> Response:
+    category = article_queries.category_by_slug(slug)
+    if category is None:
+        abort(404)
+    return _feed(category)
+
+
+def _fixed_urls() -> list[tuple[str, datetime | None]]:
+    urls: list[tuple[str, datetime | None]] = [(url_for("reader.home", _external=True), None)]
+    for category in queries.categories():
+        urls.append((url_for("reader.category", slug=category.slug, _external=True), None))
+    return urls
+
+
+def _urls(page: int, per_page: int) -> list[tuple[str, datetime | None]]:
+    """Sitemap page `page` (from 1): the fixed pages first, then articles, oldest first."""
+    fixed = _fixed_urls()
+    start = (page - 1) * per_page
+    urls = fixed[start : start + per_page]
+    offset = max(0, start - len(fixed))
+    for slug, published_at, updated_at in queries.sitemap_articles(offset, per_page - len(urls)):
+        lastmod = queries.last_changed(published_at, updated_at)
+        urls.append((url_for("reader.article", slug=slug, _external=True), lastmod))
+    return urls
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    per_page = current_app.config["SITEMAP_MAX_URLS"]
+    total = len(_fixed_urls()) + queries.count_published()
+    if total <= per_page:
+        return _xml(services.urlset(_urls(1, per_page)), XML)
+    pages = math.ceil(total / per_page)
+    index = [(url_for("syndication.sitemap_page", page=n, _external=True), None) for n in
+             range(1, pages + 1)]  # fmt: skip
+    return _xml(services.sitemap_index(index), XML)
+
+
+@bp.get("/sitemap-<int:page>.xml")
+def sitemap_page(page: int) -> Response:
+    per_page = current_app.config["SITEMAP_MAX_URLS"]
+    urls = _urls(page, per_page) if page >= 1 else []
+    if not urls:
+        abort(404)
+    return _xml(services.urlset(urls), XML)
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ("/editor/", "/moderation/", "/login", "/search")),
+        "",
+        f"Sitemap: {url_for('syndication.sitemap', _external=True)}",
+        "",
+    ]
+    response = Response("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
