@@ -21,6 +21,7 @@ from .media import demo as demo_pictures
 from .media.services import Limits, store_image
 from .models import Article, Comment, Role
 from .pages import demo as page_demo
+from .pages.services import reindex_pages
 from .text import utcnow
 
 users = AppGroup("users", help="Staff accounts.")
@@ -86,7 +87,7 @@ def demo_load() -> None:
     _demo_comments()
     _demo_pages()
     _demo_pictures()
-    click.echo(f"search: {reindex_articles()} articles indexed")
+    click.echo(f"search: {reindex_articles()} articles and {reindex_pages()} pages indexed")
     for email, name, role in DEMO_ACCOUNTS:
         if find_user(email) is not None:
             click.echo(f"account {email} ({role}) already exists; password unchanged")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, func, insert, select, update
+from sqlalchemy import event, func, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ from .models import (
     PublishedResult,
     ReceptionSession,
 )
-from .text import utcnow
+from .text import utcnow, vi_sort_key
 
 PUBLIC_MODELS = (Article, Category, Page, ReceptionSession, PublishedResult, LegalDocument,
                  CommentReply)  # fmt: skip
@@ -37,9 +37,20 @@ ROW = 1
 
 
 @dataclass(frozen=True)
+class MenuItem:
+    """A category as the menu shows it; also enough to open the category's page."""
+
+    id: int
+    name: str
+    slug: str
+    position: int
+
+
+@dataclass(frozen=True)
 class State:
     version: int
     changed_at: datetime
+    menu: tuple[MenuItem, ...] = ()
 
 
 def _next_due(connection: Any, now: datetime) -> Any:
@@ -75,9 +86,21 @@ def _create(connection: Any, moment: datetime) -> None:
         pass
 
 
-# Built once: this runs on every shared page view, cache hits included.
-_READ = select(ContentState.version, ContentState.changed_at, ContentState.next_due_at).where(
-    ContentState.id == ROW
+# Built once: this runs on every shared page view, cache hits included. The menu comes in the
+# same statement (a row per category): every reader page shows it, and it is a handful of rows.
+_READ = (
+    select(
+        ContentState.version,
+        ContentState.changed_at,
+        ContentState.next_due_at,
+        Category.id,
+        Category.name,
+        Category.slug,
+        Category.position,
+    )
+    .select_from(ContentState)
+    .outerjoin(Category, true())
+    .where(ContentState.id == ROW)
 )
 
 
@@ -87,10 +110,12 @@ def peek(now: datetime | None = None) -> State | None:
     A bare connection, no session: this runs on every shared page view, cache hits included.
     """
     with db.engine.connect() as connection:
-        row = connection.execute(_READ).first()
-    if row is None or (row.next_due_at is not None and row.next_due_at <= (now or utcnow())):
+        rows = connection.execute(_READ).all()
+    if not rows or (rows[0].next_due_at is not None and rows[0].next_due_at <= (now or utcnow())):
         return None
-    return State(row.version, row.changed_at)
+    menu = [MenuItem(r.id, r.name, r.slug, r.position) for r in rows if r.id is not None]
+    menu.sort(key=lambda item: (item.position, vi_sort_key(item.name)))
+    return State(rows[0].version, rows[0].changed_at, tuple(menu))
 
 
 def current(now: datetime | None = None) -> State:

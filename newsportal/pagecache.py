@@ -73,6 +73,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
             return response
         g.shared_page = True  # templates leave per-reader tokens out
         state = request.environ.get(STATE_KEY) or content_version.current()
+        g.menu = state.menu  # read with the version: the page's menu costs no query of its own
         key = _key(state, str(get_locale()), request.path, request.query_string.decode("latin-1"))
         enabled = current_app.config["PAGE_CACHE_ENABLED"]
         entry = cache.get(key) if enabled else None

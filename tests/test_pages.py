@@ -1,11 +1,13 @@
 """Information pages: what readers see, and how editors write, publish and restore them."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+import newsportal.search.queries
 from newsportal.extensions import db
 from newsportal.models import Page
+from newsportal.text import utcnow
 
 from .page_helpers import get_page, make_page, page_revisions, soup
 
@@ -305,3 +307,17 @@ def test_desk_preview_button_works_without_javascript(auth, client):
     preview = soup(response).select_one("#preview")
     assert preview.h2.text == "Tiêu đề"
     assert preview.find("script") is None
+
+
+def test_public_pages_are_found_by_search_without_accents(app, auth, client, monkeypatch):
+    page = make_page(app, "Hướng dẫn khiếu nại", body_md="Đơn khiếu nại gửi trong 90 ngày.")
+    make_page(app, "Khiếu nại bản nháp", publish=False)
+    later = utcnow() + timedelta(seconds=2)  # search shows what went public before this second
+    monkeypatch.setattr(newsportal.search.queries, "utcnow", lambda: later)
+    results = soup(client.get("/search?q=khieu+nai"))
+    found = [a["href"] for a in results.select(".search-result h2 a")]
+    assert found == ["/pages/huong-dan-khieu-nai"]
+    assert "Trang thông tin" in results.select_one(".search-result .meta").text
+    auth.as_role("editor")
+    client.post(f"/editor/pages/{page.id}/unpublish")
+    assert soup(client.get("/search?q=khieu+nai")).select(".search-result") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
@@ -65,9 +66,14 @@ def published_article(slug: str) -> Article | None:
     return db.session.scalar(_published().where(Article.slug == slug))
 
 
-def category_by_slug(slug: str) -> Category | None:
-    """From the menu's list, which the page reads anyway."""
-    return next((c for c in categories() if c.slug == slug), None)
+def menu() -> list[Any]:
+    """The categories for the menu: read with the content version on reader pages."""
+    return list(g.menu) if "menu" in g else categories()
+
+
+def category_by_slug(slug: str) -> Any:
+    """From the menu's list, which the page reads anyway: a Category or a MenuItem."""
+    return next((c for c in menu() if c.slug == slug), None)
 
 
 def editor_list(state: str | None, category_id: int | None, page: int, per_page: int) -> Pagination:

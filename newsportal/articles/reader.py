@@ -28,7 +28,7 @@ def _page() -> int:
 @bp.app_context_processor
 def navigation() -> dict[str, object]:
     # Templates call nav_categories() only where a page shows the menu; error pages too.
-    return {"nav_categories": queries.categories}
+    return {"nav_categories": queries.menu}
 
 
 @bp.get("/")

@@ -14,6 +14,7 @@ from .. import markup
 from ..extensions import db
 from ..models import Page, PageBlock, PageRevision, PageStatus
 from ..revisions import FieldError
+from ..search import services as search
 from ..text import clean_line, nfc, slugify, utcnow
 
 ACTIONS = ("save", "publish")
@@ -101,6 +102,29 @@ def _revise(page: Page, user_id: int | None, note: str) -> None:
     )
 
 
+def index_page(page: Page) -> None:
+    """Stage the page's search document: findable while it is public, from when it first was."""
+    if not page.is_public or page.first_published_at is None:
+        search.remove_document("page", page.id)
+        return
+    search.index_document(
+        "page",
+        page.id,
+        url=search.path_for("pages.page", slug=page.slug),
+        title=page.title,
+        text=f"{page.lead}\n{markup.plain_text(page.body_html)}",
+        visible_from=page.first_published_at,
+    )
+
+
+def reindex_pages() -> int:
+    pages = list(db.session.scalars(select(Page)))
+    for page in pages:
+        index_page(page)
+    db.session.commit()
+    return len(pages)
+
+
 def save_page(page: Page | None, data: PageData, user_id: int | None, action: str = "save") -> Page:
     """Create or update a page and write a revision.
 
@@ -120,6 +144,7 @@ def save_page(page: Page | None, data: PageData, user_id: int | None, action: st
         db.session.add(page)
         db.session.flush()  # the revision needs the page's id
         _revise(page, user_id, action if action == "publish" else "save")
+        index_page(page)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -132,6 +157,7 @@ def unpublish_page(page: Page, user_id: int | None) -> Page:
     page.status = PageStatus.DRAFT
     page.updated_at = utcnow()
     page.updated_by_id = user_id
+    index_page(page)
     db.session.commit()
     return page
 
@@ -143,6 +169,7 @@ def restore_revision(page: Page, revision: PageRevision, user_id: int | None) ->
     page.body_md = revision.body_md
     page.body_html = markup.render_article(revision.body_md)
     _revise(page, user_id, f"restore:{revision.id}")
+    index_page(page)
     db.session.commit()
     return page
 
@@ -153,5 +180,6 @@ def delete_draft(page: Page) -> None:
         raise FieldError("page", "was_public")
     if db.session.scalar(select(Page.id).where(Page.parent_id == page.id).limit(1)) is not None:
         raise FieldError("page", "has_children")
+    search.remove_document("page", page.id)
     db.session.delete(page)
     db.session.commit()

@@ -30,7 +30,8 @@ def search() -> str:
 
 @bp.cli.command("reindex")
 def reindex_command() -> None:
-    """Rebuild the search index from the articles."""
+    """Rebuild the search index from the articles and the information pages."""
     from ..articles.services import reindex_articles
+    from ..pages.services import reindex_pages
 
-    click.echo(f"indexed {reindex_articles()} articles")
+    click.echo(f"indexed {reindex_articles()} articles and {reindex_pages()} pages")
