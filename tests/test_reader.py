@@ -158,3 +158,25 @@ def test_article_and_category_pages_use_few_queries(
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_pagination_counts_up_to_a_cap_and_still_reaches_later_pages(app, make_article):
+    from newsportal.articles.queries import _published
+    from newsportal.pagination import capped_paginate
+
+    for n in range(7):
+        make_article(f"Tin số {n}", when=-100 + n)
+    with app.app_context():
+        first = capped_paginate(_published(), 1, 2, cap=3)
+        assert [a.title for a in first.items] == ["Tin số 6", "Tin số 5"]
+        assert first.has_next
+        assert first.total == 3  # counted no further than the cap
+        third = capped_paginate(_published(), 3, 2, cap=3)
+        assert [a.title for a in third.items] == ["Tin số 2", "Tin số 1"]
+        assert third.has_next  # the extra row it read says a fourth page exists
+        last = capped_paginate(_published(), 4, 2, cap=3)
+        assert [a.title for a in last.items] == ["Tin số 0"]
+        assert not last.has_next
+        exact = capped_paginate(_published(), 1, 2, cap=100)
+        assert exact.total == 7
+        assert exact.pages == 4

@@ -1,4 +1,5 @@
-"""Read side: what readers and editors see. Each list is one query plus, when paginated, a count."""
+"""Read side: what readers and editors see. Each list is one query plus, when paginated, a
+count that stops at 10,000 (pagination.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Article, ArticleStatus, Category, published_filter
+from ..pagination import capped_paginate
 from ..text import utcnow, vi_sort_key
 
 EDITOR_STATES = ("draft", "scheduled", "published")
@@ -35,12 +37,12 @@ def _published(now: datetime | None = None) -> Select:
 
 
 def latest(page: int, per_page: int) -> Pagination:
-    return db.paginate(_published(), page=page, per_page=per_page, max_per_page=per_page)
+    return capped_paginate(_published(), page, per_page)
 
 
 def in_category(category: Category, page: int, per_page: int) -> Pagination:
     query = _published().where(Article.category_id == category.id)
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page)
+    return capped_paginate(query, page, per_page)
 
 
 def related(article: Article, limit: int = 4) -> list[Article]:
@@ -59,7 +61,7 @@ def bylines() -> list[str]:
 
 def by_byline(names: list[str], page: int, per_page: int) -> Pagination:
     query = _published().where(Article.byline.in_(names))
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page)
+    return capped_paginate(query, page, per_page)
 
 
 def published_article(slug: str) -> Article | None:
