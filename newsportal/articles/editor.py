@@ -186,9 +186,7 @@ def history(article_id: int) -> str:
         .where(ArticleRevision.article_id == article.id)
         .order_by(ArticleRevision.id.desc())
     ).all()
-    return render_template(
-        "editor/history.html", article=article, revisions=revisions, form=ActionForm()
-    )
+    return render_template("editor/history.html", item=article, desk="editor", revisions=revisions)
 
 
 @bp.get("/articles/<int:article_id>/revisions/<int:revision_id>")
@@ -197,7 +195,8 @@ def revision(article_id: int, revision_id: int) -> str:
     rev = _revision_of(article, revision_id)
     return render_template(
         "editor/revision.html",
-        article=article,
+        item=article,
+        desk="editor",
         revision=rev,
         diff=revision_diff(article, rev, rev.id),
         form=ActionForm(),

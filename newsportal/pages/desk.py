@@ -154,7 +154,7 @@ def _revision_of(page: Page, revision_id: int) -> PageRevision:
 def history(page_id: int) -> str:
     page = _load(page_id)
     return render_template(
-        "editor/pages/history.html", page=page, revisions=queries.revisions(page.id)
+        "editor/history.html", item=page, desk="pages_desk", revisions=queries.revisions(page.id)
     )
 
 
@@ -163,8 +163,9 @@ def revision(page_id: int, revision_id: int) -> str:
     page = _load(page_id)
     rev = _revision_of(page, revision_id)
     return render_template(
-        "editor/pages/revision.html",
-        page=page,
+        "editor/revision.html",
+        item=page,
+        desk="pages_desk",
         revision=rev,
         diff=revision_diff(page, rev, rev.id),
         form=ActionForm(),
