@@ -76,7 +76,10 @@ def test_a_reader_with_a_pending_comment_or_a_message_gets_a_private_page(app, c
 def test_a_shared_page_holds_no_token_and_a_fetched_one_submits(csrf_app, make_article):
     article = make_article("Tin chia sẻ")
     for n, reader in enumerate((csrf_app.test_client(), csrf_app.test_client())):
-        page = BeautifulSoup(reader.get(f"/articles/{article.slug}").data, "html.parser")
+        shared = reader.get(f"/articles/{article.slug}")
+        assert shared.headers["Cache-Control"] == "public, max-age=60"
+        assert "Set-Cookie" not in shared.headers  # no session, no token made for this reader
+        page = BeautifulSoup(shared.data, "html.parser")
         form = page.select_one("form.comment-form")
         assert form.find("input", {"name": "csrf_token"})["value"] == ""
         assert form["data-token-url"] == "/comments/token"
@@ -244,3 +247,13 @@ def test_a_reader_with_a_cookie_goes_through_flask(app, client, site, monkeypatc
     client.get("/?lang=en")  # now has a session cookie
     assert "Home" in client.get("/").get_data(as_text=True)
     assert "Trang chủ" in app.test_client(use_cookies=False).get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", [*READER_PAGES, "/search?q=tin", "/feed.xml"])
+def test_with_csrf_on_shared_pages_set_no_cookie(csrf_app, make_article, make_category, url):
+    make_category("Thời sự")
+    article = make_article("Tin có bình luận")
+    make_page(csrf_app, "Nội quy bình luận")
+    response = csrf_app.test_client().get(url.format(slug=article.slug))
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers

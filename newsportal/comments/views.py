@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
@@ -45,7 +55,9 @@ def policy() -> services.Policy:
 
 
 def new_form() -> CommentForm:
-    form = CommentForm()
+    # A page shared by every reader must not hold (or create) this reader's CSRF token: making
+    # one writes the session and the page could no longer be shared. The form fetches it.
+    form = CommentForm(meta={"csrf": False}) if g.get("shared_page") else CommentForm()
     form.ts.data = stamp.issue(current_app.config["SECRET_KEY"])
     return form
 
