@@ -1,0 +1,328 @@
+"""`make bench`: the site under gunicorn against a bare Flask app, same settings, same run.
+
+For each endpoint the bare app is measured first and the site right after, so the ratio of
+their request rates compares like with like on a machine whose load changes by the minute.
+Exits non-zero only on errors (a server that does not start, error responses); missed
+targets are printed as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from . import data, load
+from .servers import ROOT, BenchError, GunicornSettings, Server
+
+ARTIFACTS = ROOT / "test-artifacts"
+READER = ("home", "article", "category", "search", "feed")
+RATIO_TARGETS = {"off": {"home": 0.35, "article": 0.35}, "on": {"home": 0.85, "article": 0.85}}
+FIXED_TARGETS = {"moderation": 0.2, "comment": 0.25}
+P99_TARGET_MS = 100.0
+MEMORY_TARGET_MB = 120.0
+COMMENT_TEXT = "Ý kiến bạn đọc gửi khi đo hiệu năng, lần "
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="make bench ARGS=...", description=__doc__)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--small", action="store_true", help="10,000 articles, 100,000 comments")
+    parser.add_argument(
+        "--page-cache",
+        choices=("on", "off", "both"),
+        default="both",
+        help="NEWSPORTAL_PAGE_CACHE_ENABLED for the site's server",
+    )
+    parser.add_argument("--duration", type=int, default=5, help="seconds measured per run")
+    parser.add_argument("--warmup", type=int, default=1, help="seconds of warm-up per run")
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--worker-threads", type=int, default=1, help="for gthread")
+    parser.add_argument("--only", help="comma-separated endpoints (home,article,...)")
+    parser.add_argument("--database-url", default="", help="an EMPTY PostgreSQL database")
+    parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json")
+    parser.add_argument("--profile", metavar="ENDPOINT", help="pyinstrument in-process instead")
+    parser.add_argument("--profile-requests", type=int, default=200)
+    args = parser.parse_args(argv)
+    if args.small:
+        args.articles, args.comments = 10_000, 100_000
+    return args
+
+
+def paths(dataset: data.Dataset) -> dict[str, str]:
+    return {
+        "home": "/",
+        "article": f"/articles/{dataset.showcase}",
+        "category": f"/categories/{dataset.category}?page={dataset.category_page}",
+        "search": "/search?q=" + urllib.parse.quote("dong thap"),
+        "feed": "/feed.xml",
+        "comment": f"/articles/{dataset.showcase}/comments",
+        "moderation": "/moderation/",
+    }
+
+
+def endpoints(server: Server, urls: dict[str, str], notes: list[str]) -> list[load.Endpoint]:
+    """Check each endpoint answers as it should before loading it."""
+    found = []
+    for name in READER:
+        status, _body, _c = load.fetch(server.base + urls[name])
+        if status == 404 and name in ("search", "feed"):
+            notes.append(f"{name}: {urls[name]} answers 404 (not built yet), skipped")
+            continue
+        if status != 200:
+            raise BenchError(f"{name}: {urls[name]} answered {status}")
+        found.append(load.Endpoint(name, urls[name], "reader"))
+    article = server.base + urls["article"]
+    _s, page, cookie = load.fetch(article)
+    fields = {
+        "csrf_token": load.hidden(page, "csrf_token"),
+        "ts": load.hidden(page, "ts"),
+        "name": "Nguyễn Văn Đo",
+        "email": "do.nguyen@example.org",
+        "consent": "y",
+        "website": "",
+    }
+    probe, _b, _c = load.fetch(
+        server.base + urls["comment"], cookie, {**fields, "body": COMMENT_TEXT + "thử"}
+    )
+    if probe != 302:
+        raise BenchError(f"comment POST answered {probe}, not a redirect: check csrf/ts")
+    form = urllib.parse.urlencode({**fields, "body": COMMENT_TEXT})
+    found.append(load.Endpoint("comment", urls["comment"], "comment", cookie, form))
+    _s, login, cookie = load.fetch(server.base + "/login")
+    status, _b, cookie = load.fetch(
+        server.base + "/login",
+        cookie,
+        {
+            "email": data.MODERATOR,
+            "password": data.MODERATOR_PASSWORD,
+            "csrf_token": load.hidden(login, "csrf_token"),
+        },
+    )
+    queue, _b, _c = load.fetch(server.base + urls["moderation"], cookie)
+    if status != 302 or queue != 200:
+        raise BenchError(f"moderator login answered {status}, queue {queue}")
+    found.append(load.Endpoint("moderation", urls["moderation"], "moderation", cookie))
+    return found
+
+
+def targets(mode: str, name: str, ratio: float, p99: float) -> list[dict[str, Any]]:
+    checks = []
+    wanted = RATIO_TARGETS[mode].get(name, FIXED_TARGETS.get(name))
+    if wanted is not None:
+        checks.append({"target": f"ratio >= {wanted}", "met": ratio >= wanted})
+    if name in READER:
+        checks.append({"target": f"p99 < {P99_TARGET_MS:.0f} ms", "met": p99 < P99_TARGET_MS})
+    return checks
+
+
+def measure(
+    args: argparse.Namespace,
+    mode: str,
+    site: Server,
+    baseline: Server,
+    chosen: list[load.Endpoint],
+    errors: list[str],
+) -> list[dict[str, Any]]:
+    rows = []
+    bare = load.Endpoint("baseline", "/", "baseline")
+    for endpoint in chosen:
+        results = []
+        for server, target in ((baseline, bare), (site, endpoint)):  # alternating, in pairs
+            load.run_wrk(server.base, target, args.warmup, args.connections, args.threads)
+            result = load.run_wrk(
+                server.base, target, args.duration, args.connections, args.threads
+            )
+            if result.status_errors or not result.requests:
+                errors.append(
+                    f"{mode}/{target.name}: {result.status_errors} error responses "
+                    f"of {result.requests}"
+                )
+            results.append(result)
+        base, got = results
+        ratio = got.rps / base.rps if base.rps else 0.0
+        row = {
+            "page_cache": mode,
+            "endpoint": endpoint.name,
+            "path": endpoint.path,
+            "rps": round(got.rps, 1),
+            "p50_ms": round(got.p50_ms, 2),
+            "p99_ms": round(got.p99_ms, 2),
+            "baseline_rps": round(base.rps, 1),
+            "baseline_p99_ms": round(base.p99_ms, 2),
+            "ratio": round(ratio, 3),
+            "requests": got.requests,
+            "socket_errors": got.socket_errors,
+            "timeouts": got.timeouts,
+            "targets": targets(mode, endpoint.name, ratio, got.p99_ms),
+        }
+        print(format_row(row), flush=True)
+        rows.append(row)
+    return rows
+
+
+HEADER = (
+    f"{'cache':5} {'endpoint':11} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare/s':>8} "
+    f"{'ratio':>6}  targets"
+)
+
+
+def format_row(row: dict[str, Any]) -> str:
+    checks = ", ".join(f"{c['target']}: {'met' if c['met'] else 'MISSED'}" for c in row["targets"])
+    return (
+        f"{row['page_cache']:5} {row['endpoint']:11} {row['rps']:8.1f} {row['p50_ms']:7.1f} "
+        f"{row['p99_ms']:7.1f} {row['baseline_rps']:8.1f} {row['ratio']:6.2f}  {checks}"
+    )
+
+
+def machine() -> dict[str, Any]:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "load_at_start": os.getloadavg(),
+    }
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    dataset = data.prepare(ARTIFACTS, args.articles, args.comments, args.database_url)
+    urls = paths(dataset)
+    if args.profile:
+        from .profiling import profile
+
+        profile(dataset, args.profile, urls, args.profile_requests, args.page_cache == "on")
+        return 0
+    load.wrk_binary()
+    settings = GunicornSettings(args.workers, args.worker_class, args.worker_threads)
+    logs = ARTIFACTS / "bench-logs"
+    baseline = Server(
+        "baseline",
+        "baseline_app:app",
+        settings,
+        dataset.env(),
+        logs / "baseline.log",
+        pythonpath=str(Path(__file__).parent),
+    )
+    modes = ["off", "on"] if args.page_cache == "both" else [args.page_cache]
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    errors: list[str] = []
+    memory: dict[str, Any] = {}
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    baseline.start()
+    try:
+        print(HEADER, flush=True)
+        for mode in modes:
+            env = {
+                **dataset.env(),
+                "NEWSPORTAL_ENV": "development",
+                "NEWSPORTAL_RATELIMIT_ENABLED": "false",
+                "NEWSPORTAL_COMMENT_MIN_SECONDS": "0",
+                "NEWSPORTAL_PAGE_CACHE_ENABLED": "true" if mode == "on" else "false",
+            }
+            site = Server(
+                f"site (cache {mode})",
+                "newsportal:create_app()",
+                settings,
+                env,
+                logs / f"site-cache-{mode}.log",
+            )
+            site.start("/healthz")
+            try:
+                chosen = endpoints(site, urls, notes)
+                if args.only:
+                    chosen = [e for e in chosen if e.name in args.only.split(",")]
+                rows += measure(args, mode, site, baseline, chosen, errors)
+                peaks = site.peak_rss_mb()
+                memory[mode] = {
+                    "site_workers_mb": [round(v, 1) for v in peaks.values()],
+                    "met": bool(peaks) and max(peaks.values()) <= MEMORY_TARGET_MB,
+                }
+            finally:
+                site.stop()
+        memory["baseline_workers_mb"] = [round(v, 1) for v in baseline.peak_rss_mb().values()]
+    finally:
+        baseline.stop()
+    report(args, dataset, settings, started, rows, memory, notes, errors)
+    return 1 if errors else 0
+
+
+def report(
+    args: argparse.Namespace,
+    dataset: data.Dataset,
+    settings: GunicornSettings,
+    started: str,
+    rows: list[dict[str, Any]],
+    memory: dict[str, Any],
+    notes: list[str],
+    errors: list[str],
+) -> None:
+    print(
+        f"\n{dataset.articles:,} articles, {dataset.comments:,} comments; gunicorn "
+        f"{settings.workers} {settings.worker_class} workers; wrk -t{args.threads} "
+        f"-c{args.connections} -d{args.duration:g}s after {args.warmup:g}s warm-up; {started}\n"
+    )
+    print(HEADER)
+    for row in rows:
+        print(format_row(row))
+    for mode, info in memory.items():
+        if mode in ("off", "on"):
+            print(
+                f"peak RSS per site worker (cache {mode}): {info['site_workers_mb']} MB "
+                f"(target <= {MEMORY_TARGET_MB:.0f} MB: {'met' if info['met'] else 'MISSED'})"
+            )
+    print(f"peak RSS per bare worker: {memory.get('baseline_workers_mb')} MB")
+    for line in list(dict.fromkeys(notes)) + [f"ERROR {e}" for e in errors]:
+        print(line)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {
+                "date": started,
+                "machine": machine(),
+                "dataset": dataset.__dict__,
+                "gunicorn": settings.__dict__,
+                "wrk": {
+                    "threads": args.threads,
+                    "connections": args.connections,
+                    "duration_s": args.duration,
+                    "warmup_s": args.warmup,
+                },
+                "results": rows,
+                "memory": memory,
+                "notes": notes,
+                "errors": errors,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    print(f"written {args.json}")
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        sys.exit(2)
