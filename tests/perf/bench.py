@@ -182,7 +182,7 @@ def measure(
 
 HEADER = (
     f"{'cache':5} {'endpoint':11} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare/s':>8} "
-    f"{'ratio':>6}  targets"
+    f"{'ratio':>6} {'RSS MB':>6}  targets"
 )
 
 
@@ -190,7 +190,8 @@ def format_row(row: dict[str, Any]) -> str:
     checks = ", ".join(f"{c['target']}: {'met' if c['met'] else 'MISSED'}" for c in row["targets"])
     return (
         f"{row['page_cache']:5} {row['endpoint']:11} {row['rps']:8.1f} {row['p50_ms']:7.1f} "
-        f"{row['p99_ms']:7.1f} {row['baseline_rps']:8.1f} {row['ratio']:6.2f}  {checks}"
+        f"{row['p99_ms']:7.1f} {row['baseline_rps']:8.1f} {row['ratio']:6.2f} "
+        f"{max(row['site_peak_rss_mb'], default=0):6.0f}  {checks}"
     )
 
 
