@@ -171,3 +171,15 @@ def test_large_loads_rebuild_the_indexes(app, runner, monkeypatch):
         generate.generate(5, 500, "secret", seed=1)
     with app.app_context():
         assert {ix["name"] for ix in inspect(db.engine).get_indexes("comments")} == before
+
+
+def test_reuses_categories_an_editor_made(app, runner):
+    from newsportal.articles.services import save_category
+
+    with app.app_context():
+        mine = save_category(None, "Thời sự", "tin-thoi-su", 0).id
+    output = run(runner, articles=50, comments=100)
+    assert "largest category: /categories/tin-thoi-su" in output
+    categories = rows(app, Category)
+    assert len(categories) == len(words.CATEGORIES)
+    assert any(a.category_id == mine for a in rows(app, Article))

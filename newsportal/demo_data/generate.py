@@ -1,8 +1,9 @@
 """Bulk synthetic data for measuring: many articles and comments, inserted fast.
 
-Rows go in as Core `INSERT ... executemany` batches, one transaction per batch, never as ORM
-objects one by one. Each table has one `insert_*` function so a later step (a search index)
-can hook in where the rows are written. HTML comes from pools rendered by markup.py.
+Rows go in as executemany batches of a compiled Core INSERT (`bulk.py`), one transaction per
+batch, never as ORM objects one by one. Each table has one `insert_*` function so a later step
+(a search index) can hook in where the rows are written. HTML comes from pools rendered by
+markup.py.
 """
 
 from __future__ import annotations
@@ -68,19 +69,25 @@ def insert_comments(rows: list[dict[str, Any]]) -> None:
     _inserter(Comment.__table__, db.engine.dialect.name)(rows)
 
 
+def _existing_categories() -> dict[str, int]:
+    """Both slug and name point at the id: an editor may have made 'Thời sự' another way."""
+    rows = db.session.execute(select(Category.slug, Category.name, Category.id)).all()
+    return {**{name: id_ for _s, name, id_ in rows}, **{slug: id_ for slug, _n, id_ in rows}}
+
+
 def _ensure_categories() -> list[tuple[int, int]]:
     """(id, weight) for each synthetic category, created once and reused by later runs."""
-    wanted = {slugify(name): (name, weight) for name, weight in words.CATEGORIES}
-    found = dict(db.session.execute(select(Category.slug, Category.id)).all())
+    found = _existing_categories()
+    wanted = [(slugify(name), name, weight) for name, weight in words.CATEGORIES]
     missing = [
         {"name": name, "slug": slug, "position": 10 + n}
-        for n, (slug, (name, _w)) in enumerate(wanted.items())
-        if slug not in found
+        for n, (slug, name, _w) in enumerate(wanted)
+        if slug not in found and name not in found
     ]
     if missing:
         insert_categories(missing)
-        found = dict(db.session.execute(select(Category.slug, Category.id)).all())
-    return [(found[slug], weight) for slug, (_n, weight) in wanted.items()]
+        found = _existing_categories()
+    return [(found.get(slug) or found[name], weight) for slug, name, weight in wanted]
 
 
 def _batches(total: int, size: int) -> Iterator[range]:
