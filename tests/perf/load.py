@@ -142,12 +142,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch(url: str, cookie: str = "", data: dict[str, str] | None = None) -> tuple[int, str, str]:
+def fetch(
+    url: str, cookie: str = "", data: dict[str, str] | None = None, timeout: float = 30
+) -> tuple[int, str, str]:
     """(status, body, the session cookie to send next: the new one if the answer set one)."""
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     request = urllib.request.Request(url, data=body, headers={"Cookie": cookie} if cookie else {})
     try:
-        response = _opener.open(request, timeout=30)
+        response = _opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:  # 3xx/4xx/5xx arrive here without redirects
         response = exc
     with response:
