@@ -174,7 +174,8 @@ def measure(
                     alone = f"more than {SLOW_SECONDS} s"
                 notes.append(
                     f"{mode}/{target.name}: {result.requests} answered in {args.duration} s "
-                    f"({result.timeouts} timed out); one request alone then took {alone}"
+                    f"({result.timeouts} timed out); the next request took {alone}, behind "
+                    "the ones wrk left queued"
                 )
             results.append(result)
         base, got = results
