@@ -45,23 +45,28 @@ def _flask(env: dict[str, str], *args: str) -> None:
         raise BenchError(f"flask {' '.join(args)} failed")
 
 
-def _describe(env: dict[str, str]) -> dict[str, Any]:
-    """Find the pages to measure by asking the app itself (published means published now)."""
+def _app(env: dict[str, str]) -> Any:
     import os
 
-    from sqlalchemy import func, select
-
     from newsportal import create_app
-    from newsportal.extensions import db
-    from newsportal.models import Article, Category, Comment, published_filter
 
     saved = dict(os.environ)
     os.environ.update({k: v for k, v in env.items() if k.startswith("NEWSPORTAL_")})
     try:
-        app = create_app()
+        return create_app()
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def _describe(env: dict[str, str]) -> dict[str, Any]:
+    """Find the pages to measure by asking the app itself (published means published now)."""
+    from sqlalchemy import func, select
+
+    from newsportal.extensions import db
+    from newsportal.models import Article, Category, Comment, published_filter
+
+    app = _app(env)
     with app.app_context():
         newest = db.session.execute(
             select(Article.id, Article.slug)
@@ -92,6 +97,21 @@ def _describe(env: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _still_there(dataset: Dataset) -> bool:
+    """A PostgreSQL database may have been dropped since; then generate again."""
+    from sqlalchemy import select
+
+    from newsportal.extensions import db
+    from newsportal.models import Article
+
+    try:
+        with _app(dataset.env()).app_context():
+            query = select(Article.id).where(Article.slug == dataset.showcase)
+            return db.session.scalar(query) is not None
+    except Exception:  # any driver error: the data is not usable
+        return False
+
+
 def prepare(root: Path, articles: int, comments: int, database_url: str = "") -> Dataset:
     """Reuse the instance dir of the same size when its generation finished; else make it."""
     tag = "sqlite" if not database_url else "pg"
@@ -99,9 +119,10 @@ def prepare(root: Path, articles: int, comments: int, database_url: str = "") ->
     meta = instance / "dataset.json"
     if meta.exists():
         data = json.loads(meta.read_text())
-        if data.get("database_url", "") == database_url:
+        dataset = Dataset(**data)
+        if data.get("database_url", "") == database_url and _still_there(dataset):
             print(f"reusing the generated database in {instance}")
-            return Dataset(**data)
+            return dataset
     db_file = instance / "newsportal.db"
     for stale in instance.glob("newsportal.db*"):
         stale.unlink()  # an interrupted generation: start again
