@@ -183,3 +183,25 @@ def test_reuses_categories_an_editor_made(app, runner):
     categories = rows(app, Category)
     assert len(categories) == len(words.CATEGORIES)
     assert any(a.category_id == mine for a in rows(app, Article))
+
+
+def test_bulk_rows_are_stored_as_the_orm_stores_them(app, make_article):
+    """Same column types, same bytes: a whole-second time keeps its '.000000' on SQLite."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    article = make_article()
+    when = datetime(2024, 1, 1, 7, 30, tzinfo=UTC)
+    fields = {"article_id": article.id, "name": "Lê Văn Tám", "email": "tam@example.org",
+              "body": "Ý kiến", "body_html": "<p>Ý kiến</p>", "status": "approved", "flags": "",
+              "created_at": when, "ip_hash": "", "user_agent": "", "consent_at": when,
+              "moderated_by_id": None, "moderated_at": None, "reason": ""}  # fmt: skip
+    with app.app_context():
+        generate.insert_comments([fields])
+        db.session.add(Comment(**{**fields, "email": "orm@example.org"}))
+        db.session.commit()
+        stored = db.session.execute(
+            text("SELECT email, created_at, consent_at FROM comments ORDER BY id")
+        ).all()
+    assert stored[0][1:] == stored[1][1:]

@@ -29,7 +29,7 @@ class BulkInsert:
         self.keys = list(compiled.positiontup or keys) if self.positional else keys
         processors: list[tuple[str, Callable[[Any], Any]]] = []
         for key in self.keys:
-            processor = table.columns[key].type.bind_processor(dialect)
+            processor = table.columns[key].type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 processors.append((key, processor))
         self.processors = processors
