@@ -52,6 +52,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", help="comma-separated endpoints (home,article,...)")
     parser.add_argument("--database-url", default="", help="an EMPTY PostgreSQL database")
     parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json")
+    parser.add_argument("--artifacts", type=Path, default=ARTIFACTS, help="where datasets live")
+    parser.add_argument(
+        "--site-root",
+        type=Path,
+        default=ROOT,
+        help="serve the site from another checkout (its .venv), e.g. to compare branches; "
+        "its migrations must already be applied to the dataset",
+    )
     parser.add_argument("--profile", metavar="ENDPOINT", help="pyinstrument in-process instead")
     parser.add_argument("--profile-requests", type=int, default=200)
     args = parser.parse_args(argv)
@@ -237,7 +245,7 @@ def machine() -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    dataset = data.prepare(ARTIFACTS, args.articles, args.comments, args.database_url)
+    dataset = data.prepare(args.artifacts, args.articles, args.comments, args.database_url)
     urls = paths(dataset)
     if args.profile:
         from .profiling import profile
@@ -271,6 +279,7 @@ def main(argv: list[str]) -> int:
                 "NEWSPORTAL_RATELIMIT_ENABLED": "false",
                 "NEWSPORTAL_COMMENT_MIN_SECONDS": "0",
                 "NEWSPORTAL_PAGE_CACHE_ENABLED": "true" if mode == "on" else "false",
+                "PYTHONDONTWRITEBYTECODE": "1",  # leave another checkout as it was
             }
             site = Server(
                 f"site (cache {mode})",
@@ -278,6 +287,7 @@ def main(argv: list[str]) -> int:
                 settings,
                 env,
                 logs / f"site-cache-{mode}.log",
+                root=args.site_root.resolve(),
             )
             site.start("/healthz")
             try:
@@ -349,6 +359,8 @@ def report(
             ensure_ascii=False,
         )
     )
+    if args.site_root.resolve() != ROOT:
+        print(f"the site was served from {args.site_root}")
     print(f"written {args.json}")
 
 

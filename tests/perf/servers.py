@@ -58,6 +58,7 @@ class Server:
     env: dict[str, str]
     log: Path
     pythonpath: str | None = None
+    root: Path = ROOT  # another checkout to serve, with its own .venv (compare branches)
     port: int = 0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -67,8 +68,11 @@ class Server:
 
     def start(self, ready_path: str = "/") -> None:
         self.port = free_port()
+        venv_gunicorn = self.root / ".venv" / "bin" / "gunicorn"
         cmd = [
-            GUNICORN,
+            str(venv_gunicorn) if self.root != ROOT and venv_gunicorn.exists() else GUNICORN,
+            "--chdir",
+            str(self.root),
             *self.settings.args(),
             "--bind",
             f"127.0.0.1:{self.port}",
