@@ -93,9 +93,10 @@ def endpoints(server: Server, urls: dict[str, str], notes: list[str]) -> list[lo
         found.append(load.Endpoint(name, urls[name], "reader"))
     article = server.base + urls["article"]
     _s, page, cookie = load.fetch(article)
+    csrf_token, ts, cookie = load.form_token(server.base, page, cookie)
     fields = {
-        "csrf_token": load.hidden(page, "csrf_token"),
-        "ts": load.hidden(page, "ts"),
+        "csrf_token": csrf_token,
+        "ts": ts,
         "name": "Nguyễn Văn Đo",
         "email": "do.nguyen@example.org",
         "consent": "y",

@@ -6,6 +6,7 @@ hidden fields, a moderator's login), with the standard library only.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -167,3 +168,16 @@ def hidden(html: str, name: str) -> str:
     if not match:
         raise BenchError(f"no {name} field in the page")
     return match.group(1)
+
+
+def form_token(base: str, page: str, cookie: str) -> tuple[str, str, str]:
+    """(csrf_token, ts, cookie) as a browser gets them: from the form, or, when the page is
+    shared by every reader (page cache) and names a token URL, from that URL as its script does."""
+    url = re.search(r'data-token-url="([^"]+)"', page)
+    if url is None:
+        return hidden(page, "csrf_token"), hidden(page, "ts"), cookie
+    status, body, cookie = fetch(base + html.unescape(url.group(1)), cookie)
+    if status != 200:
+        raise BenchError(f"the comment form's token URL answered {status}")
+    token = json.loads(body)
+    return token["csrf_token"], token["ts"], cookie
