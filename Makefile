@@ -51,6 +51,10 @@ run: demo ## set up and serve the site on http://127.0.0.1:5000 (SQLite)
 test: install ## run the test suite
 	$(BIN)/pytest
 
+bench: install ## measure the site against a bare Flask app (ARGS="--small", "--page-cache off", "--profile article")
+	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python -m tests.perf.bench $(ARGS)
+
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check newsportal tests

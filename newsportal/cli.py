@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,6 +96,30 @@ def demo_load() -> None:
         password = secrets.token_urlsafe(12)
         create_user(email, name, role, password)
         click.echo(f"account {email} ({role}) password: {password}")
+
+
+@demo.command("generate")
+@click.option("--articles", type=click.IntRange(min=0), default=1000, show_default=True)
+@click.option("--comments", type=click.IntRange(min=0), default=10_000, show_default=True)
+@click.option("--seed", type=int, default=None, help="Same seed, same texts (slugs stay unique).")
+def demo_generate(articles: int, comments: int, seed: int | None) -> None:
+    """Add synthetic Vietnamese articles and comments in bulk, for benchmarks. Adds on re-run."""
+    from .demo_data.generate import SHOWCASE_COMMENTS, generate
+
+    started = time.perf_counter()
+    with click.progressbar(length=articles + comments, label="generating") as bar:
+        summary = generate(articles, comments, current_app.config["SECRET_KEY"], seed, bar.update)
+    click.echo(
+        f"added {articles} articles and {comments} comments in {time.perf_counter() - started:.1f}s"
+    )
+    if summary.showcase_slug:
+        click.echo(
+            f"article with {SHOWCASE_COMMENTS} approved comments: /articles/{summary.showcase_slug}"
+        )
+    click.echo(
+        f"largest category: /categories/{summary.deep_category_slug} "
+        f"({summary.deep_category_articles} published articles)"
+    )
 
 
 @comments.command("purge")

@@ -1,0 +1,1 @@
+"""Synthetic Vietnamese content in bulk, for benchmarks (`flask demo generate`)."""

@@ -1,0 +1,1 @@
+"""The benchmark (`make bench`): not collected by pytest (no test_*.py files here)."""

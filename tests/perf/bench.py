@@ -1,0 +1,286 @@
+"""`make bench`: the site under gunicorn against a bare Flask app, same settings, same run.
+
+For each endpoint the bare app is measured first and the site right after, so the ratio of
+their request rates compares like with like on a machine whose load changes by the minute.
+Exits non-zero only on errors (a server that does not start, error responses); missed
+targets are printed as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from . import data, load
+from .report import HEADER, MEMORY_TARGET_MB, format_row, report
+from .servers import ROOT, BenchError, GunicornSettings, Server
+
+ARTIFACTS = ROOT / "test-artifacts"
+READER = ("home", "article", "category", "search", "feed")
+RATIO_TARGETS = {"off": {"home": 0.35, "article": 0.35}, "on": {"home": 0.85, "article": 0.85}}
+FIXED_TARGETS = {"moderation": 0.2, "comment": 0.25}
+P99_TARGET_MS = 100.0
+SLOW_SECONDS = 120  # a single request slower than this is reported, not waited for
+COMMENT_TEXT = "Ý kiến bạn đọc gửi khi đo hiệu năng, lần "
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="make bench ARGS=...", description=__doc__)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--small", action="store_true", help="10,000 articles, 100,000 comments")
+    parser.add_argument(
+        "--page-cache",
+        choices=("on", "off", "both"),
+        default="both",
+        help="NEWSPORTAL_PAGE_CACHE_ENABLED for the site's server",
+    )
+    parser.add_argument("--duration", type=int, default=5, help="seconds measured per run")
+    parser.add_argument("--warmup", type=int, default=1, help="seconds of warm-up per run")
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--worker-threads", type=int, default=1, help="for gthread")
+    parser.add_argument("--only", help="comma-separated endpoints (home,article,...)")
+    parser.add_argument("--database-url", default="", help="an EMPTY PostgreSQL database")
+    parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json")
+    parser.add_argument("--artifacts", type=Path, default=ARTIFACTS, help="where datasets live")
+    parser.add_argument(
+        "--site-root",
+        type=Path,
+        default=ROOT,
+        help="serve the site from another checkout (its .venv), e.g. to compare branches; "
+        "its migrations must already be applied to the dataset",
+    )
+    parser.add_argument("--profile", metavar="ENDPOINT", help="pyinstrument in-process instead")
+    parser.add_argument("--profile-requests", type=int, default=200)
+    args = parser.parse_args(argv)
+    if args.small:
+        args.articles, args.comments = 10_000, 100_000
+    return args
+
+
+def paths(dataset: data.Dataset) -> dict[str, str]:
+    return {
+        "home": "/",
+        "article": f"/articles/{dataset.showcase}",
+        "category": f"/categories/{dataset.category}?page={dataset.category_page}",
+        "search": "/search?q=" + urllib.parse.quote("dong thap"),
+        "feed": "/feed.xml",
+        "comment": f"/articles/{dataset.showcase}/comments",
+        "moderation": "/moderation/",
+    }
+
+
+def endpoints(server: Server, urls: dict[str, str], notes: list[str]) -> list[load.Endpoint]:
+    """Check each endpoint answers as it should before loading it."""
+    found = []
+    for name in READER:
+        status, _body, _c = load.fetch(server.base + urls[name])
+        if status == 404 and name in ("search", "feed"):
+            notes.append(f"{name}: {urls[name]} answers 404 (not built yet), skipped")
+            continue
+        if status != 200:
+            raise BenchError(f"{name}: {urls[name]} answered {status}")
+        found.append(load.Endpoint(name, urls[name], "reader"))
+    article = server.base + urls["article"]
+    _s, page, cookie = load.fetch(article)
+    csrf_token, ts, cookie = load.form_token(server.base, page, cookie)
+    fields = {
+        "csrf_token": csrf_token,
+        "ts": ts,
+        "name": "Nguyễn Văn Đo",
+        "email": "do.nguyen@example.org",
+        "consent": "y",
+        "website": "",
+    }
+    probe, _b, _c = load.fetch(
+        server.base + urls["comment"], cookie, {**fields, "body": COMMENT_TEXT + "thử"}
+    )
+    if probe != 302:
+        raise BenchError(f"comment POST answered {probe}, not a redirect: check csrf/ts")
+    form = urllib.parse.urlencode({**fields, "body": COMMENT_TEXT})
+    found.append(load.Endpoint("comment", urls["comment"], "comment", cookie, form))
+    _s, login, cookie = load.fetch(server.base + "/login")
+    status, _b, cookie = load.fetch(
+        server.base + "/login",
+        cookie,
+        {
+            "email": data.MODERATOR,
+            "password": data.MODERATOR_PASSWORD,
+            "csrf_token": load.hidden(login, "csrf_token"),
+        },
+    )
+    if status != 302:
+        raise BenchError(f"moderator login answered {status}")
+    found.append(load.Endpoint("moderation", urls["moderation"], "moderation", cookie))
+    return found
+
+
+def targets(mode: str, name: str, ratio: float, p99: float) -> list[dict[str, Any]]:
+    checks = []
+    wanted = RATIO_TARGETS[mode].get(name, FIXED_TARGETS.get(name))
+    if wanted is not None:
+        checks.append({"target": f"ratio >= {wanted}", "met": ratio >= wanted})
+    if name in READER:
+        checks.append({"target": f"p99 < {P99_TARGET_MS:.0f} ms", "met": p99 < P99_TARGET_MS})
+    return checks
+
+
+def measure(
+    args: argparse.Namespace,
+    mode: str,
+    site: Server,
+    baseline: Server,
+    chosen: list[load.Endpoint],
+    errors: list[str],
+    notes: list[str],
+) -> list[dict[str, Any]]:
+    rows = []
+    bare = load.Endpoint("baseline", "/", "baseline")
+    for endpoint in chosen:
+        if endpoint.kind == "moderation":
+            # Checked here, not with the others: the queue's first load must not be counted
+            # in the readers' memory figures.
+            started = time.perf_counter()
+            try:
+                status, _b, _c = load.fetch(site.base + endpoint.path, endpoint.cookie,
+                                            timeout=SLOW_SECONDS)  # fmt: skip
+            except (TimeoutError, ConnectionError) as exc:
+                # gunicorn kills a worker that takes longer than its timeout (60 s here)
+                notes.append(
+                    f"{mode}/moderation: no answer ({type(exc).__name__}) after "
+                    f"{time.perf_counter() - started:.0f} s, not measured"
+                )
+                continue
+            if status != 200:
+                raise BenchError(f"the moderation queue answered {status} to the moderator")
+            notes.append(
+                f"{mode}/moderation: the first request took {time.perf_counter() - started:.1f} s"
+            )
+        results = []
+        for server, target in ((baseline, bare), (site, endpoint)):  # alternating, in pairs
+            load.run_wrk(server.base, target, args.warmup, args.connections, args.threads)
+            result = load.run_wrk(
+                server.base, target, args.duration, args.connections, args.threads
+            )
+            if result.status_errors:
+                errors.append(
+                    f"{mode}/{target.name}: {result.status_errors} error responses "
+                    f"of {result.requests}"
+                )
+            if result.timeouts or not result.requests:
+                # Too slow is a figure to report, not a broken run: time one request alone.
+                started = time.perf_counter()
+                try:
+                    load.fetch(server.base + target.path, target.cookie, timeout=SLOW_SECONDS)
+                    alone = f"{time.perf_counter() - started:.1f} s"
+                except (TimeoutError, ConnectionError):
+                    alone = f"no answer after {time.perf_counter() - started:.0f} s"
+                notes.append(
+                    f"{mode}/{target.name}: {result.requests} answered in {args.duration} s "
+                    f"({result.timeouts} timed out); the next request took {alone}, behind "
+                    "the ones wrk left queued"
+                )
+            results.append(result)
+        base, got = results
+        ratio = got.rps / base.rps if base.rps else 0.0
+        row = {
+            "page_cache": mode,
+            "endpoint": endpoint.name,
+            "path": endpoint.path,
+            "rps": round(got.rps, 1),
+            "p50_ms": round(got.p50_ms, 2),
+            "p99_ms": round(got.p99_ms, 2),
+            "baseline_rps": round(base.rps, 1),
+            "baseline_p99_ms": round(base.p99_ms, 2),
+            "ratio": round(ratio, 3),
+            "requests": got.requests,
+            "socket_errors": got.socket_errors,
+            "timeouts": got.timeouts,
+            "targets": targets(mode, endpoint.name, ratio, got.p99_ms),
+            # VmHWM so far: which endpoint pushed the workers' memory up
+            "site_peak_rss_mb": [round(v, 1) for v in site.peak_rss_mb().values()],
+        }
+        print(format_row(row), flush=True)
+        rows.append(row)
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    dataset = data.prepare(args.artifacts, args.articles, args.comments, args.database_url)
+    urls = paths(dataset)
+    if args.profile:
+        from .profiling import profile
+
+        profile(dataset, args.profile, urls, args.profile_requests, args.page_cache == "on")
+        return 0
+    load.wrk_binary()
+    settings = GunicornSettings(args.workers, args.worker_class, args.worker_threads)
+    logs = ARTIFACTS / "bench-logs"
+    baseline = Server(
+        "baseline",
+        "baseline_app:app",
+        settings,
+        dataset.env(),
+        logs / "baseline.log",
+        pythonpath=str(Path(__file__).parent),
+    )
+    modes = ["off", "on"] if args.page_cache == "both" else [args.page_cache]
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    errors: list[str] = []
+    memory: dict[str, Any] = {}
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    baseline.start()
+    try:
+        print(HEADER, flush=True)
+        for mode in modes:
+            env = {
+                **dataset.env(),
+                "NEWSPORTAL_ENV": "development",
+                "NEWSPORTAL_RATELIMIT_ENABLED": "false",
+                "NEWSPORTAL_COMMENT_MIN_SECONDS": "0",
+                "NEWSPORTAL_PAGE_CACHE_ENABLED": "true" if mode == "on" else "false",
+                "PYTHONDONTWRITEBYTECODE": "1",  # leave another checkout as it was
+            }
+            site = Server(
+                f"site (cache {mode})",
+                "newsportal:create_app()",
+                settings,
+                env,
+                logs / f"site-cache-{mode}.log",
+                root=args.site_root.resolve(),
+            )
+            site.start("/healthz")
+            try:
+                chosen = endpoints(site, urls, notes)
+                if args.only:
+                    chosen = [e for e in chosen if e.name in args.only.split(",")]
+                rows += measure(args, mode, site, baseline, chosen, errors, notes)
+                peaks = site.peak_rss_mb()
+                memory[mode] = {
+                    "site_workers_mb": [round(v, 1) for v in peaks.values()],
+                    "met": bool(peaks) and max(peaks.values()) <= MEMORY_TARGET_MB,
+                }
+            finally:
+                site.stop()
+        memory["baseline_workers_mb"] = [round(v, 1) for v in baseline.peak_rss_mb().values()]
+    finally:
+        baseline.stop()
+    report(args, dataset, settings, started, rows, memory, notes, errors)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,103 @@
+"""The benchmark's output: the table on the terminal and the same figures as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+from . import data
+from .servers import ROOT, GunicornSettings
+
+MEMORY_TARGET_MB = 120.0
+
+
+HEADER = (
+    f"{'cache':5} {'endpoint':11} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare/s':>8} "
+    f"{'ratio':>6} {'RSS MB':>6}  targets"
+)
+
+
+def format_row(row: dict[str, Any]) -> str:
+    checks = ", ".join(f"{c['target']}: {'met' if c['met'] else 'MISSED'}" for c in row["targets"])
+    return (
+        f"{row['page_cache']:5} {row['endpoint']:11} {row['rps']:8.1f} {row['p50_ms']:7.1f} "
+        f"{row['p99_ms']:7.1f} {row['baseline_rps']:8.1f} {row['ratio']:6.2f} "
+        f"{max(row['site_peak_rss_mb'], default=0):6.0f}  {checks}"
+    )
+
+
+def machine() -> dict[str, Any]:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "load_at_start": os.getloadavg(),
+    }
+
+
+def report(
+    args: argparse.Namespace,
+    dataset: data.Dataset,
+    settings: GunicornSettings,
+    started: str,
+    rows: list[dict[str, Any]],
+    memory: dict[str, Any],
+    notes: list[str],
+    errors: list[str],
+) -> None:
+    print(
+        f"\n{dataset.articles:,} articles, {dataset.comments:,} comments; gunicorn "
+        f"{settings.workers} {settings.worker_class} workers; wrk -t{args.threads} "
+        f"-c{args.connections} -d{args.duration:g}s after {args.warmup:g}s warm-up; {started}\n"
+    )
+    print(HEADER)
+    for row in rows:
+        print(format_row(row))
+    for mode, info in memory.items():
+        if mode in ("off", "on"):
+            print(
+                f"peak RSS per site worker (cache {mode}): {info['site_workers_mb']} MB "
+                f"(target <= {MEMORY_TARGET_MB:.0f} MB: {'met' if info['met'] else 'MISSED'})"
+            )
+    print(f"peak RSS per bare worker: {memory.get('baseline_workers_mb')} MB")
+    for line in list(dict.fromkeys(notes)) + [f"ERROR {e}" for e in errors]:
+        print(line)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {
+                "date": started,
+                "machine": machine(),
+                "dataset": dataset.__dict__,
+                "gunicorn": settings.__dict__,
+                "wrk": {
+                    "threads": args.threads,
+                    "connections": args.connections,
+                    "duration_s": args.duration,
+                    "warmup_s": args.warmup,
+                },
+                "results": rows,
+                "memory": memory,
+                "notes": notes,
+                "errors": errors,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    if args.site_root.resolve() != ROOT:
+        print(f"the site was served from {args.site_root}")
+    print(f"written {args.json}")

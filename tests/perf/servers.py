@@ -1,0 +1,134 @@
+"""gunicorn servers for the benchmark: a free port, wait until ready, read worker memory."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+class BenchError(RuntimeError):
+    """Something that makes the figures meaningless: the run stops with a non-zero exit."""
+
+
+@dataclass(frozen=True)
+class GunicornSettings:
+    workers: int = 2
+    worker_class: str = "sync"
+    threads: int = 1
+
+    def args(self) -> list[str]:
+        return [
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            self.worker_class,
+            "--threads",
+            str(self.threads),
+        ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_env(extra: dict[str, str]) -> dict[str, str]:
+    """The developer's NEWSPORTAL_* settings must not change what is measured."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSPORTAL_")}
+    return {**env, **extra}
+
+
+@dataclass
+class Server:
+    name: str
+    app: str  # gunicorn's WSGI app spec
+    settings: GunicornSettings
+    env: dict[str, str]
+    log: Path
+    pythonpath: str | None = None
+    root: Path = ROOT  # another checkout to serve, with its own .venv (compare branches)
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, ready_path: str = "/") -> None:
+        self.port = free_port()
+        venv_gunicorn = self.root / ".venv" / "bin" / "gunicorn"
+        cmd = [
+            str(venv_gunicorn) if self.root != ROOT and venv_gunicorn.exists() else GUNICORN,
+            "--chdir",
+            str(self.root),
+            *self.settings.args(),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+        ]
+        if self.pythonpath:
+            cmd += ["--pythonpath", self.pythonpath]
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*cmd, self.app], cwd=ROOT, env=self.env, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"{self.name} server exited; see {self.log}")
+            try:
+                with urllib.request.urlopen(self.base + ready_path, timeout=5) as response:
+                    if response.status == 200 and len(self.worker_pids()) == self.settings.workers:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        raise BenchError(f"{self.name} server did not answer {ready_path} within 60 s")
+
+    def worker_pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def peak_rss_mb(self) -> dict[int, float]:
+        """VmHWM: the most resident memory each worker has had since it started."""
+        peaks = {}
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[pid] = int(line.split()[1]) / 1024
+        return peaks
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
