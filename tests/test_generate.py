@@ -205,3 +205,25 @@ def test_bulk_rows_are_stored_as_the_orm_stores_them(app, make_article):
             text("SELECT email, created_at, consent_at FROM comments ORDER BY id")
         ).all()
     assert stored[0][1:] == stored[1][1:]
+
+
+def test_generated_articles_are_searchable_and_shown_at_once(app, runner, client):
+    assert client.get("/").status_code == 200  # a page cached before the data arrives
+    result = runner.invoke(args=["demo", "generate", "--articles", "40", "--comments", "60",
+                                 "--seed", "3"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from newsportal.models import SearchDocument, published_filter
+
+        newest = db.session.scalars(
+            db.select(Article).where(published_filter()).order_by(Article.published_at.desc())
+        ).first()
+        docs = db.session.scalar(db.select(db.func.count()).select_from(SearchDocument))
+        public = db.session.scalar(
+            db.select(db.func.count()).select_from(Article).where(Article.status == "published")
+        )
+    assert docs == public  # published and scheduled ones: search filters by time
+    assert newest.title in client.get("/").get_data(as_text=True)
+    word = newest.title.split()[0]
+    found = client.get(f"/search?q={word}").get_data(as_text=True)
+    assert f'href="/articles/{newest.slug}"' in found

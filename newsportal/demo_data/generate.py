@@ -18,10 +18,11 @@ from typing import Any
 
 from sqlalchemy import Table, func, select
 
+from .. import content_version
 from ..extensions import db
 from ..models import Article, ArticleStatus, Category, Comment, CommentStatus, published_filter
 from ..text import slugify, utcnow
-from . import words, writer
+from . import search_index, words, writer
 from .bulk import BulkInsert, indexes_rebuilt
 
 ARTICLE_BATCH = 4000
@@ -141,6 +142,7 @@ def _article_rows(
                 "first_published_at": published if published and published <= now else None,
                 "created_at": created, "updated_at": published or created,
                 "comments_enabled": True, "created_by_id": None, "updated_by_id": None,
+                "featured_image_id": None, "featured_image_alt": "", "featured_image_caption": "",
             })  # fmt: skip
         for row, slug in zip(rows, _free_slugs([r["slug"] for r in rows]), strict=True):
             row["slug"] = slug
@@ -221,6 +223,9 @@ def generate(articles: int, comments: int, secret: str, seed: int | None = None,
     if comments:
         with indexes_rebuilt(Comment.__table__, comments):
             _write_comments(rng, pools, comments, targets, showcase, now, progress)
+    search_index.index_articles(before)  # searchable like articles saved through the desk
+    content_version.bump(db.session.connection())  # no page cached before this run stays
+    db.session.commit()
     deep = categories[0][0]
     deep_count = db.session.scalar(
         select(func.count()).select_from(Article).where(Article.category_id == deep,
