@@ -217,3 +217,14 @@ def test_print_view_is_the_article_alone(client, make_article):
     assert client.get(f"/articles/{draft.slug}/print").status_code == 404
     page = BeautifulSoup(client.get(f"/articles/{article.slug}").data, "html.parser")
     assert page.select_one(f'a[href="/articles/{article.slug}/print"]') is not None
+
+
+def test_feed_and_sitemap_queries_stay_constant(client, make_article, make_category, count_queries):
+    cat = make_category("Kinh tế")
+    make_article(title="Tin 0", category_id=cat)
+    feed = count_queries(lambda: client.get("/feed.xml"))
+    sitemap = count_queries(lambda: client.get("/sitemap.xml"))
+    for i in range(1, 6):
+        make_article(title=f"Tin {i}", category_id=cat)
+    assert count_queries(lambda: client.get("/feed.xml")) == feed == 1
+    assert count_queries(lambda: client.get("/sitemap.xml")) == sitemap == 3

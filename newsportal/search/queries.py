@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, select, text
+from sqlalchemy import func, literal, literal_column, select, text
 from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from ..extensions import db
 from ..models import SearchDocument
-from ..models.search import PG_VECTOR, visible_until_key
+from ..models.search import PG_TITLE_VECTOR, PG_VECTOR, visible_until_key
 from ..text import utcnow, vi_fold
 
 MAX_QUERY_CHARS = 200
@@ -107,37 +107,39 @@ def _sqlite_page(
     return [docs[k] for k in keys if k in docs], max(total, titles)
 
 
-def _pg_matches(terms: tuple[str, ...]) -> ColumnElement[bool]:
-    tsquery = None
+def _pg_tsquery(terms: tuple[str, ...]) -> Any:
+    tsquery: Any = None
     for term in terms:
         part = db.func.phraseto_tsquery(literal("simple", REGCONFIG), term)
         tsquery = part if tsquery is None else tsquery.op("&&")(part)
-    return literal_column(PG_VECTOR).op("@@")(tsquery)
-
-
-def _title_hit(terms: tuple[str, ...]) -> ColumnElement[int]:
-    # Folded titles are words separated by single spaces: pad them to match whole words.
-    padded = literal(" ") + SearchDocument.title_folded + literal(" ")
-    return case((and_(*(padded.contains(f" {t} ") for t in terms)), 1), else_=0)
+    return tsquery
 
 
 def _pg_page(
     terms: tuple[str, ...], now: datetime, offset: int, limit: int
 ) -> tuple[list[SearchDocument], int]:
-    where = (_pg_matches(terms), SearchDocument.visible_from <= now)
-    total = db.session.scalar(select(func.count(SearchDocument.id)).where(*where)) or 0
-    query = (
-        select(SearchDocument)
-        .where(*where)
-        .order_by(
-            _title_hit(terms).desc(),
-            SearchDocument.visible_from.desc(),
-            SearchDocument.id.desc(),
+    """As on SQLite: title hits, then the rest, each newest first by rank key. PostgreSQL walks
+    the rank key index backwards and stops after a page when a word is common."""
+    tsquery = _pg_tsquery(terms)
+    in_title = literal_column(PG_TITLE_VECTOR).op("@@")(tsquery)
+    anywhere = literal_column(PG_VECTOR).op("@@")(tsquery)
+    visible = SearchDocument.rank_key <= visible_until_key(now)
+    title_count = select(func.count(SearchDocument.id)).where(in_title, visible)
+    capped = select(SearchDocument.id).where(anywhere, visible).limit(RESULT_CAP).subquery()
+    titles, total = db.session.execute(
+        select(
+            title_count.scalar_subquery(),
+            select(func.count()).select_from(capped).scalar_subquery(),
         )
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(db.session.scalars(query)), total
+    ).one()
+    title_limit = max(0, min(limit, titles - offset))
+    newest = SearchDocument.rank_key.desc()
+    title_rows = select(SearchDocument).where(in_title, visible).order_by(newest)
+    rest_rows = select(SearchDocument).where(anywhere, ~in_title, visible).order_by(newest)
+    rest_limit = limit - title_limit if offset + limit <= RESULT_CAP else 0
+    items = list(db.session.scalars(title_rows.offset(min(offset, titles)).limit(title_limit)))
+    items += db.session.scalars(rest_rows.offset(max(0, offset - titles)).limit(rest_limit))
+    return items, max(total, titles)
 
 
 def search(

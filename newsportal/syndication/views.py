@@ -83,9 +83,10 @@ def _fixed_urls() -> list[tuple[str, datetime | None]]:
     return urls
 
 
-def _urls(page: int, per_page: int) -> list[tuple[str, datetime | None]]:
+def _urls(
+    page: int, per_page: int, fixed: list[tuple[str, datetime | None]]
+) -> list[tuple[str, datetime | None]]:
     """Sitemap page `page` (from 1): the fixed pages first, then articles, oldest first."""
-    fixed = _fixed_urls()
     start = (page - 1) * per_page
     urls = fixed[start : start + per_page]
     offset = max(0, start - len(fixed))
@@ -98,9 +99,10 @@ def _urls(page: int, per_page: int) -> list[tuple[str, datetime | None]]:
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     per_page = current_app.config["SITEMAP_MAX_URLS"]
-    total = len(_fixed_urls()) + queries.count_published()
+    fixed = _fixed_urls()
+    total = len(fixed) + queries.count_published()
     if total <= per_page:
-        return _xml(services.urlset(_urls(1, per_page)), XML)
+        return _xml(services.urlset(_urls(1, per_page, fixed)), XML)
     pages = math.ceil(total / per_page)
     index = [(url_for("syndication.sitemap_page", page=n, _external=True), None) for n in
              range(1, pages + 1)]  # fmt: skip
@@ -110,7 +112,7 @@ def sitemap() -> Response:
 @bp.get("/sitemap-<int:page>.xml")
 def sitemap_page(page: int) -> Response:
     per_page = current_app.config["SITEMAP_MAX_URLS"]
-    urls = _urls(page, per_page) if page >= 1 else []
+    urls = _urls(page, per_page, _fixed_urls()) if page >= 1 else []
     if not urls:
         abort(404)
     return _xml(services.urlset(urls), XML)
