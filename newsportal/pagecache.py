@@ -24,6 +24,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date, parse_etags
 from werkzeug.wrappers import Request
 
@@ -51,10 +52,9 @@ def _key(state: content_version.State, locale: str, path: str, query: str) -> st
 
 
 def _headers(entry: tuple[Any, ...], state: content_version.State, max_age: int) -> Headers:
-    _, mimetype, etag, kept = entry
+    _, content_type, etag, kept = entry
     headers = Headers(kept)
-    text = mimetype.startswith("text/")
-    headers["Content-Type"] = f"{mimetype}; charset=utf-8" if text else mimetype
+    headers["Content-Type"] = content_type
     headers["ETag"] = f'"{etag}"'
     headers["Last-Modified"] = http_date(state.changed_at)
     headers["Cache-Control"] = f"public, max-age={max_age}"
@@ -84,13 +84,14 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
                 return rendered
             body = rendered.get_data()
             kept = [(k, v) for k, v in rendered.headers.items() if k in KEPT_HEADERS]
-            entry = (body, rendered.mimetype, hashlib.sha256(body).hexdigest()[:32], kept)
+            entry = (body, rendered.content_type, hashlib.sha256(body).hexdigest()[:32], kept)
             if enabled:
                 cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
         response = Response(entry[0], headers=_headers(entry, state, _max_age()))
         response.make_conditional(request)  # 304 and no body when the reader has it already
         return response
 
+    wrapper.shared_page = True  # type: ignore[attr-defined]  # FastPath looks for it
     return wrapper
 
 
@@ -123,7 +124,17 @@ class FastPath:
                 return [body]
         return self.next(environ, start_response)
 
+    def _serves(self, environ: dict[str, Any]) -> bool:
+        """Whether the URL belongs to a view whose pages are cached (a cheap route match)."""
+        try:
+            endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
+        except HTTPException:  # no such page, or a redirect: Flask answers it
+            return False
+        return bool(getattr(self.app.view_functions.get(endpoint), "shared_page", False))
+
     def _lookup(self, environ: dict[str, Any]) -> tuple[str, Headers, bytes] | None:
+        if not self._serves(environ):
+            return None
         with self.app.app_context():
             state = content_version.peek()
             if state is None:

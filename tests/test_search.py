@@ -1,20 +1,16 @@
 """Search: Vietnamese without accents, đ, phrases, ranking, visibility, and any input at all.
 
-The matrix runs on SQLite and, when a server answers, on PostgreSQL in a schema of its own.
+The matrix runs on SQLite and, when a server answers, on PostgreSQL (tests/databases.py).
 """
 
 from __future__ import annotations
 
-import os
 import unicodedata
-import uuid
 from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import create_engine, text
 
-from newsportal import create_app
 from newsportal.articles import services
 from newsportal.extensions import db
 from newsportal.models import Article, SearchDocument
@@ -22,53 +18,13 @@ from newsportal.search import queries
 from newsportal.search import services as search_services
 from newsportal.text import utcnow
 
-PG_URL = os.environ.get(
-    "NEWSPORTAL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-
 SEED_TITLE = "Đồng Tháp: Phối hợp, tuyên truyền, giám sát thực hiện Nghị quyết 68/NQ-CP"
 
 
-def _postgres_schema() -> str | None:
-    """A fresh schema on the local PostgreSQL, or None (with the reason) when none answers."""
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 2})
-        with engine.begin() as connection:
-            name = f"t_{uuid.uuid4().hex[:12]}"
-            connection.execute(text(f'CREATE SCHEMA "{name}"'))
-        engine.dispose()
-    except Exception as exc:  # any failure means no server to test on
-        pytest.skip(f"no PostgreSQL at {PG_URL}: {type(exc).__name__}")
-    return name
-
-
-def _drop_schema(name: str) -> None:
-    engine = create_engine(PG_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def search_app(request, app_config, tmp_path, monkeypatch):
-    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    config = dict(app_config)
-    schema = None
-    if request.param == "postgresql":
-        schema = _postgres_schema()
-        config["SQLALCHEMY_DATABASE_URI"] = PG_URL
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "connect_args": {"options": f"-csearch_path={schema}"}
-        }
-    application = create_app(config)
-    with application.app_context():
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if schema:
-        _drop_schema(schema)
+@pytest.fixture
+def search_app(app):
+    """The app fixture runs every test on SQLite and on PostgreSQL (conftest.py)."""
+    return app
 
 
 def _publish(app, title, lead="", body="", when=-60):

@@ -103,6 +103,7 @@ def article(slug: str) -> str:
 
 
 @bp.get("/articles/<slug>/print")
+@cached_page
 def print_view(slug: str) -> str:
     item = queries.published_article(slug)
     if item is None:
@@ -111,6 +112,7 @@ def print_view(slug: str) -> str:
 
 
 @bp.get("/authors/<slug>")
+@cached_page
 def author(slug: str) -> str:
     # "Minh Hằng" and "MINH HẰNG" typed by two editors are one author page.
     names = sorted(name for name in queries.bylines() if slugify(name) == slug)

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from ..articles import queries as article_queries
 from ..models import Article, Category
+from ..pagecache import cached_page
 from ..text import utcnow
 from . import queries, services
 
@@ -64,11 +65,13 @@ def _feed(category: Category | None) -> Response:
 
 
 @bp.get("/feed.xml")
+@cached_page
 def feed() -> Response:
     return _feed(None)
 
 
 @bp.get("/categories/<slug>/feed.xml")
+@cached_page
 def category_feed(slug: str) -> Response:
     category = article_queries.category_by_slug(slug)
     if category is None:
@@ -97,6 +100,7 @@ def _urls(
 
 
 @bp.get("/sitemap.xml")
+@cached_page
 def sitemap() -> Response:
     per_page = current_app.config["SITEMAP_MAX_URLS"]
     fixed = _fixed_urls()
@@ -110,6 +114,7 @@ def sitemap() -> Response:
 
 
 @bp.get("/sitemap-<int:page>.xml")
+@cached_page
 def sitemap_page(page: int) -> Response:
     per_page = current_app.config["SITEMAP_MAX_URLS"]
     urls = _urls(page, per_page, _fixed_urls()) if page >= 1 else []
