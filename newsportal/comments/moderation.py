@@ -86,7 +86,27 @@ class QueuePage(Pagination):
     """
 
     def _query_items(self) -> list[Any]:
-        query = self._query_args["select"].limit(self.per_page + 1).offset(self._query_offset)
+        # The page's ids first, then their rows with the history: computed for the page's rows
+        # only, never for every pending comment before a sort (a minute at a million comments).
+        order = self._query_args["order"]
+        ids = (
+            self._query_args["select"]
+            .order_by(*order)
+            .limit(self.per_page + 1)
+            .offset(self._query_offset)
+            .subquery()
+        )
+        query = (
+            select(
+                Comment,
+                _earlier(CommentStatus.APPROVED),
+                _earlier(CommentStatus.REJECTED),
+                _earlier(CommentStatus.SPAM),
+            )
+            .options(joinedload(Comment.article))
+            .join(ids, Comment.id == ids.c.id)
+            .order_by(*order)
+        )
         rows = db.session.execute(query).unique().all()
         self.more = len(rows) > self.per_page
         records = []
@@ -125,16 +145,7 @@ def queue(
     per_page: int,
     known_total: int | None = None,
 ) -> QueuePage:
-    query = (
-        select(
-            Comment,
-            _earlier(CommentStatus.APPROVED),
-            _earlier(CommentStatus.REJECTED),
-            _earlier(CommentStatus.SPAM),
-        )
-        .options(joinedload(Comment.article))
-        .where(Comment.status == status)
-    )
+    query = select(Comment.id).where(Comment.status == status)
     if article_id:
         query = query.where(Comment.article_id == article_id)
     if search:
@@ -144,10 +155,11 @@ def queue(
                 func.lower(Comment.email).like(like))
         )  # fmt: skip
     # Pending: oldest first, so nobody waits longest; other lists: most recent first.
+    order: tuple[Any, ...]
     if status == CommentStatus.PENDING:
-        query = query.order_by(Comment.created_at, Comment.id)
+        order = (Comment.created_at, Comment.id)
     else:
-        query = query.order_by(Comment.created_at.desc(), Comment.id.desc())
+        order = (Comment.created_at.desc(), Comment.id.desc())
     filtered = bool(article_id or search)
     return QueuePage(
         page=page,
@@ -155,6 +167,7 @@ def queue(
         max_per_page=per_page,
         error_out=False,
         select=query,
+        order=order,
         known_total=None if filtered else known_total,
     )
 

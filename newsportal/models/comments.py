@@ -28,7 +28,8 @@ class Comment(db.Model):  # type: ignore[name-defined]
         # approved comments of an article in time order; the queue oldest first
         Index("ix_comments_article_status_created", "article_id", "status", "created_at"),
         Index("ix_comments_status_created", "status", "created_at"),
-        Index("ix_comments_email", "email"),
+        # a commenter's record per status, read for each comment in the moderation queue
+        Index("ix_comments_email_status", "email", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
