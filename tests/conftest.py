@@ -66,6 +66,7 @@ def _app(config: dict[str, Any]) -> Iterator[Flask]:
         db.create_all()
     yield application
     with application.app_context():
+        db.session.remove()
         db.engine.dispose()  # a PostgreSQL connection per test would soon use up the server
 
 

@@ -25,4 +25,5 @@ def test_upgrade_gives_exactly_the_models_schema(fresh_database_url, tmp_path, m
         with db.engine.connect() as connection:
             names = db.inspect(connection).get_table_names()
         assert set(names) <= {"alembic_version"}
+        db.session.remove()
         db.engine.dispose()

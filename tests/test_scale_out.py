@@ -72,6 +72,7 @@ def _prepare(url: str) -> str:
         create_user("moderator@example.org", "Kiểm duyệt", "moderator", PASSWORD)
         data = services.ArticleData(title="Tin dùng chung", lead="", body_md="Nội dung.", byline="")
         slug = services.save_article(None, data, None, "publish").slug
+        db.session.remove()  # give the connection back, or dispose() leaves it open
         db.engine.dispose()
     return slug
 
