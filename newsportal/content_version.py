@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event, func, insert, select, true, update
@@ -113,9 +114,15 @@ def peek(now: datetime | None = None) -> State | None:
         rows = connection.execute(_READ).all()
     if not rows or (rows[0].next_due_at is not None and rows[0].next_due_at <= (now or utcnow())):
         return None
-    menu = [MenuItem(r.id, r.name, r.slug, r.position) for r in rows if r.id is not None]
-    menu.sort(key=lambda item: (item.position, vi_sort_key(item.name)))
-    return State(rows[0].version, rows[0].changed_at, tuple(menu))
+    items = tuple((r.id, r.name, r.slug, r.position) for r in rows if r.id is not None)
+    return State(rows[0].version, rows[0].changed_at, _menu(items))
+
+
+@lru_cache(maxsize=32)
+def _menu(items: tuple[tuple[int, str, str, int], ...]) -> tuple[MenuItem, ...]:
+    """Sorted once per distinct menu, not on every page view."""
+    menu = [MenuItem(*item) for item in items]
+    return tuple(sorted(menu, key=lambda item: (item.position, vi_sort_key(item.name))))
 
 
 def current(now: datetime | None = None) -> State:
