@@ -20,7 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=instance,
     )
-    from . import auth, cli, database, errors, i18n, pagecache
+    from . import auth, cli, database, errors, i18n, pagecache, security
     from .articles import categories, editor, reader
     from .comments import desk
     from .comments import views as comment_views
@@ -53,4 +53,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(media_views.desk)
     errors.register(app)
     cli.register(app)
+    security.register(app)
     return app

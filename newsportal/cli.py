@@ -10,11 +10,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from .articles.importer import ImportFailure, import_article, parse_file
 from .articles.services import reindex_articles
-from .auth.services import AccountError, create_user, find_user
+from .auth.services import AccountError, create_user, find_user, set_password
 from .comments import moderation
 from .comments import services as comment_services
 from .extensions import db
@@ -50,8 +51,32 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
     try:
         user = create_user(email, name, role, password)
     except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise _account_failure(exc) from None
     click.echo(f"created {user.role} {user.email}")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="12+ characters."
+)
+def set_password_command(email: str, password: str) -> None:
+    """Give a staff account a new password; its open sessions end."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account with email {email}")
+    try:
+        set_password(user.id, password)
+    except AccountError as exc:
+        raise _account_failure(exc) from None
+    click.echo(f"password changed for {user.email}; its sessions have ended")
+
+
+def _account_failure(exc: AccountError) -> click.ClickException:
+    # The command line speaks English like the rest of its output; Flask-Babel picks a locale
+    # per request, so the message is read inside one.
+    with current_app.test_request_context(), force_locale("en"):
+        return click.ClickException(f"{exc.field}: {exc.message}")
 
 
 @articles.command("import")

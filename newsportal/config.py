@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Flask
 
+from .security import CONTENT_SECURITY_POLICY
+
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
     "SITE_NAME": "Cổng thông tin điện tử tỉnh",
@@ -28,6 +30,12 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
+    "STAFF_IDLE_MINUTES": 60,  # a staff session unused this long signs out; 0 turns it off
+    # Failed sign-ins only: per address, so one office behind NAT still gets in; per account, so a
+    # password cannot be guessed from many addresses.
+    "LOGIN_RATE_LIMIT_IP": "20 per 15 minutes",
+    "LOGIN_RATE_LIMIT_ACCOUNT": "5 per 15 minutes",
     "CONTACT_ADDRESS": "Số 12 Đường 30/4, Phường 1, TP. Cao Lãnh, tỉnh Đồng Tháp",
     "CONTACT_PHONE": "0277 3 851 000",
     "CONTACT_EMAIL": "toasoan@example.gov.vn",

@@ -8,6 +8,8 @@ from newsportal.models import User
 
 from .conftest import PASSWORD, get_user
 
+STRONG = "ba-con-cá-bơi-qua-sông-Tiền"
+
 
 def test_login_with_right_password_lands_editor_on_desk(client, make_user):
     make_user("editor")
@@ -98,18 +100,26 @@ def test_users_create_command(app, runner):
     ("args", "message"),
     [
         (
-            ["not-an-email", "--name", "A", "--role", "editor", "--password", "x" * 12],
-            "invalid email",
+            ["not-an-email", "--name", "A", "--role", "editor", "--password", STRONG],
+            "not a valid email",
         ),
         (
             ["a@example.org", "--name", "A", "--role", "editor", "--password", "short"],
             "12 characters",
         ),
         (
-            ["a@example.org", "--name", "A", "--role", "boss", "--password", "x" * 12],
+            ["a@example.org", "--name", "A", "--role", "editor", "--password", "password1234"],
+            "too easy to guess",
+        ),
+        (
+            ["a@example.org", "--name", "A", "--role", "editor", "--password", "x" * 12],
+            "too easy to guess",
+        ),
+        (
+            ["a@example.org", "--name", "A", "--role", "boss", "--password", STRONG],
             "Invalid value",
         ),
-        (["a@example.org", "--name", " ", "--role", "editor", "--password", "x" * 12], "name"),
+        (["a@example.org", "--name", " ", "--role", "editor", "--password", STRONG], "name"),
     ],
 )
 def test_users_create_refuses_bad_input(app, runner, args, message):
@@ -124,7 +134,7 @@ def test_users_create_refuses_a_duplicate(app, runner, make_user):
     make_user("editor")
     result = runner.invoke(
         args=["users", "create", "EDITOR@example.org", "--name", "B", "--role", "admin",
-              "--password", "x" * 12]
+              "--password", STRONG]
     )  # fmt: skip
     assert result.exit_code != 0
     assert "already exists" in result.output

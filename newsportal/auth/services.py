@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+from dataclasses import dataclass
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from limits import parse
+from limits.strategies import RateLimiter
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Role, User
 from ..text import clean_line
+from .passwords import password_problem
 
 
 @cache
@@ -21,7 +28,15 @@ def _dummy_hash() -> str:
 
 
 class AccountError(ValueError):
-    """A user could not be created or changed; the message says why."""
+    """A user could not be created or changed: the form field at fault and a translated reason."""
+
+    def __init__(self, field: str, message: object) -> None:
+        super().__init__(field)
+        self.field = field
+        self.message = message  # lazy: read where a locale is known
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def normalise_email(email: str) -> str:
@@ -43,21 +58,110 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+@dataclass(frozen=True)
+class Throttle:
+    """Failed sign-ins allowed, counted in the rate-limit storage (Redis when shared)."""
+
+    limiter: RateLimiter | None
+    per_ip: str
+    per_account: str
+    secret: str
+
+
+class Throttled(Exception):
+    """Too many failed sign-ins from this address or for this account; no password was tried."""
+
+
+def _throttle_keys(throttle: Throttle, email: str, ip: str) -> list[tuple[str, str]]:
+    # Keyed by HMACs: the rate-limit store should not hold addresses or who is being guessed.
+    def digest(value: str) -> str:
+        return hmac.new(throttle.secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+    return [
+        (throttle.per_ip, digest("ip:" + ip)),
+        (throttle.per_account, digest("account:" + normalise_email(email))),
+    ]
+
+
+def sign_in(email: str, password: str, ip: str, throttle: Throttle) -> User | None:
+    """authenticate() behind the throttle: failures count, whether or not the account exists."""
+    keys = _throttle_keys(throttle, email, ip)
+    if throttle.limiter is not None and not all(
+        throttle.limiter.test(parse(limit), "login", key) for limit, key in keys
+    ):
+        raise Throttled
+    user = authenticate(email, password)
+    if user is None and throttle.limiter is not None:
+        for limit, key in keys:
+            throttle.limiter.hit(parse(limit), "login", key)
+    return user
+
+
+def end_sessions(user_id: int) -> None:
+    """Sign this account out everywhere (signing out, or an admin's action)."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        user.end_sessions()
+        db.session.commit()
+
+
 def create_user(email: str, name: str, role: str, password: str) -> User:
     try:
         address = validate_email(clean_line(email), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise AccountError(f"invalid email: {exc}") from exc
-    if role not in set(Role):
-        raise AccountError(f"role must be one of: {', '.join(r.value for r in Role)}")
+        raise AccountError("email", _l("This is not a valid email address.")) from exc
+    _check_role(role)
     if not clean_line(name):
-        raise AccountError("name is required")
-    if len(password) < 12:
-        raise AccountError("password must be at least 12 characters")
+        raise AccountError("name", _l("Please enter the name."))
+    if (problem := password_problem(password, address, name)) is not None:
+        raise AccountError("password", problem)
     if find_user(address) is not None:
-        raise AccountError(f"a user with email {address} already exists")
+        raise AccountError("email", _l("An account with this email already exists."))
     user = User(email=address.lower(), name=clean_line(name), role=role, active=True)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def set_password(user_id: int, password: str) -> User:
+    """A new password; every session of the account ends with the old one."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("user", _l("There is no such account."))
+    if (problem := password_problem(password, user.email, user.name)) is not None:
+        raise AccountError("password", problem)
+    user.set_password(password)
+    db.session.commit()
+    return user
+
+
+def set_active(user_id: int, active: bool, acting_id: int) -> User:
+    """Deactivating ends the account's sessions at once; nobody can lock themselves out."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("user", _l("There is no such account."))
+    if user_id == acting_id and not active:
+        raise AccountError("user", _l("You cannot deactivate your own account."))
+    user.active = active
+    if not active:
+        user.end_sessions()
+    db.session.commit()
+    return user
+
+
+def set_role(user_id: int, role: str, acting_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("user", _l("There is no such account."))
+    _check_role(role)
+    if user_id == acting_id and role != Role.ADMIN:
+        raise AccountError("role", _l("You cannot take the administrator role from yourself."))
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def _check_role(role: str) -> None:
+    if role not in set(Role):
+        raise AccountError("role", _l("Choose one of the roles."))

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from ..extensions import limiter
 from ..models import User
 from . import services
 from .decorators import EDITORS, MODERATORS
@@ -37,25 +48,67 @@ def _fresh_session() -> None:
         session["lang"] = lang
 
 
+def throttle() -> services.Throttle:
+    config = current_app.config
+    return services.Throttle(
+        limiter=limiter.limiter if config.get("RATELIMIT_ENABLED", True) else None,
+        per_ip=config["LOGIN_RATE_LIMIT_IP"],
+        per_account=config["LOGIN_RATE_LIMIT_ACCOUNT"],
+        secret=config["SECRET_KEY"],
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")) or _landing(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        email = form.email.data or ""
+        try:
+            user = services.sign_in(
+                email, form.password.data or "", request.remote_addr or "", throttle()
+            )
+        except services.Throttled:
+            form.password.errors.append(
+                _("Too many failed sign-ins. Wait a few minutes, then try again.")
+            )
+            return render_template("auth/login.html", form=form), 429
         if user is not None:
             _fresh_session()  # nothing carried over from before the login
             login_user(user)
+            session["seen"] = int(time.time())
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")) or _landing(user))
+        # One message whether the account exists or not, so the form tells nobody who works here.
         form.password.errors.append(_("Wrong email or password."))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout() -> Response:
+    if current_user.is_authenticated:
+        services.end_sessions(current_user.id)  # a copy of the cookie kept elsewhere ends too
     logout_user()
     _fresh_session()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("reader.home"))
+
+
+def expire_idle_staff() -> Response | None:
+    """before_request: a staff session unused for STAFF_IDLE_MINUTES signs out."""
+    minutes = int(current_app.config["STAFF_IDLE_MINUTES"] or 0)
+    if not minutes or request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    seen = session.get("seen")
+    if isinstance(seen, int) and now - seen <= minutes * 60:
+        if now - seen > 60:  # rewrite the cookie at most once a minute
+            session["seen"] = now
+        return None
+    logout_user()
+    _fresh_session()
+    flash(_("You were signed out after %(n)d minutes without activity.", n=minutes), "info")
+    if request.method == "GET":
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None  # a POST goes on as anonymous: the view re-renders or asks for a login

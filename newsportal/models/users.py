@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -21,6 +23,10 @@ class Role(StrEnum):
     MODERATOR = "moderator"
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
@@ -31,9 +37,24 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Part of the id kept in the signed session cookie. Sessions are cookies the server does not
+    # store, so a new token is how signing out, a new password or deactivation ends every copy.
+    session_token: Mapped[str] = mapped_column(
+        String(64), default=new_session_token, server_default=""
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def owns_session(self, token: str) -> bool:
+        return bool(self.session_token) and hmac.compare_digest(self.session_token, token)
+
+    def end_sessions(self) -> None:
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

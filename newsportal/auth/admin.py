@@ -1,0 +1,116 @@
+"""Staff accounts, managed by administrators: create, change role, reset password, deactivate."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..forms import Form
+from ..models import User
+from . import services
+from .decorators import check_role
+from .forms import ROLE_LABELS, NewUserForm, PasswordForm, RoleForm
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+@bp.before_request
+def _admins_only() -> Response | None:
+    return check_role(("admin",))
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index() -> str | Response:
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.email.data or "", form.name.data or "", form.role.data or "",
+                form.password.data or "",
+            )  # fmt: skip
+        except services.AccountError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            flash(_("Account created for %(name)s.", name=user.name), "success")
+            return redirect(url_for("users.index"))
+    users = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+    return render_template("admin/users.html", form=form, users=users, roles=ROLE_LABELS)
+
+
+@bp.get("/<int:user_id>")
+def edit(user_id: int) -> str:
+    user = db.get_or_404(User, user_id)
+    return _edit_page(user, RoleForm(obj=user), PasswordForm())
+
+
+@bp.post("/<int:user_id>/role")
+def change_role(user_id: int) -> str | Response:
+    user = db.get_or_404(User, user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            services.set_role(user.id, form.role.data or "", current_user.id)
+        except services.AccountError as exc:
+            form.role.errors.append(exc.message)
+        else:
+            flash(_("Role changed."), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return _edit_page(user, form, PasswordForm())
+
+
+@bp.post("/<int:user_id>/password")
+def change_password(user_id: int) -> str | Response:
+    user = db.get_or_404(User, user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user.id, form.password.data or "")
+        except services.AccountError as exc:
+            form.password.errors.append(exc.message)
+        else:
+            if user.id == current_user.id:
+                login_user(user)  # the admin's own sessions elsewhere end; this one goes on
+                session["seen"] = int(time.time())
+            flash(_("Password changed. The account's open sessions have ended."), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return _edit_page(user, RoleForm(obj=user), form)
+
+
+def _edit_page(user: User, role_form: RoleForm, password_form: PasswordForm) -> str:
+    return render_template(
+        "admin/user_edit.html", user=user, role_form=role_form, password_form=password_form,
+        roles=ROLE_LABELS,
+    )  # fmt: skip
+
+
+@bp.post("/<int:user_id>/deactivate")
+def deactivate(user_id: int) -> Response:
+    return _set_active(user_id, active=False)
+
+
+@bp.post("/<int:user_id>/activate")
+def activate(user_id: int) -> Response:
+    return _set_active(user_id, active=True)
+
+
+def _set_active(user_id: int, active: bool) -> Response:
+    user = db.get_or_404(User, user_id)
+    if Form().validate_on_submit():
+        try:
+            services.set_active(user.id, active, current_user.id)
+        except services.AccountError as exc:
+            flash(str(exc.message), "error")
+        else:
+            message = (
+                _("%(name)s can sign in again.", name=user.name)
+                if active
+                else _("%(name)s is deactivated and signed out everywhere.", name=user.name)
+            )
+            flash(message, "success")
+    return redirect(url_for("users.edit", user_id=user.id))
