@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
+    "PROXY_HOPS": 0,  # reverse proxies in front whose X-Forwarded-For is trusted
     "STAFF_IDLE_MINUTES": 60,  # a staff session unused this long signs out; 0 turns it off
     # Failed sign-ins only: per address, so one office behind NAT still gets in; per account, so a
     # password cannot be guessed from many addresses.

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere: scripts and stylesheets come from /static. Pictures in an
 # article body may be any https address an editor linked (markup.py allows http/https only).
@@ -82,4 +83,9 @@ class SecurityHeaders:
 
 def register(app: Flask) -> None:
     """Call last in create_app, so the wrapper sits outside the page cache's fast path."""
+    hops = int(app.config["PROXY_HOPS"] or 0)
+    if hops:
+        # Rate limits and the sign-in throttle count per reader address, not per proxy: trust
+        # X-Forwarded-For/-Proto from exactly this many proxies in front, never from anyone else.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.wsgi_app = SecurityHeaders(app.wsgi_app, headers_for(app.config))  # type: ignore[method-assign]

@@ -110,3 +110,22 @@ def test_pages_need_no_inline_script_or_style(auth, client, site, role, url):
     for tag in page.find_all(True):
         assert "style" not in tag.attrs, tag
         assert not [a for a in tag.attrs if a.startswith("on")], tag
+
+
+@pytest.mark.parametrize(("hops", "seen"), [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_the_reader_address_comes_from_a_trusted_proxy_only(app, hops, seen, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path))
+    proxied = create_app({**app.config, "PROXY_HOPS": hops})
+
+    @proxied.get("/_addr")
+    def addr():
+        from flask import request
+
+        return request.remote_addr or ""
+
+    response = proxied.test_client().get(
+        "/_addr",
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert response.get_data(as_text=True) == seen
