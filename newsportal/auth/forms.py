@@ -1,23 +1,16 @@
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from ..forms import Form, too_long
+from ..forms import Form, email_field, too_long
 from ..text import clean_line
 from .passwords import MAX_LENGTH
 
 
 class LoginForm(Form):
-    email = EmailField(
-        _l("Email"),
-        filters=[clean_line],
-        validators=[
-            InputRequired(_l("Please enter your email.")),
-            Length(max=254, message=_l("The email address is too long.")),
-        ],
-    )
+    email = email_field(_l("Please enter your email."))
     password = PasswordField(
         _l("Password"),
         validators=[
@@ -37,14 +30,7 @@ ROLE_LABELS = {
 class NewUserForm(Form):
     static_choices: ClassVar[dict[str, list[tuple[str, Any]]]] = {"role": list(ROLE_LABELS.items())}
 
-    email = EmailField(
-        _l("Email"),
-        filters=[clean_line],
-        validators=[
-            InputRequired(_l("Please enter the email.")),
-            Length(max=254, message=_l("The email address is too long.")),
-        ],
-    )
+    email = email_field(_l("Please enter the email."))
     name = StringField(
         _l("Name"),
         filters=[clean_line],

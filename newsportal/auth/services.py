@@ -126,9 +126,7 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
 
 def set_password(user_id: int, password: str) -> User:
     """A new password; every session of the account ends with the old one."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise AccountError("user", _l("There is no such account."))
+    user = _account(user_id)
     if (problem := password_problem(password, user.email, user.name)) is not None:
         raise AccountError("password", problem)
     user.set_password(password)
@@ -138,9 +136,7 @@ def set_password(user_id: int, password: str) -> User:
 
 def set_active(user_id: int, active: bool, acting_id: int) -> User:
     """Deactivating ends the account's sessions at once; nobody can lock themselves out."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise AccountError("user", _l("There is no such account."))
+    user = _account(user_id)
     if user_id == acting_id and not active:
         raise AccountError("user", _l("You cannot deactivate your own account."))
     user.active = active
@@ -151,9 +147,7 @@ def set_active(user_id: int, active: bool, acting_id: int) -> User:
 
 
 def set_role(user_id: int, role: str, acting_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise AccountError("user", _l("There is no such account."))
+    user = _account(user_id)
     _check_role(role)
     if user_id == acting_id and role != Role.ADMIN:
         raise AccountError("role", _l("You cannot take the administrator role from yourself."))
@@ -165,3 +159,10 @@ def set_role(user_id: int, role: str, acting_id: int) -> User:
 def _check_role(role: str) -> None:
     if role not in set(Role):
         raise AccountError("role", _l("Choose one of the roles."))
+
+
+def _account(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("user", _l("There is no such account."))
+    return user

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from ..forms import Form
+from ..forms import Form, email_field
 from ..text import clean_line, nfc
 
 REJECT_REASONS = [
@@ -26,14 +26,9 @@ class CommentForm(Form):
             Length(max=80, message=_l("Your name can be at most 80 characters.")),
         ],
     )
-    email = EmailField(
-        _l("Email"),
-        filters=[clean_line],
-        validators=[
-            InputRequired(_l("Please enter your email.")),
-            Length(max=254, message=_l("The email address is too long.")),
-            Email(_l("The email address is not valid."), check_deliverability=False),
-        ],
+    email = email_field(
+        _l("Please enter your email."),
+        Email(_l("The email address is not valid."), check_deliverability=False),
     )
     body = TextAreaField(
         _l("Comment"),
