@@ -11,7 +11,11 @@ lists them). Most rows are a pattern per method, e.g. for an admin-only list wit
     "admin_users.index": Row(get=ADMINS_ONLY, post=NOBODY),
     "admin_users.deactivate": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.editor_id}),
 
-A cell that fits no pattern is written out: (anonymous, moderator, editor, admin).
+A cell that fits no pattern is written out: (anonymous, moderator, editor, admin). URL
+parameters come from `World` (authz_matrix.py: users, an article, a category, a comment, a page,
+a result PDF, a picture...; add a field and create it in build_world if a new route names
+something else). A POST sends a valid CSRF token and `Row.data` (empty by default). A
+deactivated user is checked against the anonymous column, so new rows need nothing for that.
 """
 
 from __future__ import annotations
@@ -195,6 +199,31 @@ def test_matrix(matrix: Matrix, endpoint: str, role: str, method: str) -> None:
         )
         if method == "GET" or expected in REFUSED:
             assert not answer.wrote, f"{method} {url} as {role} changed the database"
+
+
+LISTS_DESK = ("lists_desk.index", "lists_desk.new", "lists_desk.edit", "lists_desk.delete")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["schedule", "documents", "no-such-list"])
+def test_every_section_list_is_guarded_like_the_one_in_the_table(
+    matrix: Matrix, name: str, role: str
+) -> None:
+    """The table names the results list; the section's other lists share its URLs and rules.
+    An unknown list is a 404, but only for those who may open the desk at all."""
+    item = {"schedule": matrix.world.session_id, "documents": matrix.world.document_id}
+    for endpoint in LISTS_DESK:
+        for rule in matrix.app.url_map.iter_rules(endpoint):
+            built = rule.build({"name": name, "item_id": item.get(name, 1)}, append_unknown=False)
+            assert built is not None
+            for method in METHODS:
+                expected = EXPECTED[endpoint].expected(role, method)
+                if name not in item and expected == OK:
+                    expected = NOT_FOUND
+                answer = matrix.send(role, method, built[1])
+                assert answer.outcome == expected, (
+                    f"{method} {built[1]} as {role}: expected {expected}, got {answer}"
+                )
 
 
 @pytest.mark.parametrize(("endpoint", "method"), [(e, m) for e in EXPECTED for m in METHODS])
