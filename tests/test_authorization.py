@@ -143,7 +143,7 @@ def matrix(
     started = time.perf_counter()
     with pytest.MonkeyPatch.context() as env:
         # Module-scoped: conftest's per-test clearing of NEWSPORTAL_* has not run yet.
-        for key in [k for k in os.environ if k.startswith("NEWSPORTAL_")]:
+        for key in [k for k in os.environ if k.startswith("NEWSPORTAL_") and "_TEST_" not in k]:
             env.delenv(key)
         folder = tmp_path_factory.mktemp("authz")
         env.setenv("NEWSPORTAL_INSTANCE_PATH", str(folder / "instance"))
