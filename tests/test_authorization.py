@@ -8,8 +8,8 @@ every request starts from the same data, so the cases do not depend on their ord
 Adding a route: add its row to EXPECTED, keyed by endpoint name (`flask --app newsportal routes`
 lists them). Most rows are a pattern per method, e.g. for an admin-only list with POST actions:
 
-    "admin_users.index": Row(get=ADMINS_ONLY, post=NOBODY),
-    "admin_users.deactivate": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.editor_id}),
+    "users.index": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "users.deactivate": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.editor_id}),
 
 A cell that fits no pattern is written out: (anonymous, moderator, editor, admin). URL
 parameters come from `World` (authz_matrix.py: users, an article, a category, a comment, a page,
@@ -126,6 +126,13 @@ EXPECTED: dict[str, Row] = {
     "moderation.audit_csv": Row(get=MODERATORS_ONLY, post=NOBODY),
     "moderation.rules": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
     "moderation.delete_rule": Row(NOBODY, ADMINS_ONLY, lambda w: {"rule_id": w.rule_id}),
+    # --- Staff accounts: administrators only --------------------------------------------
+    "users.index": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "users.edit": Row(ADMINS_ONLY, NOBODY, lambda w: {"user_id": w.editor_id}),
+    "users.change_role": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.editor_id}),
+    "users.change_password": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.editor_id}),
+    "users.deactivate": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.editor_id}),
+    "users.activate": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.deactivated_id}),
 }
 
 # Paths only staff may open: anonymous readers must be sent to the login page there.
