@@ -1,0 +1,296 @@
+"""One live server and one Chromium for the whole browser suite; a fresh context per reader.
+
+The server is the real app (CSRF on, page cache on, rate limits on but generous) on a temporary
+SQLite file with the demo loaded through the CLI. SQLite only: these tests prove what a browser
+sees, and the database engine is covered by the rest of the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Response
+
+from newsportal import create_app
+from newsportal.articles import queries
+from newsportal.extensions import db
+from newsportal.models import Article
+
+from ..conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+HERE = Path(__file__).resolve().parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+NPM_CI = "npm ci --prefix tests/browser"
+ARTIFACTS = HERE.parent.parent / "test-artifacts" / "browser"
+STAFF = {role: f"{role}@browser.example.org" for role in ("editor", "moderator")}
+# What the lead's header will say; sent here only when a response has none, so these tests
+# prove today that nothing on our pages needs inline script or style.
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# Records what the page itself reports; console.error carries it to the Python side.
+WATCH_CSP = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"browser test: no Chromium at {CHROMIUM} (apt-get install chromium, or .ci/run)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "browser test: Python playwright is not installed (make install)"
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Without Chromium (or axe-core for the accessibility checks) only browser tests skip."""
+    missing = _missing()
+    no_axe = None if AXE.exists() else f"browser test: no axe-core ({NPM_CI})"
+    for item in items:
+        if item.get_closest_marker("browser") is None:
+            continue
+        reason = missing or (no_axe if "axe" in getattr(item, "fixturenames", ()) else None)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if ARTIFACTS.exists() and any(ARTIFACTS.iterdir()):
+        terminalreporter.write_line(f"browser screenshots and axe results: {ARTIFACTS}")
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    slugs: dict[str, str] = field(default_factory=dict)
+
+    def article_id(self, slug: str) -> int:
+        with self.app.app_context():
+            found = db.session.scalar(db.select(Article.id).where(Article.slug == slug))
+            assert found is not None
+            return found
+
+
+def _strict_csp(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", STRICT_CSP)
+    return response
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    root = tmp_path_factory.mktemp("live")
+    with pytest.MonkeyPatch.context() as env:
+        for key in list(os.environ):
+            if key.startswith("NEWSPORTAL_"):
+                env.delenv(key)
+        env.setenv("NEWSPORTAL_INSTANCE_PATH", str(root / "instance"))
+        app = create_app(
+            {
+                "SECRET_KEY": "browser-tests-secret-key-long-enough-for-anything",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.db'}",
+                "WTF_CSRF_ENABLED": True,
+                "RATELIMIT_ENABLED": True,
+                "COMMENT_RATE_LIMIT": "1000 per minute",
+                # A test types faster than any person: the anti-bot delay would hold it back.
+                "COMMENT_MIN_SECONDS": 0,
+            }
+        )
+    app.after_request(_strict_csp)
+    with app.app_context():
+        db.create_all()
+    runner = app.test_cli_runner()
+    for args in (
+        ["demo", "load"],
+        *(
+            [
+                "users",
+                "create",
+                email,
+                "--name",
+                f"Người {role}",
+                "--role",
+                role,
+                "--password",
+                PASSWORD,
+            ]  # fmt: skip
+            for role, email in STAFF.items()
+        ),
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    live = LiveServer(f"http://127.0.0.1:{server.server_port}", app)
+    with app.app_context():
+        newest = queries.latest(1, 1).items[0]
+        live.slugs["article"] = newest.slug
+        live.slugs["category"] = newest.category.slug if newest.category else ""
+    assert all(live.slugs.values()), live.slugs
+    yield live
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Problems:
+    """Console errors, uncaught exceptions and CSP violations seen by any page of a test."""
+
+    seen: list[str] = field(default_factory=list)
+
+    def watch(self, page: Any) -> None:
+        page.on("console", lambda message: self.console(page, message))
+        page.on("pageerror", lambda error: self.seen.append(f"{page.url}: uncaught: {error}"))
+
+    def console(self, page: Any, message: Any) -> None:
+        # Chromium asks for /favicon.ico by itself; the site has no icon, and that is no fault.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self.seen.append(f"{page.url}: console.error: {message.text} ({message.location})")
+
+
+@pytest.fixture
+def problems() -> Iterator[Problems]:
+    found = Problems()
+    yield found
+    assert not found.seen, "\n".join(found.seen)
+
+
+NewContext = Callable[..., Any]
+
+
+@pytest.fixture
+def new_context(browser: Any, live_server: LiveServer, problems: Problems) -> Iterator[NewContext]:
+    """A fresh browser profile (no cookies) per call; every page in it is watched."""
+    opened: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(
+            base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 900},
+            **options,
+        )  # fmt: skip
+        context.set_default_timeout(10_000)
+        context.add_init_script(WATCH_CSP)
+        context.on("page", problems.watch)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: NewContext) -> Any:
+    return new_context().new_page()
+
+
+@pytest.fixture(scope="session")
+def staff_state(browser: Any, live_server: LiveServer) -> Callable[[str], dict[str, Any]]:
+    """Signed-in cookies per role, made once: logins are throttled, and slow on purpose."""
+    states: dict[str, dict[str, Any]] = {}
+
+    def state(role: str) -> dict[str, Any]:
+        if role not in states:
+            context = browser.new_context(base_url=live_server.url)
+            page = context.new_page()
+            sign_in(page, role)
+            states[role] = context.storage_state()
+            context.close()
+        return states[role]
+
+    return state
+
+
+def sign_in(page: Any, role: str) -> None:
+    page.goto("/login")
+    page.fill("#email", STAFF[role])
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".staff-nav")
+
+
+@pytest.fixture
+def shot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
+    """Screenshot a step: test-artifacts/browser/<test>/<nn>-<step>.png (the path is printed)."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    taken: list[Path] = []
+
+    def take(page: Any, step: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{len(taken) + 1:02d}-{step}.png"
+        # The viewport, where the step's element was scrolled to: a full page costs 15 times more.
+        page.screenshot(path=str(path))
+        taken.append(path)
+        print(f"screenshot: {path}")
+        return path
+
+    return take
+
+
+@pytest.fixture(scope="session")
+def axe() -> Callable[[Any], dict[str, Any]]:
+    """Run axe-core in a page for WCAG 2.1 A/AA; evaluate() puts it in without an inline script."""
+    source = AXE.read_text()
+
+    def run(page: Any) -> dict[str, Any]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(source)
+        return dict(
+            page.evaluate(
+                """() => axe.run(document, {
+                     runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                     resultTypes: ["violations"]})"""
+            )
+        )
+
+    return run
+
+
+def save_json(name: str, data: Any) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2))
+    return path
