@@ -1,5 +1,8 @@
 """One live server and one Chromium for the whole browser suite; a fresh context per reader.
 
+Package-scoped: both start at the first browser test and stop after the last, not at the end of
+the whole run.
+
 The server is the real app (CSRF on, page cache on, rate limits on but generous) on a temporary
 SQLite file with the demo loaded through the CLI. SQLite only: these tests prove what a browser
 sees, and the database engine is covered by the rest of the suite.
@@ -105,7 +108,7 @@ def _strict_csp(response: Response) -> Response:
     return response
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("live")
     with pytest.MonkeyPatch.context() as env:
@@ -163,7 +166,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -177,13 +180,17 @@ def browser() -> Iterator[Any]:
 
 @dataclass
 class Problems:
-    """Console errors, uncaught exceptions and CSP violations seen by any page of a test."""
+    """Console errors, uncaught exceptions, CSP violations and 5xx seen by any page of a test."""
 
     seen: list[str] = field(default_factory=list)
 
     def watch(self, page: Any) -> None:
         page.on("console", lambda message: self.console(page, message))
         page.on("pageerror", lambda error: self.seen.append(f"{page.url}: uncaught: {error}"))
+        page.on(
+            "response",
+            lambda r: self.seen.append(f"{r.url}: {r.status}") if r.status >= 500 else None,
+        )
 
     def console(self, page: Any, message: Any) -> None:
         # Chromium asks for /favicon.ico by itself; the site has no icon, and that is no fault.
@@ -227,7 +234,7 @@ def page(new_context: NewContext) -> Any:
     return new_context().new_page()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def staff_state(browser: Any, live_server: LiveServer) -> Callable[[str], dict[str, Any]]:
     """Signed-in cookies per role, made once: logins are throttled, and slow on purpose."""
     states: dict[str, dict[str, Any]] = {}
@@ -270,7 +277,7 @@ def shot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
     return take
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe() -> Callable[[Any], dict[str, Any]]:
     """Run axe-core in a page for WCAG 2.1 A/AA; evaluate() puts it in without an inline script."""
     source = AXE.read_text()
