@@ -47,11 +47,11 @@ HERE = Path(__file__).resolve().parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 NPM_CI = "npm ci --prefix tests/browser"
 ARTIFACTS = HERE.parent.parent / "test-artifacts" / "browser"
-STAFF = {role: f"{role}@browser.example.org" for role in ("editor", "moderator")}
+STAFF = {role: f"{role}@browser.example.org" for role in ("admin", "editor", "moderator")}
 # What the lead's header will say; sent here only when a response has none, so these tests
 # prove today that nothing on our pages needs inline script or style.
 STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 # Records what the page itself reports; console.error carries it to the Python side.

@@ -65,3 +65,12 @@ def test_no_serious_or_critical_violations(
         if v["impact"] in BLOCKING
     ]
     assert not blocking, "\n".join(blocking)
+
+
+def test_axe_itself_reports_an_unlabelled_field(page: Any, axe: Any) -> None:
+    page.set_content(
+        "<!doctype html><html lang='vi'><head><title>probe</title></head><body><main>"
+        "<h1>probe</h1><input id='unlabelled'></main></body></html>"
+    )
+    found = {v["id"]: v["impact"] for v in axe(page)["violations"]}
+    assert found.get("label") == "critical", found
