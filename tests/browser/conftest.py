@@ -63,6 +63,9 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
+STARTED: list[bool] = []  # the summary names the artifacts only after a run that made them
+
+
 def _missing() -> str | None:
     if not CHROMIUM.exists():
         return f"browser test: no Chromium at {CHROMIUM} (apt-get install chromium, or .ci/run)"
@@ -86,7 +89,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if ARTIFACTS.exists() and any(ARTIFACTS.iterdir()):
+    if STARTED:
         terminalreporter.write_line(f"browser screenshots and axe results: {ARTIFACTS}")
 
 
@@ -172,6 +175,7 @@ def browser() -> Iterator[Any]:
 
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
+    STARTED.append(True)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
