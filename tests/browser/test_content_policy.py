@@ -61,5 +61,6 @@ def test_every_desk_page_works_under_the_policy(
         response = page.goto(path)
         assert response is not None
         assert response.status == 200, path
+        assert response.headers.get("content-security-policy"), path
         expect(page.locator("main h1")).to_be_visible()
     assert len(paths) >= 9, paths
