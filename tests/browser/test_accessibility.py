@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import LiveServer, NewContext, save_json
+from .conftest import NewContext, save_json
+from .live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import STRICT_CSP, LiveServer, NewContext, Problems
+from .conftest import NewContext
+from .live_server import STRICT_CSP, LiveServer
+from .watch import Problems
 
 pytestmark = pytest.mark.browser
 

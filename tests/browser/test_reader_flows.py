@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import LiveServer, NewContext, sign_in
+from .conftest import NewContext, sign_in
+from .live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
