@@ -11,6 +11,7 @@ sees, and the database engine is covered by the rest of the suite.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -23,7 +24,7 @@ from ..conftest import PASSWORD
 from .live_server import STAFF, LiveServer, start
 from .watch import WATCH_CSP, Problems
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("NEWSPORTAL_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -60,6 +61,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.get_closest_marker("browser") is None:
             continue
         reason = missing or (no_axe if "axe" in getattr(item, "fixturenames", ()) else None)
+        if reason and os.environ.get("NEWSPORTAL_TEST_REQUIRE_BROWSER"):
+            # CI installs the browser: a skip there would hide a broken install step.
+            raise pytest.UsageError(f"NEWSPORTAL_TEST_REQUIRE_BROWSER=1 but {reason}")
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
 
