@@ -73,6 +73,27 @@ def _get(client: FlaskClient, path: str) -> str:
     return response.get_data(as_text=True)
 
 
+def _token(client: FlaskClient) -> str:
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', _get(client, "/login"))
+    assert token, "the login form carries a CSRF token"
+    return token[1]
+
+
+def _forms_with_errors(client: FlaskClient, lang: str) -> Iterator[Page]:
+    """Error messages are tied to their fields by id: the ids must exist and be unique."""
+    path = "/login"
+    wrong = {"email": "nobody@example.org", "password": "not the password", "lang": lang}
+    response = client.post(path, data={**wrong, "csrf_token": _token(client)})
+    assert response.status_code == 200
+    yield Page(f"login-error.{lang}", path, response.get_data(as_text=True))
+    path = f"/articles/{COMMENTED_ARTICLE}/comments"
+    token = client.get("/comments/token").get_json()
+    typed = {"name": "", "email": "x" * 300, "body": "ab", **token}  # several errors per field
+    response = client.post(path, data=typed)
+    assert response.status_code == 200
+    yield Page(f"comment-errors.{lang}", path, response.get_data(as_text=True))
+
+
 def render_main_pages(tmp: Path) -> Iterator[Page]:
     app = create_app(
         {
@@ -97,12 +118,11 @@ def render_main_pages(tmp: Path) -> Iterator[Page]:
         anonymous.get(f"/?lang={lang}")
         for name, path in reader.items():
             yield Page(f"{name}.{lang}", path, _get(anonymous, path))
+        yield from _forms_with_errors(anonymous, lang)
         admin = app.test_client()
         admin.get(f"/?lang={lang}")
-        token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', _get(admin, "/login"))
-        assert token, "the login form carries a CSRF token"
         login = admin.post(
-            "/login", data={"email": STAFF_EMAIL, "password": PASSWORD, "csrf_token": token[1]}
+            "/login", data={"email": STAFF_EMAIL, "password": PASSWORD, "csrf_token": _token(admin)}
         )
         assert login.status_code == 302, login.get_data(as_text=True)
         for name, path in staff.items():

@@ -112,6 +112,20 @@ def test_every_form_control_has_a_label(soup, page):
     return unlabelled
 
 
+@each_page
+def test_field_hints_and_errors_are_read_with_their_field(soup, page):
+    problems = []
+    for field in soup.select(".field"):
+        control = field.find(["input", "select", "textarea"])
+        described = str(control.get("aria-describedby", "")).split() if control else []
+        for note in field.find_all(class_=["hint", "error"], recursive=True):
+            if note.get("id") not in described:
+                problems.append(f"#{control and control.get('id')}: {note.get_text(strip=True)[:40]}")
+        if field.select(".error") and (control is None or control.get("aria-invalid") != "true"):
+            problems.append(f"#{control and control.get('id')} not marked aria-invalid")
+    return problems
+
+
 # ARIA 1.2 prohibits naming these roles: screen readers skip an aria-label put on them.
 UNNAMEABLE = {"span", "div", "p", "strong", "em", "b", "i", "small", "code", "sub", "sup"}
 
@@ -157,5 +171,5 @@ def test_every_main_page_is_rendered_in_both_languages(main_pages, lang):  # noq
     names = {page.name.rsplit(".", 1)[0] for page in main_pages if page.name.endswith(lang)}
     assert {
         "home", "article", "category", "search", "complaints", "login", "not-found",
-        "editor-desk", "article-edit", "page-desk", "moderation",
+        "editor-desk", "article-edit", "page-desk", "moderation", "login-error", "comment-errors",
     } <= names  # fmt: skip
