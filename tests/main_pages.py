@@ -19,7 +19,7 @@ from sqlalchemy import select
 from newsportal import create_app
 from newsportal.auth.services import create_user
 from newsportal.extensions import db
-from newsportal.models import Article, Category
+from newsportal.models import Article, Category, User
 
 from .conftest import PASSWORD
 
@@ -43,6 +43,7 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         byline = db.session.scalar(select(Article.byline).where(Article.slug == COMMENTED_ARTICLE))
         author = app.jinja_env.filters["slugify"](byline)
         article_id = db.session.scalar(select(Article.id).where(Article.slug == COMMENTED_ARTICLE))
+        editor_id = db.session.scalar(select(User.id).where(User.role == "editor"))
     reader = {
         "home": "/",
         "home-page-2": "/?page=2",
@@ -62,6 +63,8 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         "article-edit": f"/editor/articles/{article_id}",
         "page-desk": "/editor/pages/",
         "moderation": "/moderation/",
+        "staff-accounts": "/admin/users/",
+        "staff-account": f"/admin/users/{editor_id}",
     }
     return reader, staff
 

@@ -39,7 +39,7 @@ class NewUserForm(Form):
             Length(max=120, message=too_long(120)),
         ],
     )
-    role = SelectField(_l("Role"), validators=[InputRequired()])
+    role = SelectField(_l("Role"))  # the choices are checked; `required` would need a blank one
     password = PasswordField(
         _l("Password"),
         description=_l(
@@ -56,7 +56,7 @@ class NewUserForm(Form):
 class RoleForm(Form):
     static_choices: ClassVar[dict[str, list[tuple[str, Any]]]] = {"role": list(ROLE_LABELS.items())}
 
-    role = SelectField(_l("Role"), validators=[InputRequired()])
+    role = SelectField(_l("Role"))  # the choices are checked; `required` would need a blank one
 
 
 class PasswordForm(Form):
