@@ -20,7 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=instance,
     )
-    from . import auth, cli, database, errors, i18n, pagecache, security
+    from . import auth, cli, database, errors, i18n, pagecache, request_limits, security
     from .articles import categories, editor, reader
     from .comments import desk
     from .comments import views as comment_views
@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .syndication import views as syndication_views
 
     load_config(app, config)
+    request_limits.register(app)
     database.register(app)
     pagecache.register(app)
     auth.register(app)

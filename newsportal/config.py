@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Request bodies: uploads (a 15 MB PDF with its form) up to MAX_CONTENT_LENGTH; other staff
+    # forms up to MAX_FORM_BYTES (a 200,000-character article, percent-encoded, fits); the public
+    # comment and login forms up to PUBLIC_FORM_MAX_BYTES. Past a limit: the 413 page.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
     "PROXY_HOPS": 0,  # reverse proxies in front whose X-Forwarded-For is trusted
@@ -37,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     # password cannot be guessed from many addresses.
     "LOGIN_RATE_LIMIT_IP": "20 per 15 minutes",
     "LOGIN_RATE_LIMIT_ACCOUNT": "5 per 15 minutes",
+    "MAX_FORM_BYTES": 4 * 1024 * 1024,
+    "PUBLIC_FORM_MAX_BYTES": 64 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 500_000,  # one multipart text field (Flask's default, kept on purpose)
+    "MAX_FORM_PARTS": 1000,  # multipart fields and files; a bulk moderation page sends 50 ids
     "CONTACT_ADDRESS": "Số 12 Đường 30/4, Phường 1, TP. Cao Lãnh, tỉnh Đồng Tháp",
     "CONTACT_PHONE": "0277 3 851 000",
     "CONTACT_EMAIL": "toasoan@example.gov.vn",

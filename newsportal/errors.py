@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -17,7 +18,13 @@ MESSAGES = {
         _l("The page you are looking for does not exist, has moved, or is not published yet."),
     ),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
-    413: (_l("Too large"), _l("What you sent is larger than the site accepts.")),
+    413: (
+        _l("Too large"),
+        _l(
+            "What you sent is larger than the site accepts. Go back, shorten the text or choose "
+            "a smaller file, and send it again."
+        ),
+    ),
     429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
     500: (
         _l("Something went wrong"),
@@ -31,6 +38,8 @@ CSRF_MESSAGE = (
 
 
 def _render(code: int, title: object, message: object) -> tuple[str, int]:
+    if request_ctx.url_adapter is None:  # a Host header no URL can be built for
+        return render_template("errors/bare.html", code=code, title=title, message=message), code
     # After a server error the database may be the problem: the page then asks nothing of it.
     page = render_template(
         "errors/error.html", code=code, title=title, message=message, skip_db_nav=code >= 500

@@ -40,6 +40,12 @@ ARTICLE_ATTRIBUTES: dict[str, list[str]] = {
     "th": ["colspan", "rowspan", "align", "scope"],
     "ol": ["start"],
 }
+# What the stored HTML may hold: the above plus what _LinkPolicy adds itself.
+ARTICLE_OUTPUT_ATTRIBUTES: dict[str, list[str]] = {
+    **ARTICLE_ATTRIBUTES,
+    "a": [*ARTICLE_ATTRIBUTES["a"], "rel"],
+    "img": [*ARTICLE_ATTRIBUTES["img"], "loading"],
+}
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 # Their text is code or markup, never prose: drop it with the element.
 _DROP_WHOLE = frozenset(
@@ -75,13 +81,12 @@ class _LinkPolicy(Filter):
 
 _article_cleaner = bleach.Cleaner(
     tags=ARTICLE_TAGS,
-    attributes={**ARTICLE_ATTRIBUTES, "a": ARTICLE_ATTRIBUTES["a"] + ["rel"],
-                "img": ARTICLE_ATTRIBUTES["img"] + ["loading"]},
+    attributes=ARTICLE_OUTPUT_ATTRIBUTES,
     protocols=PROTOCOLS,
     strip=True,
     strip_comments=True,
     filters=[_LinkPolicy],
-)  # fmt: skip
+)
 
 
 def _drop_script_like(html: str) -> str:
@@ -130,10 +135,13 @@ def render_article(source: str) -> str:
 # Reader comments: plain text in, and only paragraphs, line breaks and links out.
 _COMMENT_REL = "nofollow ugc noopener"
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
+COMMENT_TAGS = frozenset({"p", "br", "a"})
+COMMENT_ATTRIBUTES: dict[str, list[str]] = {"a": ["href", "rel"]}
+COMMENT_PROTOCOLS = frozenset({"http", "https"})
 _comment_cleaner = bleach.Cleaner(
-    tags={"p", "br", "a"},
-    attributes={"a": ["href", "rel"]},
-    protocols={"http", "https"},
+    tags=COMMENT_TAGS,
+    attributes=COMMENT_ATTRIBUTES,
+    protocols=COMMENT_PROTOCOLS,
     strip=False,
 )
 

@@ -21,11 +21,16 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 
 
+def without_controls(value: str) -> str:
+    """Drop control characters, NUL among them (keeps tab and newlines)."""
+    return _CONTROL.sub("", value)
+
+
 def nfc(value: str | None) -> str:
     """NFC-normalise and drop control characters (keeps tab and newlines)."""
     if not value:
         return ""
-    text = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = without_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
     return unicodedata.normalize("NFC", text)
 
 

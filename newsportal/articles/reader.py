@@ -10,6 +10,7 @@ from ..comments import views as comment_views
 from ..comments.forms import CommentForm
 from ..models import Article
 from ..pagecache import cached_page
+from ..request_limits import query_int
 from ..syndication import cards
 from ..text import slugify
 from . import queries
@@ -19,7 +20,7 @@ bp.add_app_template_filter(slugify, "slugify")
 
 
 def _page() -> int:
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=query_int)
     if page < 1 or page > 100_000:
         abort(404)
     return page

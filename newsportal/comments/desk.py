@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from .. import request_limits
 from ..auth.decorators import MODERATORS, check_role
 from ..extensions import db
 from ..models import Comment, CommentStatus, RuleKind, User
@@ -64,9 +65,9 @@ def _back() -> BaseResponse:
 def queue() -> str:
     status = request.args.get("status", CommentStatus.PENDING)
     status = status if status in STATUSES else CommentStatus.PENDING
-    article_id = request.args.get("article", type=int)
+    article_id = request.args.get("article", type=request_limits.query_int)
     search = request.args.get("q", "").strip()[:200]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=request_limits.query_int) or 1, 1)
     counts = _counts()
     per_page = current_app.config["MODERATION_PER_PAGE"]
     comments = moderation.queue(status, article_id, search, page, per_page, counts[status])
@@ -96,7 +97,7 @@ def act(comment_id: int, action: str) -> BaseResponse:
 @bp.post("/bulk")
 def bulk() -> BaseResponse:
     form = ModerationForm()
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = request_limits.ids(request.form.getlist("ids"))
     action = request.form.get("action", "")
     if not form.validate_on_submit():
         return _back()
@@ -149,7 +150,7 @@ def reply(comment_id: int) -> BaseResponse:
 @bp.get("/audit")
 def audit() -> str:
     status, actor = _audit_filters()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=request_limits.query_int) or 1, 1)
     staff = sorted(db.session.scalars(db.select(User)), key=lambda u: vi_sort_key(u.name))
     return render_template(
         "moderation/audit.html",
@@ -173,7 +174,9 @@ def audit_csv() -> Response:
 
 def _audit_filters() -> tuple[str | None, int | None]:
     status = request.args.get("status") or None
-    return (status if status in STATUSES else None), request.args.get("actor", type=int)
+    return (status if status in STATUSES else None), request.args.get(
+        "actor", type=request_limits.query_int
+    )
 
 
 @bp.route("/rules", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from ..forms import Form, email_field
+from ..forms import Form, email_field, too_long
 from ..text import clean_line, nfc
 
 REJECT_REASONS = [
@@ -43,8 +43,12 @@ class CommentForm(Form):
         validators=[InputRequired(_l("Please tick the box to agree before sending."))],
     )
     # Left empty by people; bots that fill every field give themselves away.
-    website = StringField(_l("Leave this field empty"), validators=[Optional()])
-    ts = HiddenField()
+    # Bounded like every text field, though no person types into them.
+    website = StringField(
+        _l("Leave this field empty"),
+        validators=[Optional(), Length(max=200, message=too_long(200))],
+    )
+    ts = HiddenField(validators=[Length(max=200, message=too_long(200))])
 
 
 class ModerationForm(Form):

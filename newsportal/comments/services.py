@@ -19,7 +19,7 @@ from sqlalchemy import select
 from .. import markup
 from ..extensions import db
 from ..models import Article, Comment, CommentAudit, CommentStatus, ModerationRule, RuleKind
-from ..text import nfc, utcnow, vi_fold
+from ..text import clean_line, nfc, utcnow, vi_fold
 
 _BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -120,7 +120,7 @@ def _store(article: Article, data: CommentInput, hashed_ip: str, status: str, fl
         status=status,
         flags="|".join(flags),
         ip_hash=hashed_ip,
-        user_agent=data.user_agent[:200],
+        user_agent=clean_line(data.user_agent)[:200],  # a header may carry NUL
         consent_at=utcnow(),
         reason=reason,
     )

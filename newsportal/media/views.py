@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 from ..auth.decorators import EDITORS, check_role
 from ..extensions import csrf, db
 from ..models import Image
+from ..request_limits import query_int
 from . import services
 from .forms import ERRORS, ImageForm
 
@@ -101,7 +102,7 @@ def index() -> str | Response | tuple[str, int]:
     elif request.method == "POST":
         status = 400
     images = db.session.scalars(select(Image).order_by(Image.id.desc()).limit(24)).all()
-    uploaded = request.args.get("uploaded", type=int)
+    uploaded = request.args.get("uploaded", type=query_int)
     page = render_template(
         "media/index.html", form=form, images=images, uploaded=uploaded, mb=max_megabytes()
     )

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from ..models import Page, PageBlock, ResultKind
 from ..pagecache import cached_page
+from ..request_limits import query_int
 from ..text import utcnow
 from . import forms, ical, pdfs, queries
 
@@ -37,7 +38,7 @@ for _name, _choices in (
 
 
 def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=query_int)
     if page < 1 or page > 100_000:
         abort(404)
     return page

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import format_decimal
 
 from .. import markup
+from ..request_limits import query_int
 from . import queries
 
 bp = Blueprint("search", __name__)
@@ -21,7 +22,7 @@ def thousands(value: int) -> str:
 @bp.get("/search")
 def search() -> str:
     typed = request.args.get("q", "")[: queries.MAX_QUERY_CHARS]
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=query_int)
     page = page if 1 <= page <= 10_000 else 1
     terms = queries.parse(typed)
     results = queries.search(terms, page, current_app.config["SEARCH_PER_PAGE"]) if terms else None
