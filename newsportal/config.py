@@ -106,6 +106,10 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             "characters)."
         )
     if production:
+        # __Host-: browsers accept it only over HTTPS, for the whole site and this host alone,
+        # so a sibling subdomain cannot plant or overwrite the session.
+        if app.config["SESSION_COOKIE_NAME"] == "session":  # Flask's default, not a chosen name
+            app.config["SESSION_COOKIE_NAME"] = "__Host-session"
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"

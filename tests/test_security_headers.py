@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from newsportal import create_app
+from newsportal.extensions import db
 from newsportal.security import SecurityHeaders
 
 pytestmark = pytest.mark.sqlite_only("headers do not depend on the database")
@@ -93,6 +94,14 @@ def test_production_adds_hsts_and_upgrades_requests(tmp_path, monkeypatch):
         )
         assert "upgrade-insecure-requests" in response.headers["Content-Security-Policy"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    cookie = client.get("/?lang=en", base_url="https://localhost").headers["Set-Cookie"]
+    assert cookie.startswith("__Host-session=")
+    for flag in ("Secure", "HttpOnly", "Path=/", "SameSite=Lax"):
+        assert flag in cookie
+    assert "Domain" not in cookie
 
 
 @pytest.mark.parametrize("role", [None, "editor", "moderator", "admin"])
