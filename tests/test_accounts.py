@@ -226,3 +226,32 @@ def test_the_idle_timeout_can_be_turned_off(app, client, auth):
     app.config["STAFF_IDLE_MINUTES"] = 0
     set_seen(client, 10 * 24 * 3600)
     assert client.get("/moderation/").status_code == 200
+
+
+def test_a_staff_form_sent_after_the_idle_timeout_is_shown_back_to_copy(
+    app, client, auth, make_article
+):
+    article = make_article("Bài đang sửa")
+    auth.as_role("editor")
+    app.config["STAFF_IDLE_MINUTES"] = 30
+    set_seen(client, 31 * 60)
+    typed = "Đoạn văn dài vừa gõ xong.\nDòng thứ hai <b>không</b> phải HTML."
+    response = client.post(
+        f"/editor/articles/{article.id}",
+        data={"title": "Tiêu đề mới", "body": typed, "csrf_token": "x", "action": "save"},
+    )
+    assert response.status_code == 401
+    page = BeautifulSoup(response.data, "html.parser")
+    kept = {
+        t.find_previous("label").get_text(): t.get_text() for t in page.select("textarea[readonly]")
+    }
+    assert kept == {"title": "Tiêu đề mới", "body": typed}  # escaped by Jinja, shown as text
+    login = page.select_one("main form")
+    assert login["action"] == f"/login?next=/editor/articles/{article.id}"
+    assert "30 phút" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(type(article), article.id).title == "Bài đang sửa"  # nothing saved
+    # Signing in from that page goes back to the article.
+    again = client.post(login["action"], data={"email": "editor@example.org", "password": PASSWORD})
+    assert again.status_code == 302
+    assert again.headers["Location"] == f"/editor/articles/{article.id}"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -19,6 +19,10 @@ MODERATORS = ("moderator", "admin")
 def check_role(roles: tuple[str, ...]) -> Response | None:
     """None when the current user has one of `roles`; else the login redirect, or 403."""
     if not current_user.is_authenticated:
+        if g.get("signed_out_idle") and request.method == "POST":
+            from .views import login_after_idle  # views import this module
+
+            return login_after_idle()
         return login_manager.unauthorized()
     if not current_user.has_role(*roles):
         abort(403)

@@ -7,6 +7,8 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -111,4 +113,22 @@ def expire_idle_staff() -> Response | None:
     flash(_("You were signed out after %(n)d minutes without activity.", n=minutes), "info")
     if request.method == "GET":
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return None  # a POST goes on as anonymous: the view re-renders or asks for a login
+    g.signed_out_idle = True  # a staff POST then shows what was typed: see login_after_idle
+    return None
+
+
+# Fields that are not worth showing back: tokens, passwords, hidden anti-spam fields, buttons.
+NOT_KEPT = frozenset({"csrf_token", "password", "ts", "website", "action", "ids", "next"})
+
+
+def login_after_idle() -> Response:
+    """The login page for a staff form sent after the idle timeout, with its text to copy."""
+    kept = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in NOT_KEPT and value.strip()
+    ]
+    page = render_template(
+        "auth/login.html", form=LoginForm(formdata=None), kept=kept, next_url=request.path
+    )
+    return make_response(page, 401)
