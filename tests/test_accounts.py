@@ -255,3 +255,14 @@ def test_a_staff_form_sent_after_the_idle_timeout_is_shown_back_to_copy(
     again = client.post(login["action"], data={"email": "editor@example.org", "password": PASSWORD})
     assert again.status_code == 302
     assert again.headers["Location"] == f"/editor/articles/{article.id}"
+
+
+@pytest.mark.parametrize("role", ["editor", "moderator", "admin"])
+@pytest.mark.parametrize("url", ["/editor/", "/moderation/", "/admin/users/", "/"])
+def test_pages_for_signed_in_staff_are_never_stored(client, auth, role, url):
+    auth.as_role(role)
+    response = client.get(url)
+    if response.status_code == 200:
+        assert response.headers["Cache-Control"] == "private, no-store"
+    with client.get("/static/css/site.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", "")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, request
+from flask_login import current_user
 
 from ..extensions import csrf, login_manager
 from ..models import User
@@ -18,6 +19,18 @@ def register(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
     app.before_request(views.expire_idle_staff)
+    app.after_request(_staff_pages_are_not_stored)
+
+
+def _staff_pages_are_not_stored(response: Response) -> Response:
+    """A signed-in page (desks, emails of commenters) must not stay in a shared or disk cache."""
+    if (
+        "Cache-Control" not in response.headers
+        and request.endpoint != "static"
+        and current_user.is_authenticated
+    ):
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_manager.user_loader

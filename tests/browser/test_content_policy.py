@@ -19,7 +19,7 @@ FAULTY = (
     "<p style='color: red'>styled</p><script>document.title = 'ran';</script>"
     "</main></body></html>"
 )
-DESKS = ("/editor/", "/moderation/")
+DESKS = ("/editor/", "/moderation/", "/admin/")
 
 
 def test_inline_script_and_style_under_the_policy_are_recorded(
