@@ -35,6 +35,11 @@ def query_int(value: str) -> int:
     return int(value)
 
 
+def page_number() -> int:
+    """`?page=` of a staff list: 1 unless a usable number of at least 1."""
+    return max(request.args.get("page", 1, type=query_int), 1)
+
+
 def ids(values: Iterable[str]) -> list[int]:
     """The integers among submitted ids (checkboxes); anything else is ignored."""
     found = []

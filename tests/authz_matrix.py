@@ -247,19 +247,13 @@ def build_world(uploads: Path) -> World:
         category_slug=category.slug,
         article_id=article.id,
         article_slug=article.slug,
-        article_revision_id=db.session.scalars(
-            db.select(ArticleRevision.id).where(ArticleRevision.article_id == article.id)
-        ).first()
-        or 0,
+        article_revision_id=_first(ArticleRevision.id, ArticleRevision.article_id == article.id),
         author_slug=slugify(article.byline),
         comment_id=comment.id,
         rule_id=rule.id,
         page_id=page.id,
         page_slug=page.slug,
-        page_revision_id=db.session.scalars(
-            db.select(PageRevision.id).where(PageRevision.page_id == page.id)
-        ).first()
-        or 0,
+        page_revision_id=_first(PageRevision.id, PageRevision.page_id == page.id),
         session_id=session.id,
         result_id=result.id,
         result_sha=result.file_sha256,
@@ -409,3 +403,8 @@ def open_matrix(folder: Path) -> Iterator[Matrix]:
         yield matrix
     finally:
         matrix.close()
+
+
+def _first(column: Any, condition: Any) -> int:
+    """The first id matching `condition`, or 0 (a URL no row has) when there is none."""
+    return db.session.scalars(db.select(column).where(condition)).first() or 0

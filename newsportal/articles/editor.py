@@ -14,7 +14,7 @@ from .. import markup
 from ..auth.decorators import EDITORS, check_role
 from ..extensions import csrf, db
 from ..models import Article, ArticleRevision, Image
-from ..request_limits import query_int
+from ..request_limits import page_number, query_int
 from ..revisions import revision_diff
 from ..text import local_to_utc, to_local
 from . import queries, services
@@ -82,7 +82,7 @@ def index() -> str:
     state = request.args.get("state")
     state = state if state in queries.EDITOR_STATES else None
     category_id = request.args.get("category", type=query_int)
-    page = max(request.args.get("page", 1, type=query_int) or 1, 1)
+    page = page_number()
     articles = queries.editor_list(state, category_id, page, current_app.config["EDITOR_PER_PAGE"])
     return render_template(
         "editor/index.html",

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -16,6 +14,7 @@ from ..models import User
 from . import services
 from .decorators import check_role
 from .forms import ROLE_LABELS, NewUserForm, PasswordForm, RoleForm
+from .views import begin_session
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -75,8 +74,7 @@ def change_password(user_id: int) -> str | Response:
             form.password.errors.append(exc.message)
         else:
             if user.id == current_user.id:
-                login_user(user)  # the admin's own sessions elsewhere end; this one goes on
-                session["seen"] = int(time.time())
+                begin_session(user)  # the admin's own sessions elsewhere end; this one goes on
             flash(_("Password changed. The account's open sessions have ended."), "success")
             return redirect(url_for("users.edit", user_id=user.id))
     return _edit_page(user, RoleForm(obj=user), form)

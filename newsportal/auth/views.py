@@ -50,6 +50,12 @@ def _fresh_session() -> None:
         session["lang"] = lang
 
 
+def begin_session(user: User) -> None:
+    """Sign in, starting the idle clock (see expire_idle_staff)."""
+    login_user(user)
+    session["seen"] = int(time.time())
+
+
 def throttle() -> services.Throttle:
     config = current_app.config
     return services.Throttle(
@@ -78,8 +84,7 @@ def login() -> str | Response | tuple[str, int]:
             return render_template("auth/login.html", form=form), 429
         if user is not None:
             _fresh_session()  # nothing carried over from before the login
-            login_user(user)
-            session["seen"] = int(time.time())
+            begin_session(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")) or _landing(user))
         # One message whether the account exists or not, so the form tells nobody who works here.

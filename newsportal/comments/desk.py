@@ -67,7 +67,7 @@ def queue() -> str:
     status = status if status in STATUSES else CommentStatus.PENDING
     article_id = request.args.get("article", type=request_limits.query_int)
     search = request.args.get("q", "").strip()[:200]
-    page = max(request.args.get("page", 1, type=request_limits.query_int) or 1, 1)
+    page = request_limits.page_number()
     counts = _counts()
     per_page = current_app.config["MODERATION_PER_PAGE"]
     comments = moderation.queue(status, article_id, search, page, per_page, counts[status])
@@ -150,7 +150,7 @@ def reply(comment_id: int) -> BaseResponse:
 @bp.get("/audit")
 def audit() -> str:
     status, actor = _audit_filters()
-    page = max(request.args.get("page", 1, type=request_limits.query_int) or 1, 1)
+    page = request_limits.page_number()
     staff = sorted(db.session.scalars(db.select(User)), key=lambda u: vi_sort_key(u.name))
     return render_template(
         "moderation/audit.html",

@@ -19,7 +19,7 @@ from ..articles.forms import ActionForm
 from ..auth.decorators import EDITORS, check_role
 from ..extensions import csrf, db
 from ..models import LegalDocument, PublishedResult, ReceptionSession
-from ..request_limits import query_int
+from ..request_limits import page_number
 from ..revisions import FieldError
 from ..text import local_to_utc, to_local, utcnow
 from . import queries, records
@@ -165,7 +165,7 @@ def _message(code: str) -> str:
 @bp.get("/<name>/")
 def index(name: str) -> str:
     kind = _kind(name)
-    page = max(request.args.get("page", 1, type=query_int) or 1, 1)
+    page = page_number()
     per_page = current_app.config["EDITOR_PER_PAGE"]
     if name == "schedule":
         items: Any = queries.all_sessions(page, per_page)
