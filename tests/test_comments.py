@@ -168,20 +168,6 @@ def test_resending_a_re_shown_form_at_once_is_not_taken_for_a_bot(app, client, a
     assert [c.status for c in comments(app)] == ["pending"]
 
 
-@pytest.mark.parametrize(
-    "changes", [{"website": "http://spam.example"}, {"ts": "fresh"}], ids=["honeypot", "too-fast"]
-)
-def test_honeypot_and_too_fast_are_stored_silently_as_spam(app, client, article, changes):
-    if changes.get("ts") == "fresh":
-        with app.app_context():
-            changes = {"ts": stamp.issue(app.config["SECRET_KEY"])}
-    response = post(client, article, comment_data(app, **changes))
-    assert response.status_code == 302  # the bot is told nothing
-    (comment,) = comments(app)
-    assert comment.status == "spam"
-    assert comment.flag_list == ["bot"]
-
-
 def test_rate_limit_refuses_with_text_kept(app, client, article):
     app.config["COMMENT_RATE_LIMIT"] = "2 per 10 minutes"
     for n in range(2):

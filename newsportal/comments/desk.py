@@ -23,7 +23,7 @@ from ..auth.decorators import MODERATORS, check_role
 from ..extensions import db
 from ..models import Comment, CommentStatus, RuleKind, User
 from ..text import vi_sort_key
-from . import moderation
+from . import moderation, services
 from .forms import REJECT_REASONS, ModerationForm, ReplyForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -81,6 +81,7 @@ def queue() -> str:
         history=comments.history,
         form=ModerationForm(),
         reasons=REJECT_REASONS,
+        bots=services.bot_counts(7) if status == CommentStatus.SPAM else None,
     )
 
 

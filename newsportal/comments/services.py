@@ -1,7 +1,12 @@
 """The comment pipeline: one ordered function, the most restrictive outcome wins.
 
-closed -> honeypot / too fast -> normalise + validate -> rate limit -> duplicate -> blocked
+closed -> normalise + validate -> rate limit -> honeypot / too fast -> duplicate -> blocked
 -> banned terms -> suspect terms or links -> pending.
+
+Nothing is written before the rate limit: a bot's submission counts towards it like anyone's,
+is then counted per day and dropped, so a flood cannot fill the disk. A duplicate is one of this
+reader's own comments (their session), never matched by email, so re-sending another person's
+text with a guessed address answers exactly as a new comment does.
 """
 
 from __future__ import annotations
@@ -14,11 +19,20 @@ from datetime import datetime, timedelta
 
 from limits import parse
 from limits.strategies import RateLimiter
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import markup
 from ..extensions import db
-from ..models import Article, Comment, CommentAudit, CommentStatus, ModerationRule, RuleKind
+from ..models import (
+    Article,
+    BotSubmissionCount,
+    Comment,
+    CommentAudit,
+    CommentStatus,
+    ModerationRule,
+    RuleKind,
+)
 from ..text import clean_line, nfc, utcnow, vi_fold
 
 _BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
@@ -42,6 +56,7 @@ class CommentInput:
     user_agent: str = ""
     honeypot: str = ""
     form_age: timedelta | None = None  # None: the signed timestamp was missing or expired
+    own_ids: tuple[int, ...] = ()  # comments this reader's session sent: the only duplicates
 
 
 @dataclass(frozen=True)
@@ -57,7 +72,7 @@ class Policy:
 
 @dataclass
 class Outcome:
-    comment: Comment
+    comment: Comment | None  # None: a bot's submission, counted and dropped
     duplicate: bool = False
     flags: list[str] = field(default_factory=list)
 
@@ -134,6 +149,38 @@ def _store(article: Article, data: CommentInput, hashed_ip: str, status: str, fl
     return comment
 
 
+def _bot_reason(data: CommentInput, policy: Policy) -> str | None:
+    if data.honeypot.strip():
+        return "honeypot"
+    if data.form_age is not None and data.form_age.total_seconds() < policy.min_seconds:
+        return "too-fast"
+    return None
+
+
+def _count_bot(reason: str) -> None:
+    """One upsert on the day's row: the count grows, the table does not."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(BotSubmissionCount).values(day=utcnow().date(), reason=reason, count=1)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["day", "reason"], set_={"count": BotSubmissionCount.count + 1}
+        )
+    )
+    db.session.commit()
+
+
+def bot_counts(days: int) -> dict[str, int]:
+    """Bot submissions dropped in the last `days` UTC days (today included), per reason."""
+    since = utcnow().date() - timedelta(days=days - 1)
+    rows = db.session.execute(
+        select(BotSubmissionCount.reason, func.sum(BotSubmissionCount.count))
+        .where(BotSubmissionCount.day >= since)
+        .group_by(BotSubmissionCount.reason)
+    )
+    return {"honeypot": 0, "too-fast": 0} | {reason: int(n) for reason, n in rows}
+
+
 def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outcome:
     """Run a reader's comment through the pipeline. Raises CommentRefused to re-show the form."""
     if not comments_open(article, policy.close_after_days):
@@ -145,19 +192,27 @@ def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outc
         body=normalise_body(data.body),
     )
     hashed_ip = ip_hash(data.ip, policy.secret)
-    if data.honeypot.strip() or (
-        data.form_age is not None and data.form_age.total_seconds() < policy.min_seconds
-    ):
-        # Stored quietly: a bot learns nothing from the answer.
-        return Outcome(_store(article, data, hashed_ip, CommentStatus.SPAM, ["bot"]))
     if data.form_age is None:
         raise CommentRefused("expired")
     if not _within_rate(policy, [f"ip:{hashed_ip}", f"email:{data.email}"]):
         raise CommentRefused("rate")
-    existing = db.session.scalar(
-        select(Comment).where(
-            Comment.article_id == article.id, Comment.email == data.email, Comment.body == data.body
+    bot = _bot_reason(data, policy)
+    if bot is not None:
+        # Answered like a comment received: a bot learns nothing from the answer.
+        _count_bot(bot)
+        return Outcome(None)
+    own = [i for i in data.own_ids if isinstance(i, int)][-50:]
+    existing = (
+        db.session.scalar(
+            select(Comment).where(
+                Comment.id.in_(own),
+                Comment.article_id == article.id,
+                Comment.email == data.email,
+                Comment.body == data.body,
+            )
         )
+        if own
+        else None
     )
     if existing is not None:
         return Outcome(existing, duplicate=True)

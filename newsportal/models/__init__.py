@@ -3,6 +3,7 @@ come back timezone-aware (`types.UTCDateTime`)."""
 
 from .articles import Article, ArticleRevision, ArticleStatus, Category, published_filter
 from .comments import (
+    BotSubmissionCount,
     Comment,
     CommentAudit,
     CommentReply,
@@ -34,5 +35,5 @@ __all__ = [
     "CommentReply", "CommentStatus", "ContentState", "DocumentKind", "Image", "LegalDocument",
     "ModerationRule", "Page", "PageBlock", "PageRevision", "PageStatus", "PublishedResult",
     "ReceptionMode", "ReceptionSession", "ReceptionStatus", "ResultKind", "Role", "RuleKind",
-    "SearchDocument", "User", "UTCDateTime", "published_filter",
+    "SearchDocument", "User", "UTCDateTime", "published_filter", "BotSubmissionCount",
 ]  # fmt: skip

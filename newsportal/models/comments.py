@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -118,3 +118,16 @@ class ModerationRule(db.Model):  # type: ignore[name-defined]
     value: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class BotSubmissionCount(db.Model):  # type: ignore[name-defined]
+    """Comment submissions taken for a bot's, counted per UTC day and reason and never stored.
+
+    Two rows a day at most, however many bots send: a count the operator reads on the spam tab.
+    """
+
+    __tablename__ = "comment_bot_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
