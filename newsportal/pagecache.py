@@ -30,6 +30,7 @@ from werkzeug.wrappers import Request
 
 from . import content_version
 from .extensions import cache
+from .pagestore import EXTENSION, REDIS_OPTIONS, BytesOnly, Entry, Store, store
 
 PRIVATE = "private, no-store"
 KEPT_HEADERS = ("Content-Disposition", "Content-Language")
@@ -51,11 +52,10 @@ def _key(state: content_version.State, locale: str, path: str, query: str) -> st
     return f"page:{state.version}:{state.changed_at.timestamp()}:{locale}:{path}?{query}"
 
 
-def _headers(entry: tuple[Any, ...], state: content_version.State, max_age: int) -> Headers:
-    _, content_type, etag, kept = entry
-    headers = Headers(kept)
-    headers["Content-Type"] = content_type
-    headers["ETag"] = f'"{etag}"'
+def _headers(entry: Entry, state: content_version.State, max_age: int) -> Headers:
+    headers = Headers(list(entry.kept))
+    headers["Content-Type"] = entry.content_type
+    headers["ETag"] = f'"{entry.etag}"'
     headers["Last-Modified"] = http_date(state.changed_at)
     headers["Cache-Control"] = f"public, max-age={max_age}"
     headers["Vary"] = "Cookie"  # the language choice lives in the session cookie
@@ -76,18 +76,19 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
         g.menu = state.menu  # read with the version: the page's menu costs no query of its own
         key = _key(state, str(get_locale()), request.path, request.query_string.decode("latin-1"))
         enabled = current_app.config["PAGE_CACHE_ENABLED"]
-        entry = cache.get(key) if enabled else None
+        entry = store().get(key) if enabled else None
         if entry is None:
             rendered = current_app.make_response(view(*args, **kwargs))
             if rendered.status_code != 200 or session.modified:
                 rendered.headers["Cache-Control"] = PRIVATE
                 return rendered
             body = rendered.get_data()
-            kept = [(k, v) for k, v in rendered.headers.items() if k in KEPT_HEADERS]
-            entry = (body, rendered.content_type, hashlib.sha256(body).hexdigest()[:32], kept)
+            kept = tuple((k, v) for k, v in rendered.headers.items() if k in KEPT_HEADERS)
+            etag = hashlib.sha256(body).hexdigest()[:32]
+            entry = Entry(body, str(rendered.content_type), etag, kept)
             if enabled:
-                cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-        response = Response(entry[0], headers=_headers(entry, state, _max_age()))
+                store().set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+        response = Response(entry.body, headers=_headers(entry, state, _max_age()))
         response.make_conditional(request)  # 304 and no body when the reader has it already
         return response
 
@@ -142,15 +143,15 @@ class FastPath:
             environ[STATE_KEY] = state
             path = Request(environ).path
             locale = self.app.config["BABEL_DEFAULT_LOCALE"]
-            entry = cache.get(_key(state, locale, path, environ.get("QUERY_STRING", "")))
+            entry = store().get(_key(state, locale, path, environ.get("QUERY_STRING", "")))
             if entry is None:
                 return None
             headers = _headers(entry, state, int(self.app.config["HTTP_CACHE_MAX_AGE"]))
-        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(entry[2]):
+        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(entry.etag):
             del headers["Content-Type"]
             return "304 NOT MODIFIED", headers, b""
-        headers["Content-Length"] = str(len(entry[0]))
-        return "200 OK", headers, entry[0]
+        headers["Content-Length"] = str(len(entry.body))
+        return "200 OK", headers, entry.body
 
 
 def register(app: Flask) -> None:
@@ -163,8 +164,11 @@ def register(app: Flask) -> None:
             "CACHE_KEY_PREFIX": app.config["PAGE_CACHE_PREFIX"],
             "CACHE_THRESHOLD": app.config["PAGE_CACHE_ENTRIES"],
             "CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"],
+            "CACHE_OPTIONS": dict(REDIS_OPTIONS) if redis_url else None,
         },
     )
+    app.extensions["cache"][cache].serializer = BytesOnly()  # never pickle
+    app.extensions[EXTENSION] = Store()
     app.wsgi_app = FastPath(app)  # type: ignore[method-assign]
 
     @app.context_processor
