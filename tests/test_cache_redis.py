@@ -157,6 +157,16 @@ def test_a_pickle_planted_under_a_page_key_is_never_unpickled(app, redis_server,
     assert redis_server.client.get(key).startswith(MAGIC)  # rendered again, stored our way
 
 
+def test_junk_query_strings_add_no_key_to_redis(app, redis_server, urls):
+    for url in urls:
+        app.test_client().get(url)
+    before = redis_server.client.dbsize()
+    for n in range(50):
+        for reader in (app.test_client(use_cookies=False), app.test_client()):
+            assert reader.get(f"/?utm_source=n{n}&fbclid={n}&page=1").status_code == 200
+    assert redis_server.client.dbsize() == before
+
+
 def test_reader_pages_answer_when_redis_stops(app, redis_server, urls, caplog):
     caplog.set_level(logging.WARNING, logger="newsportal.pagestore")
     assert set(_read_everything(app, urls, times=1)) == {200}  # cached now
