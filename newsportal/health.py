@@ -56,7 +56,7 @@ def register(app: Flask) -> None:
         clients["ratelimit_storage"] = _client(limits_url)
     app.extensions[EXTENSION] = clients
 
-    @app.get("/healthz/ready")
+    @app.get("/healthz/ready", endpoint="healthz_ready")
     def ready() -> tuple[dict[str, Any], int, dict[str, str]]:
         checks = {"database": _database()}
         for name, client in current_app.extensions[EXTENSION].items():

@@ -19,6 +19,8 @@ import redis
 from sqlalchemy import select
 
 from newsportal import create_app
+from newsportal.articles import services
+from newsportal.auth.services import create_user
 from newsportal.comments import stamp
 from newsportal.extensions import db
 from newsportal.models import Comment, CommentStatus
@@ -145,9 +147,6 @@ def site(make_app: Any, servers: Any) -> Any:
         server = servers(*redis_flags)
         app = make_app(REDIS_URL=server.url, **config)
         with app.app_context():
-            from newsportal.articles import services
-            from newsportal.auth.services import create_user
-
             create_user("moderator@example.org", "Kiểm duyệt", "moderator", PASSWORD)
             data = services.ArticleData(title="Tin thử", lead="", body_md="Nội dung.", byline="")
             slug = services.save_article(None, data, None, "publish").slug
@@ -268,3 +267,12 @@ def test_readiness_reports_each_service_and_fails_while_one_is_down(make_app, se
 def test_readiness_without_redis_needs_only_the_database(make_app):
     status, body, _ = ready(make_app())
     assert (status, body) == (200, {"status": "ok", "database": "ok", "redis": "not configured"})
+
+
+def test_readiness_fails_while_the_database_is_down(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing' / 'x.db'}",
+                      "SECRET_KEY": SECRET})  # fmt: skip
+    status, body, _ = ready(app)
+    assert (status, body) == (503, {"status": "unavailable", "database": "down",
+                                    "redis": "not configured"})  # fmt: skip

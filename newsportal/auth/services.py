@@ -112,9 +112,9 @@ def _may_try(limiter: RateLimiter, throttle: Throttle, keys: _Keys) -> bool:
         return False
     if not limiter.test(parse(throttle.per_pair), "login-pair", keys.pair):
         return False
-    return limiter.test(parse(throttle.per_account), "login", keys.account) or not limiter.test(
-        _known(throttle), "login-known", keys.pair
-    )
+    if limiter.test(parse(throttle.per_account), "login", keys.account):
+        return True
+    return not limiter.test(_known(throttle), "login-known", keys.pair)  # past the ceiling
 
 
 def sign_in(email: str, password: str, ip: str, throttle: Throttle) -> User | None:
