@@ -1,8 +1,13 @@
 """Reader pages for anonymous readers: cached whole, validated, and safe to share.
 
-A page is cached under (content version, language, URL): any public change raises the version
-(content_version.py), so an old page is never served after a change, on any server. Every
-reader page gets an ETag and a Last-Modified, and a conditional GET answers 304.
+A page is cached under (content version, language, path, the query parameters its view reads):
+any public change raises the version (content_version.py), so an old page is never served after
+a change, on any server. A view declares the parameters it reads (`params=`), each normalised
+(`page=1` is the page itself); the others (`utm_*`, `fbclid`, junk) are dropped before the view
+runs, so they neither make a new entry nor get rendered into one. A page past the last is a 404,
+never stored: a view holds at most one entry per real page. Every reader page gets an ETag and a
+Last-Modified, and a conditional GET answers 304. Entries are kept by pagestore.py (no pickle,
+and Redis failing means uncached pages, not errors).
 
 Only a page that is the same for every reader is shared: none for a signed-in user, a reader
 with a message waiting or a comment of their own awaiting moderation. Those get `private,
@@ -16,24 +21,27 @@ message waiting, so `FastPath` answers it from the cache before Flask's request 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
-from typing import Any
+from typing import Any, overload
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date, parse_etags
-from werkzeug.wrappers import Request
 
 from . import content_version
 from .extensions import cache
+from .pagestore import EXTENSION, REDIS_OPTIONS, BytesOnly, Entry, Store, store
+from .request_limits import query_int
 
 PRIVATE = "private, no-store"
 KEPT_HEADERS = ("Content-Disposition", "Content-Language")
 STATE_KEY = "newsportal.content_state"  # read once per request, by FastPath when it ran
+Params = Mapping[str, Callable[[str], "str | None"]]  # name -> canonical value, None: default
 NOT_PAGES = ("/static/", "/documents/", "/healthz", "/editor", "/moderation", "/login")
 
 
@@ -51,20 +59,52 @@ def _key(state: content_version.State, locale: str, path: str, query: str) -> st
     return f"page:{state.version}:{state.changed_at.timestamp()}:{locale}:{path}?{query}"
 
 
-def _headers(entry: tuple[Any, ...], state: content_version.State, max_age: int) -> Headers:
-    _, content_type, etag, kept = entry
-    headers = Headers(kept)
-    headers["Content-Type"] = content_type
-    headers["ETag"] = f'"{etag}"'
+def _headers(entry: Entry, state: content_version.State, max_age: int) -> Headers:
+    headers = Headers(list(entry.kept))
+    headers["Content-Type"] = entry.content_type
+    headers["ETag"] = f'"{entry.etag}"'
     headers["Last-Modified"] = http_date(state.changed_at)
     headers["Cache-Control"] = f"public, max-age={max_age}"
     headers["Vary"] = "Cookie"  # the language choice lives in the session cookie
     return headers
 
 
-def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
-    """Serve a reader view from the page cache when the page is shareable."""
+def page_param(value: str) -> str | None:
+    """`?page=` as the views read it: 1, and anything they read as 1 (`abc`), is the page itself."""
+    try:
+        number = query_int(value)
+    except ValueError:
+        return None
+    return None if number == 1 else str(number)
 
+
+def clean_query(params: Params, args: MultiDict[str, str]) -> str:
+    """The query string a view's page depends on: its own parameters, normalised and sorted."""
+    pairs = []
+    for name in sorted(params):
+        if name in args:
+            value = params[name](args[name])  # the first value, as request.args.get reads it
+            if value is not None:
+                pairs.append((name, value))
+    return urlencode(pairs)
+
+
+@overload
+def cached_page(view: Callable[..., Any]) -> Callable[..., Response]: ...
+@overload
+def cached_page(*, params: Params) -> Callable[[Callable[..., Any]], Callable[..., Response]]: ...
+def cached_page(view: Callable[..., Any] | None = None, *, params: Params | None = None) -> Any:
+    """Serve a reader view from the page cache when the page is shareable.
+
+    `params` names the query parameters the view reads, each with its normaliser (the value's
+    canonical spelling, or None for the default): they and only they make the cache key.
+    """
+    if view is None:
+        return lambda decorated: _cached(decorated, dict(params or {}))
+    return _cached(view, {})
+
+
+def _cached(view: Callable[..., Any], spec: Params) -> Callable[..., Response]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         if not shareable():
@@ -74,24 +114,25 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
         g.shared_page = True  # templates leave per-reader tokens out
         state = request.environ.get(STATE_KEY) or content_version.current()
         g.menu = state.menu  # read with the version: the page's menu costs no query of its own
-        key = _key(state, str(get_locale()), request.path, request.query_string.decode("latin-1"))
+        key = _key(state, str(get_locale()), request.path, clean_query(spec, request.args))
         enabled = current_app.config["PAGE_CACHE_ENABLED"]
-        entry = cache.get(key) if enabled else None
+        entry = store().get(key) if enabled else None
         if entry is None:
             rendered = current_app.make_response(view(*args, **kwargs))
             if rendered.status_code != 200 or session.modified:
                 rendered.headers["Cache-Control"] = PRIVATE
                 return rendered
             body = rendered.get_data()
-            kept = [(k, v) for k, v in rendered.headers.items() if k in KEPT_HEADERS]
-            entry = (body, rendered.content_type, hashlib.sha256(body).hexdigest()[:32], kept)
+            kept = tuple((k, v) for k, v in rendered.headers.items() if k in KEPT_HEADERS)
+            etag = hashlib.sha256(body).hexdigest()[:32]
+            entry = Entry(body, str(rendered.content_type), etag, kept)
             if enabled:
-                cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-        response = Response(entry[0], headers=_headers(entry, state, _max_age()))
+                store().set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+        response = Response(entry.body, headers=_headers(entry, state, _max_age()))
         response.make_conditional(request)  # 304 and no body when the reader has it already
         return response
 
-    wrapper.shared_page = True  # type: ignore[attr-defined]  # FastPath looks for it
+    wrapper.page_params = spec  # type: ignore[attr-defined]  # FastPath reads it
     return wrapper
 
 
@@ -100,7 +141,12 @@ def _max_age() -> int:
 
 
 class FastPath:
-    """WSGI middleware: a cookie-less GET whose page is cached is answered straight away."""
+    """WSGI middleware: a reader page's URL loses the parameters its view does not read, then a
+    cookie-less GET whose page is cached is answered straight away.
+
+    So `?fbclid=...&utm_source=...` is the clean page, from the same cache entry, and the page
+    rendered for it (its language and page links too) is the clean page's.
+    """
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -109,48 +155,57 @@ class FastPath:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        if (
-            environ.get("REQUEST_METHOD") == "GET"
-            and "HTTP_COOKIE" not in environ
-            and "HTTP_IF_MODIFIED_SINCE" not in environ  # Flask's own path answers those
-            and "lang=" not in environ.get("QUERY_STRING", "")
-            and not environ.get("PATH_INFO", "").startswith(NOT_PAGES)
-            and self.app.config["PAGE_CACHE_ENABLED"]
-        ):
-            found = self._lookup(environ)
-            if found is not None:
-                status, headers, body = found
-                start_response(status, list(headers.items()))
-                return [body]
+        method = environ.get("REQUEST_METHOD")
+        if method in ("GET", "HEAD") and not environ.get("PATH_INFO", "").startswith(NOT_PAGES):
+            fast = (
+                method == "GET"
+                and "HTTP_COOKIE" not in environ
+                and "HTTP_IF_MODIFIED_SINCE" not in environ  # Flask's own path answers those
+                and self.app.config["PAGE_CACHE_ENABLED"]
+            )
+            params = self._params(environ) if fast or environ.get("QUERY_STRING") else None
+            if params is not None:
+                found = self._clean_and_look_up(environ, params, fast)
+                if found is not None:
+                    status, headers, body = found
+                    start_response(status, list(headers.items()))
+                    return [body]
         return self.next(environ, start_response)
 
-    def _serves(self, environ: dict[str, Any]) -> bool:
-        """Whether the URL belongs to a view whose pages are cached (a cheap route match)."""
+    def _params(self, environ: dict[str, Any]) -> Params | None:
+        """The parameters the URL's view reads, if its pages are cached (a cheap route match)."""
         try:
             endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:  # no such page, or a redirect: Flask answers it
-            return False
-        return bool(getattr(self.app.view_functions.get(endpoint), "shared_page", False))
+            return None
+        params: Params | None = getattr(self.app.view_functions.get(endpoint), "page_params", None)
+        return params
 
-    def _lookup(self, environ: dict[str, Any]) -> tuple[str, Headers, bytes] | None:
-        if not self._serves(environ):
+    def _clean_and_look_up(
+        self, environ: dict[str, Any], params: Params, fast: bool
+    ) -> tuple[str, Headers, bytes] | None:
+        incoming = self.app.request_class(environ)  # its args, exactly as the view would see them
+        query = clean_query(params, incoming.args)
+        lang = incoming.args.get("lang")  # read by i18n before the view: it sets the choice
+        kept = [query, urlencode({"lang": lang})] if lang else [query]
+        environ["QUERY_STRING"] = "&".join(part for part in kept if part)
+        if not fast or lang:
             return None
         with self.app.app_context():
             state = content_version.peek()
             if state is None:
                 return None  # no version yet, or a scheduled article fell due: Flask handles it
             environ[STATE_KEY] = state
-            path = Request(environ).path
             locale = self.app.config["BABEL_DEFAULT_LOCALE"]
-            entry = cache.get(_key(state, locale, path, environ.get("QUERY_STRING", "")))
+            entry = store().get(_key(state, locale, incoming.path, query))
             if entry is None:
                 return None
             headers = _headers(entry, state, int(self.app.config["HTTP_CACHE_MAX_AGE"]))
-        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(entry[2]):
+        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(entry.etag):
             del headers["Content-Type"]
             return "304 NOT MODIFIED", headers, b""
-        headers["Content-Length"] = str(len(entry[0]))
-        return "200 OK", headers, entry[0]
+        headers["Content-Length"] = str(len(entry.body))
+        return "200 OK", headers, entry.body
 
 
 def register(app: Flask) -> None:
@@ -163,8 +218,11 @@ def register(app: Flask) -> None:
             "CACHE_KEY_PREFIX": app.config["PAGE_CACHE_PREFIX"],
             "CACHE_THRESHOLD": app.config["PAGE_CACHE_ENTRIES"],
             "CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"],
+            "CACHE_OPTIONS": dict(REDIS_OPTIONS) if redis_url else None,
         },
     )
+    app.extensions["cache"][cache].serializer = BytesOnly()  # never pickle
+    app.extensions[EXTENSION] = Store()
     app.wsgi_app = FastPath(app)  # type: ignore[method-assign]
 
     @app.context_processor

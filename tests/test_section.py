@@ -315,7 +315,7 @@ def test_results_newest_first_paginated_and_filtered(app, client, results_page):
     assert first.select_one(".pagination a[rel=next]")["href"] == "/pages/cong-khai-ket-qua?page=2"
     denunciations = soup(client.get("/pages/cong-khai-ket-qua?kind=denunciation"))
     assert numbers(denunciations) == ["6/QĐ-UBND", "4/QĐ-UBND", "2/QĐ-UBND"]
-    assert client.get("/pages/cong-khai-ket-qua?page=9").status_code == 200  # empty, not a 500
+    assert client.get("/pages/cong-khai-ket-qua?page=9").status_code == 404  # past the end, no 500
 
 
 def test_results_page_says_denouncers_are_never_published(app, client, results_page):

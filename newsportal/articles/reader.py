@@ -9,7 +9,7 @@ from ..comments import services as comment_services
 from ..comments import views as comment_views
 from ..comments.forms import CommentForm
 from ..models import Article
-from ..pagecache import cached_page
+from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
 from ..syndication import cards
 from ..text import slugify
@@ -33,7 +33,7 @@ def navigation() -> dict[str, object]:
 
 
 @bp.get("/")
-@cached_page
+@cached_page(params={"page": page_param})
 def home() -> str:
     page = _page()
     articles = queries.latest(page, current_app.config["ARTICLES_PER_PAGE"])
@@ -113,7 +113,7 @@ def print_view(slug: str) -> str:
 
 
 @bp.get("/authors/<slug>")
-@cached_page
+@cached_page(params={"page": page_param})
 def author(slug: str) -> str:
     # "Minh Hằng" and "MINH HẰNG" typed by two editors are one author page.
     names = sorted(name for name in queries.bylines() if slugify(name) == slug)
@@ -127,7 +127,7 @@ def author(slug: str) -> str:
 
 
 @bp.get("/categories/<slug>")
-@cached_page
+@cached_page(params={"page": page_param})
 def category(slug: str) -> str:
     found = queries.category_by_slug(slug)
     if found is None:

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
 from ..models import Page, PageBlock, ResultKind
-from ..pagecache import cached_page
+from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
 from ..text import utcnow
 from . import forms, ical, pdfs, queries
@@ -44,6 +45,12 @@ def _page_number() -> int:
     return page
 
 
+def _listed(listing: Pagination) -> Pagination:
+    if listing.page > 1 and not listing.items:
+        abort(404)  # past the last page: no page there (so no cache entry either)
+    return listing
+
+
 def _block_context(page: Page) -> dict[str, object]:
     """What the page's structured list needs, loaded only for the page that shows it."""
     config = current_app.config
@@ -51,22 +58,28 @@ def _block_context(page: Page) -> dict[str, object]:
     if page.block == PageBlock.RECEPTION_SCHEDULE:
         return {
             "upcoming": queries.upcoming_sessions(now),
-            "past": queries.past_sessions(now, _page_number(), config["SECTION_PER_PAGE"]),
+            "past": _listed(queries.past_sessions(now, _page_number(), config["SECTION_PER_PAGE"])),
         }
     if page.block == PageBlock.PUBLISHED_RESULTS:
         kind = request.args.get("kind")
         kind = kind if kind in {k.value for k in ResultKind} else None
         return {
-            "results": queries.results(_page_number(), config["SECTION_PER_PAGE"], kind),
+            "results": _listed(queries.results(_page_number(), config["SECTION_PER_PAGE"], kind)),
             "kind": kind,
         }
+    if _page_number() > 1:
+        abort(404)  # a page without a list has no page 2
     if page.block == PageBlock.LEGAL_DOCUMENTS:
         return {"documents": queries.documents()}
     return {}
 
 
+def _kind_param(value: str) -> str | None:
+    return value if value in {k.value for k in ResultKind} else None  # any other: all kinds
+
+
 @bp.get("/pages/<slug>")
-@cached_page
+@cached_page(params={"page": page_param, "kind": _kind_param})
 def page(slug: str) -> str:
     found = queries.public_page(slug)
     if found is None:
