@@ -117,11 +117,6 @@ def sign_in(client: Any, password: str, ip: str = "198.51.100.7") -> int:
 
 
 READER_PAGES = ("/", "/feed.xml", "/sitemap.xml", "/articles/{slug}", "/search?q=tin")
-# The page cache's own Redis errors are caught on branch i12-cachekeys (pagecache.py); until it
-# is merged, anonymous reader pages still fail when Redis does. Remove the mark once it is.
-PAGE_CACHE_FIX = pytest.mark.xfail(
-    strict=True, raises=redis.RedisError, reason="pagecache.py: Redis errors (i12-cachekeys)"
-)
 
 
 def reader_pages(app: Any, slug: str) -> list[int]:
@@ -174,7 +169,6 @@ def test_redis_stopped_mid_run_still_takes_comments_and_staff_sign_ins(site, cap
     assert len(warned) == 1  # once, not per request
 
 
-@PAGE_CACHE_FIX
 def test_redis_stopped_mid_run_still_serves_reader_pages(site):
     app, server, slug = site()
     assert reader_pages(app, slug) == [200] * len(READER_PAGES)  # now in the page cache
@@ -205,7 +199,6 @@ def test_a_full_redis_still_takes_comments_and_staff_sign_ins(site):
     assert pending_comments(app) == ["doc-gia-1@example.org"]
 
 
-@PAGE_CACHE_FIX
 def test_a_full_redis_still_serves_reader_pages(site):
     app, server, slug = site(*FULL)
     server.fill()
