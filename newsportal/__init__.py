@@ -20,7 +20,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=instance,
     )
-    from . import auth, cli, database, errors, i18n, pagecache, request_limits, security
+    from . import (
+        auth,
+        cli,
+        database,
+        errors,
+        health,
+        i18n,
+        pagecache,
+        ratelimits,
+        request_limits,
+        security,
+    )
     from .articles import categories, editor, reader
     from .comments import desk
     from .comments import views as comment_views
@@ -36,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, config)
     request_limits.register(app)
     database.register(app)
+    health.register(app)
     pagecache.register(app)
     auth.register(app)
     i18n.register(app)
@@ -43,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(editor.bp)
     app.register_blueprint(categories.bp)
     limiter.init_app(app)
+    ratelimits.register(app)
     app.register_blueprint(comment_views.bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(pages.bp)

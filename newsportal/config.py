@@ -36,10 +36,14 @@ DEFAULTS: dict[str, Any] = {
     "CONTENT_SECURITY_POLICY": CONTENT_SECURITY_POLICY,
     "PROXY_HOPS": 0,  # reverse proxies in front whose X-Forwarded-For is trusted
     "STAFF_IDLE_MINUTES": 60,  # a staff session unused this long signs out; 0 turns it off
-    # Failed sign-ins only: per address, so one office behind NAT still gets in; per account, so a
-    # password cannot be guessed from many addresses.
+    # Failed sign-ins only (auth/services.py). Per account from one address: that pair alone is
+    # refused, so a stranger's guesses never lock the owner out. Per address, any account: one
+    # office behind NAT still gets in. Per account from every address: a botnet's ceiling; past
+    # it only addresses where the account signed in within LOGIN_KNOWN_ADDRESS_DAYS get in.
+    "LOGIN_RATE_LIMIT_PAIR": "5 per 15 minutes",
     "LOGIN_RATE_LIMIT_IP": "20 per 15 minutes",
-    "LOGIN_RATE_LIMIT_ACCOUNT": "5 per 15 minutes",
+    "LOGIN_RATE_LIMIT_ACCOUNT": "50 per hour",
+    "LOGIN_KNOWN_ADDRESS_DAYS": 30,
     "MAX_FORM_BYTES": 4 * 1024 * 1024,
     "PUBLIC_FORM_MAX_BYTES": 64 * 1024,
     "MAX_FORM_MEMORY_SIZE": 500_000,  # one multipart text field (Flask's default, kept on purpose)
@@ -49,6 +53,12 @@ DEFAULTS: dict[str, Any] = {
     "CONTACT_EMAIL": "toasoan@example.gov.vn",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
+    # Redis down or full: Flask-Limiter's decorators count in process memory (ratelimits.py does
+    # the same for the comment pipeline and the sign-in throttle). Errors are not swallowed: a
+    # limit that cannot count must not let everything through.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": False,
+    "RATELIMIT_STORAGE_RETRY_SECONDS": 30,  # on memory this long before Redis is tried again
     "COMMENT_MIN_SECONDS": 3,
     "COMMENT_RATE_LIMIT": "5 per 10 minutes",
     "COMMENT_FORM_MAX_AGE": 2 * 24 * 3600,  # a form left open over a weekend day still sends
@@ -82,10 +92,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
-    if app.config.get("REDIS_URL"):
-        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    _ratelimit_storage(app)
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # SQLite will not make it
         app.config["SQLALCHEMY_DATABASE_URI"] = (
@@ -113,6 +120,26 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _ratelimit_storage(app: Flask) -> None:
+    """Where rate-limit counters live: their own Redis (RATELIMIT_STORAGE_URL) in production.
+
+    maxmemory and the eviction policy belong to a whole Redis server, so counters sharing the page
+    cache's server (REDIS_URL, still accepted) can be evicted with it: a lockout would then end.
+    """
+    config = app.config
+    for source in ("RATELIMIT_STORAGE_URL", "REDIS_URL"):
+        if config.get(source):
+            config.setdefault("RATELIMIT_STORAGE_URI", config[source])
+    config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis", "valkey")):
+        # A Redis that stops answering costs a request half a second, not a hung worker.
+        options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        config["RATELIMIT_STORAGE_OPTIONS"] = {
+            **options,
+            **config.get("RATELIMIT_STORAGE_OPTIONS", {}),
+        }
 
 
 def _local_secret(instance: Path) -> str:

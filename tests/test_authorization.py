@@ -67,6 +67,7 @@ EXPECTED: dict[str, Row] = {
     "syndication.robots": Row(get=EVERYONE, post=NOBODY),
     "static": Row(EVERYONE, NOBODY, lambda w: {"filename": "css/site.css"}),
     "healthz": Row(get=EVERYONE, post=NOBODY),
+    "healthz_ready": Row(get=EVERYONE, post=NOBODY),
     # --- Signing in and out ---------------------------------------------------------------
     "auth.login": Row(get=EVERYONE, post=EVERYONE),  # staff are sent on to their desk
     "auth.logout": Row(get=NOBODY, post=EVERYONE),

@@ -10,7 +10,7 @@ from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from limits import parse
+from limits import RateLimitItem, RateLimitItemPerDay, parse
 from limits.strategies import RateLimiter
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -60,40 +60,80 @@ def authenticate(email: str, password: str) -> User | None:
 
 @dataclass(frozen=True)
 class Throttle:
-    """Failed sign-ins allowed, counted in the rate-limit storage (Redis when shared)."""
+    """Failed sign-ins allowed, counted in the rate-limit storage (Redis when shared).
+
+    Failures are counted three ways, and no password is tried once one count is over:
+    per account from one address (`per_pair`: that pair alone is refused, so a stranger's guesses
+    never lock the owner out of their account from elsewhere), per address for every account
+    (`per_ip`), and per account from every address (`per_account`, a botnet's ceiling: past it
+    the account is refused from every address except those where it signed in within
+    `known_days`). Refusals answer at once: nothing sleeps in a worker.
+    """
 
     limiter: RateLimiter | None
     per_ip: str
+    per_pair: str
     per_account: str
     secret: str
+    known_days: int = 30
 
 
 class Throttled(Exception):
     """Too many failed sign-ins from this address or for this account; no password was tried."""
 
 
-def _throttle_keys(throttle: Throttle, email: str, ip: str) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class _Keys:
+    ip: str
+    pair: str
+    account: str
+
+
+def _throttle_keys(throttle: Throttle, email: str, ip: str) -> _Keys:
     # Keyed by HMACs: the rate-limit store should not hold addresses or who is being guessed.
     def digest(value: str) -> str:
         return hmac.new(throttle.secret.encode(), value.encode(), hashlib.sha256).hexdigest()
 
-    return [
-        (throttle.per_ip, digest("ip:" + ip)),
-        (throttle.per_account, digest("account:" + normalise_email(email))),
-    ]
+    account = normalise_email(email)
+    return _Keys(
+        ip=digest("ip:" + ip),
+        pair=digest(f"pair:{account}\n{ip}"),
+        account=digest("account:" + account),
+    )
+
+
+def _known(throttle: Throttle) -> RateLimitItem:
+    # "Signed in from here" is one hit of a one-a-period limit: a spent limit means a known place.
+    return RateLimitItemPerDay(1, throttle.known_days)
+
+
+def _may_try(limiter: RateLimiter, throttle: Throttle, keys: _Keys) -> bool:
+    if not limiter.test(parse(throttle.per_ip), "login", keys.ip):
+        return False
+    if not limiter.test(parse(throttle.per_pair), "login-pair", keys.pair):
+        return False
+    if limiter.test(parse(throttle.per_account), "login", keys.account):
+        return True
+    return not limiter.test(_known(throttle), "login-known", keys.pair)  # past the ceiling
 
 
 def sign_in(email: str, password: str, ip: str, throttle: Throttle) -> User | None:
     """authenticate() behind the throttle: failures count, whether or not the account exists."""
+    limiter = throttle.limiter
+    if limiter is None:
+        return authenticate(email, password)
     keys = _throttle_keys(throttle, email, ip)
-    if throttle.limiter is not None and not all(
-        throttle.limiter.test(parse(limit), "login", key) for limit, key in keys
-    ):
+    if not _may_try(limiter, throttle, keys):
         raise Throttled
     user = authenticate(email, password)
-    if user is None and throttle.limiter is not None:
-        for limit, key in keys:
-            throttle.limiter.hit(parse(limit), "login", key)
+    if user is None:
+        limiter.hit(parse(throttle.per_ip), "login", keys.ip)
+        limiter.hit(parse(throttle.per_pair), "login-pair", keys.pair)
+        limiter.hit(parse(throttle.per_account), "login", keys.account)
+    else:
+        limiter.clear(parse(throttle.per_pair), "login-pair", keys.pair)  # the owner's typos
+        limiter.clear(_known(throttle), "login-known", keys.pair)  # known for known_days from now
+        limiter.hit(_known(throttle), "login-known", keys.pair)
     return user
 
 

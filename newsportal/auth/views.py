@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..extensions import limiter
+from .. import ratelimits
 from ..models import User
 from . import services
 from .decorators import EDITORS, MODERATORS
@@ -59,10 +59,12 @@ def begin_session(user: User) -> None:
 def throttle() -> services.Throttle:
     config = current_app.config
     return services.Throttle(
-        limiter=limiter.limiter if config.get("RATELIMIT_ENABLED", True) else None,
+        limiter=ratelimits.current(),  # counts in memory while Redis is down or full
         per_ip=config["LOGIN_RATE_LIMIT_IP"],
+        per_pair=config["LOGIN_RATE_LIMIT_PAIR"],
         per_account=config["LOGIN_RATE_LIMIT_ACCOUNT"],
         secret=config["SECRET_KEY"],
+        known_days=int(config["LOGIN_KNOWN_ADDRESS_DAYS"]),
     )
 
 

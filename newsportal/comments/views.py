@@ -17,8 +17,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
+from .. import ratelimits
 from ..articles import queries as article_queries
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from . import services, stamp
 from .forms import CommentForm
 
@@ -49,7 +50,7 @@ def policy() -> services.Policy:
         secret=config["SECRET_KEY"],
         min_seconds=float(config["COMMENT_MIN_SECONDS"]),
         rate_limit=config["COMMENT_RATE_LIMIT"] if enabled else None,
-        limiter=limiter.limiter if enabled else None,
+        limiter=ratelimits.current(),  # counts in memory while Redis is down or full
         close_after_days=int(config["COMMENTS_CLOSE_AFTER_DAYS"] or 0),
     )
 
