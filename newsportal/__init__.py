@@ -20,7 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=instance,
     )
-    from . import auth, cli, database, errors, i18n, pagecache, request_limits, security
+    from . import auth, cli, database, errors, i18n, pagecache, request_limits, security, urls
     from .articles import categories, editor, reader
     from .comments import desk
     from .comments import views as comment_views
@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pagecache.register(app)
     auth.register(app)
     i18n.register(app)
+    urls.register(app)
     app.register_blueprint(reader.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(categories.bp)
