@@ -8,10 +8,12 @@ one place the site's address comes from.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
+from werkzeug.routing import RequestRedirect
 from werkzeug.sansio.utils import host_is_trusted
+from werkzeug.wrappers import Response
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -58,5 +60,14 @@ def public_host() -> str:
     return origin_host(str(current_app.config["PUBLIC_URL"]))
 
 
+def routing_redirects_stay_relative(response: Response) -> Response:
+    """Werkzeug's own redirects (`/editor` to `/editor/`) name the request's host: drop it."""
+    if isinstance(request.routing_exception, RequestRedirect) and response.location:
+        parts = urlsplit(response.location)
+        response.location = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    return response
+
+
 def register(app: Flask) -> None:
     app.add_template_global(absolute_url)
+    app.after_request(routing_redirects_stay_relative)

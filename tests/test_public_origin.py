@@ -130,6 +130,17 @@ def test_no_code_builds_a_url_from_the_request():
     assert found == []
 
 
+@pytest.mark.parametrize("headers", HOSTILE.values(), ids=HOSTILE.keys())
+@pytest.mark.parametrize(
+    ("path", "target"), [("/editor", "/editor/"), ("/moderation?x=1", "/moderation/?x=1")]
+)
+def test_a_routing_redirect_names_no_host(proxied, path, target, headers):
+    """A 308 that a cache in front keys on the path alone must not send readers elsewhere."""
+    response = proxied.test_client().get(path, headers=headers)
+    assert response.status_code == 308
+    assert response.headers["Location"] == target
+
+
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1:5000", "evil.example"])
 def test_development_answers_on_any_host(client, host):
     assert client.get("/", headers={"Host": host}).status_code == 200
