@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ratelimits,
         request_limits,
         security,
+        urls,
     )
     from .articles import categories, editor, reader
     from .comments import desk
@@ -51,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pagecache.register(app)
     auth.register(app)
     i18n.register(app)
+    urls.register(app)
     app.register_blueprint(reader.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(categories.bp)

@@ -13,7 +13,9 @@ from typing import Any
 
 from flask import Flask
 
+from .hosts import parse_hosts
 from .security import CONTENT_SECURITY_POLICY
+from .urls import origin_host, parse_origin
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
@@ -78,6 +80,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 MIN_SECRET_LENGTH = 32
+LOCAL_PUBLIC_URL = "http://127.0.0.1:5000"  # what `make run` serves
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -120,6 +123,36 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
+    _public_origin(app, production)
+
+
+def _public_origin(app: Flask, production: bool) -> None:
+    """PUBLIC_URL: every absolute URL is built from it; TRUSTED_HOSTS: what Host may name."""
+    value = app.config.get("PUBLIC_URL")
+    if not value:
+        if production:
+            raise UnsafeConfiguration(
+                "NEWSPORTAL_ENV=production needs NEWSPORTAL_PUBLIC_URL, the site's public origin "
+                "(https://portal.example.gov.vn): feeds, the sitemap, share cards and calendar "
+                "links are built from it, never from the request's Host header."
+            )
+        value = LOCAL_PUBLIC_URL
+    try:
+        origin = parse_origin(value)
+    except ValueError as error:
+        raise UnsafeConfiguration(f"NEWSPORTAL_PUBLIC_URL {value!r}: {error}.") from None
+    try:
+        extra = parse_hosts(app.config.get("TRUSTED_HOSTS"))
+    except ValueError as error:
+        raise UnsafeConfiguration(f"NEWSPORTAL_TRUSTED_HOSTS: {error}.") from None
+    if production and not origin.startswith("https://"):
+        # Production cookies are Secure and HSTS is sent: http:// links would not work.
+        raise UnsafeConfiguration(f"NEWSPORTAL_PUBLIC_URL must be https:// in production: {origin}")
+    app.config["PUBLIC_URL"] = origin
+    # Flask checks TRUSTED_HOSTS itself as each request starts; hosts.HostGuard checks it before
+    # the page cache. Production only: development answers on any name (localhost, 127.0.0.1).
+    hosts = [origin_host(origin), *extra]
+    app.config["TRUSTED_HOSTS"] = list(dict.fromkeys(hosts)) if production else None
 
 
 def _ratelimit_storage(app: Flask) -> None:

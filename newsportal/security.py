@@ -13,6 +13,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import hosts
+
 # No inline script or style anywhere: scripts and stylesheets come from /static. Pictures in an
 # article body may be any https address an editor linked (markup.py allows http/https only).
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -88,4 +90,5 @@ def register(app: Flask) -> None:
         # Rate limits and the sign-in throttle count per reader address, not per proxy: trust
         # X-Forwarded-For/-Proto from exactly this many proxies in front, never from anyone else.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    hosts.register(app)  # outside the page cache: a refused Host reads and writes no cache
     app.wsgi_app = SecurityHeaders(app.wsgi_app, headers_for(app.config))  # type: ignore[method-assign]

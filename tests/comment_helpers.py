@@ -72,7 +72,7 @@ def dangerous_parts(page: str | Any, own_scripts: tuple[str, ...] = ("/static/js
                 or (
                     name == "link"
                     and el.get("rel") in ("alternate", "canonical")
-                    and src.startswith(("/", "http://localhost/"))
+                    and src.startswith(("/", "http://127.0.0.1:5000/"))
                     and not src.startswith("//")
                 )
                 or (name == "meta" and not el.get("http-equiv"))

@@ -36,6 +36,7 @@ def test_production_refuses_to_start_without_a_real_secret(instance, monkeypatch
 def test_production_with_a_real_secret_serves_secure_cookies(instance, monkeypatch):
     monkeypatch.setenv("NEWSPORTAL_ENV", "production")
     monkeypatch.setenv("NEWSPORTAL_SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("NEWSPORTAL_PUBLIC_URL", "https://portal.example.gov.vn")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

@@ -285,12 +285,12 @@ def test_featured_picture_on_cards_article_and_share_cards(app, editor, client):
     assert "loading" not in figure.img.attrs  # above the fold
     assert figure.figcaption.get_text() == "Lúa chín ở Tháp Mười"
     og_image = page.select_one('meta[property="og:image"]')["content"]
-    assert og_image.startswith("http://localhost/uploads/")
+    assert og_image.startswith("http://127.0.0.1:5000/uploads/")
     assert page.select_one('meta[property="og:image:alt"]')["content"] == "Cánh đồng lúa chín"
     assert page.select_one('meta[name="twitter:card"]')["content"] == "summary_large_image"
     data = json.loads(page.select_one('script[type="application/ld+json"]').string)
     assert data["image"] == [og_image]
-    served = client.get(og_image.removeprefix("http://localhost"))
+    served = client.get(og_image.removeprefix("http://127.0.0.1:5000"))
     served.close()
     assert served.status_code == 200
 

@@ -659,5 +659,5 @@ def test_demo_schedule_follows_the_20th_rule(monkeypatch, app):
 def test_feed_page_url_is_absolute(app, client, schedule_page):
     make_session(app, vn(2099, 1, 20))
     event = Calendar.from_ical(client.get("/pages/lich-tiep-cong-dan.ics").data).walk("VEVENT")[0]
-    assert str(event["url"]).startswith("http://localhost/")
+    assert str(event["url"]).startswith("http://127.0.0.1:5000/")
     assert newsportal.pages.views.FEED_PAST_DAYS >= 30

@@ -85,6 +85,7 @@ def test_production_adds_hsts_and_upgrades_requests(tmp_path, monkeypatch):
         {
             "ENV": "production",
             "SECRET_KEY": "x" * 48,
+            "PUBLIC_URL": "https://localhost",  # the test client's host
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
         }
     )

@@ -35,7 +35,7 @@ def test_feed_is_atom_with_absolute_urls_offsets_and_only_published(
     entries = root.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Đã đăng <b>Tháp Mười</b>"]
     entry = entries[0]
-    assert entry.find(f"{ATOM}link").get("href") == f"http://localhost/articles/{live.slug}"
+    assert entry.find(f"{ATOM}link").get("href") == f"http://127.0.0.1:5000/articles/{live.slug}"
     assert entry.findtext(f"{ATOM}summary") == "Sapo & đủ"
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Minh Hằng"
     published = entry.findtext(f"{ATOM}published")
@@ -43,7 +43,7 @@ def test_feed_is_atom_with_absolute_urls_offsets_and_only_published(
     assert datetime.fromisoformat(published) == live.published_at.replace(microsecond=0)
     assert OFFSET_TIME.match(root.findtext(f"{ATOM}updated"))
     self_link = [ln for ln in root.findall(f"{ATOM}link") if ln.get("rel") == "self"][0]
-    assert self_link.get("href") == "http://localhost/feed.xml"
+    assert self_link.get("href") == "http://127.0.0.1:5000/feed.xml"
     assert b"bi mat" not in response.data
     assert "bí mật".encode() not in response.data
 
@@ -82,12 +82,12 @@ def test_sitemap_lists_published_articles_with_lastmod(client, make_article, mak
     root = ET.fromstring(response.data)
     assert root.tag == f"{SM}urlset"
     locs = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.findall(f"{SM}url")}
-    assert "http://localhost/" in locs
-    assert "http://localhost/categories/kinh-te" in locs
-    article_url = f"http://localhost/articles/{live.slug}"
+    assert "http://127.0.0.1:5000/" in locs
+    assert "http://127.0.0.1:5000/categories/kinh-te" in locs
+    article_url = f"http://127.0.0.1:5000/articles/{live.slug}"
     assert OFFSET_TIME.match(locs[article_url])
-    assert f"http://localhost/articles/{draft.slug}" not in locs
-    assert f"http://localhost/articles/{scheduled.slug}" not in locs
+    assert f"http://127.0.0.1:5000/articles/{draft.slug}" not in locs
+    assert f"http://127.0.0.1:5000/articles/{scheduled.slug}" not in locs
 
 
 def test_sitemap_becomes_an_index_past_the_limit(app, client, make_article):
@@ -97,10 +97,10 @@ def test_sitemap_becomes_an_index_past_the_limit(app, client, make_article):
     root = ET.fromstring(client.get("/sitemap.xml").data)
     assert root.tag == f"{SM}sitemapindex"
     pages = [s.findtext(f"{SM}loc") for s in root.findall(f"{SM}sitemap")]
-    assert pages == [f"http://localhost/sitemap-{n}.xml" for n in (1, 2)]  # home + 5 articles
+    assert pages == [f"http://127.0.0.1:5000/sitemap-{n}.xml" for n in (1, 2)]  # home + 5 articles
     seen = []
     for url in pages:
-        part = ET.fromstring(client.get(url.removeprefix("http://localhost")).data)
+        part = ET.fromstring(client.get(url.removeprefix("http://127.0.0.1:5000")).data)
         assert part.tag == f"{SM}urlset"
         seen += [u.findtext(f"{SM}loc") for u in part.findall(f"{SM}url")]
     assert len(seen) == len(set(seen)) == 6
@@ -112,7 +112,7 @@ def test_robots_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response.content_type == "text/plain; charset=utf-8"
     text = response.get_data(as_text=True)
-    assert "Sitemap: http://localhost/sitemap.xml" in text
+    assert "Sitemap: http://127.0.0.1:5000/sitemap.xml" in text
     assert "Disallow: /editor/" in text
 
 
@@ -126,7 +126,7 @@ def test_article_page_has_canonical_opengraph_twitter_and_jsonld(
     )  # fmt: skip
     html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
     soup = BeautifulSoup(html, "html.parser")
-    url = f"http://localhost/articles/{article.slug}"
+    url = f"http://127.0.0.1:5000/articles/{article.slug}"
     assert soup.select_one("link[rel=canonical]")["href"] == url
 
     def meta(key):
@@ -139,7 +139,7 @@ def test_article_page_has_canonical_opengraph_twitter_and_jsonld(
     assert meta("og:type") == "article"
     assert OFFSET_TIME.match(meta("article:published_time"))
     assert meta("twitter:card") == "summary"
-    assert meta("og:image") == "http://localhost/static/img/share.jpg"  # the site's own picture
+    assert meta("og:image") == "http://127.0.0.1:5000/static/img/share.jpg"  # the site picture
     assert "image" not in json.loads(soup.select_one('script[type="application/ld+json"]').string)
     assert meta("twitter:title") == article.title
     scripts = soup.select('script[type="application/ld+json"]')
@@ -154,7 +154,7 @@ def test_article_page_has_canonical_opengraph_twitter_and_jsonld(
     assert OFFSET_TIME.match(data["dateModified"])
     assert data["datePublished"] == meta("article:published_time")
     assert data["author"] == [
-        {"@type": "Person", "name": "Minh Hằng", "url": "http://localhost/authors/minh-hang"}
+        {"@type": "Person", "name": "Minh Hằng", "url": "http://127.0.0.1:5000/authors/minh-hang"}
     ]
     assert data["publisher"]["@type"] == "Organization"
     assert data["mainEntityOfPage"]["@id"] == url

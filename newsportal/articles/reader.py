@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, render_template, request, session
 
 from ..comments import queries as comment_queries
 from ..comments import services as comment_services
@@ -13,6 +13,7 @@ from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
 from ..syndication import cards
 from ..text import slugify
+from ..urls import absolute_url
 from . import queries
 
 bp = Blueprint("reader", __name__)
@@ -65,7 +66,7 @@ def _share_image(article: Article) -> dict[str, object]:
     """The picture social networks fetch: the featured one at about 1200 px, else the site's."""
     if article.featured_image is None:
         return {
-            "url": url_for("static", filename="img/share.jpg", _external=True),
+            "url": absolute_url("static", filename="img/share.jpg"),
             "width": 1200,
             "height": 630,
             "alt": current_app.config["SITE_NAME"],
@@ -73,7 +74,7 @@ def _share_image(article: Article) -> dict[str, object]:
         }
     copy = article.featured_image.fitting(1200)
     return {
-        "url": url_for("media.upload", name=copy["name"], _external=True),
+        "url": absolute_url("media.upload", name=copy["name"]),
         "width": copy["width"],
         "height": copy["height"],
         "alt": article.featured_image_alt,
@@ -84,10 +85,10 @@ def _share_image(article: Article) -> dict[str, object]:
 def _card(article: Article, share_image: dict[str, object]) -> dict[str, object]:
     return cards.news_article(
         article,
-        url=url_for("reader.article", slug=article.slug, _external=True),
+        url=absolute_url("reader.article", slug=article.slug),
         site_name=current_app.config["SITE_NAME"],
-        site_url=url_for("reader.home", _external=True),
-        author_url=url_for("reader.author", slug=slugify(article.byline), _external=True)
+        site_url=absolute_url("reader.home"),
+        author_url=absolute_url("reader.author", slug=slugify(article.byline))
         if slugify(article.byline)
         else None,
         image_url=str(share_image["url"]) if share_image["featured"] else None,

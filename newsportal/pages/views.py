@@ -15,6 +15,7 @@ from ..models import Page, PageBlock, ResultKind
 from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
 from ..text import utcnow
+from ..urls import absolute_url, public_host
 from . import forms, ical, pdfs, queries
 
 bp = Blueprint("pages", __name__)
@@ -107,12 +108,8 @@ def reception_calendar() -> Response:
     """iCalendar feed of the reception schedule, for citizens' and staff's calendar apps."""
     sessions = queries.sessions_for_feed(utcnow() - timedelta(days=FEED_PAST_DAYS))
     schedule = queries.page_with_block(PageBlock.RECEPTION_SCHEDULE)
-    page_url = (
-        request.url_root.rstrip("/") + f"/pages/{schedule.slug}" if schedule is not None else ""
-    )
-    body = ical.calendar(
-        sessions, current_app.config["SITE_NAME"], request.host.split(":")[0], page_url
-    )
+    page_url = absolute_url("pages.page", slug=schedule.slug) if schedule is not None else ""
+    body = ical.calendar(sessions, current_app.config["SITE_NAME"], public_host(), page_url)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="lich-tiep-cong-dan.ics"'
     return response

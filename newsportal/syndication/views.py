@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, url_for
+from flask import Blueprint, abort, current_app
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -13,6 +13,7 @@ from ..articles import queries as article_queries
 from ..models import Article, Category
 from ..pagecache import cached_page
 from ..text import utcnow
+from ..urls import absolute_url
 from . import queries, services
 
 bp = Blueprint("syndication", __name__)
@@ -30,7 +31,7 @@ def _entry(article: Article) -> services.FeedEntry:
     if article.published_at is None:
         raise ValueError("only published articles go into a feed")
     return services.FeedEntry(
-        url=url_for("reader.article", slug=article.slug, _external=True),
+        url=absolute_url("reader.article", slug=article.slug),
         title=article.title,
         summary=article.lead,
         author=article.byline,
@@ -45,12 +46,12 @@ def _feed(category: Category | None) -> Response:
     entries = [_entry(a) for a in articles]
     site = current_app.config["SITE_NAME"]
     if category is None:
-        feed_url = url_for("syndication.feed", _external=True)
-        page_url = url_for("reader.home", _external=True)
+        feed_url = absolute_url("syndication.feed")
+        page_url = absolute_url("reader.home")
         title = site
     else:
-        feed_url = url_for("syndication.category_feed", slug=category.slug, _external=True)
-        page_url = url_for("reader.category", slug=category.slug, _external=True)
+        feed_url = absolute_url("syndication.category_feed", slug=category.slug)
+        page_url = absolute_url("reader.category", slug=category.slug)
         title = f"{category.name} - {site}"
     body = services.atom_feed(
         feed_url=feed_url,
@@ -80,9 +81,9 @@ def category_feed(slug: str) -> Response:
 
 
 def _fixed_urls() -> list[tuple[str, datetime | None]]:
-    urls: list[tuple[str, datetime | None]] = [(url_for("reader.home", _external=True), None)]
+    urls: list[tuple[str, datetime | None]] = [(absolute_url("reader.home"), None)]
     for category in queries.categories():
-        urls.append((url_for("reader.category", slug=category.slug, _external=True), None))
+        urls.append((absolute_url("reader.category", slug=category.slug), None))
     return urls
 
 
@@ -95,7 +96,7 @@ def _urls(
     offset = max(0, start - len(fixed))
     for slug, published_at, updated_at in queries.sitemap_articles(offset, per_page - len(urls)):
         lastmod = queries.last_changed(published_at, updated_at)
-        urls.append((url_for("reader.article", slug=slug, _external=True), lastmod))
+        urls.append((absolute_url("reader.article", slug=slug), lastmod))
     return urls
 
 
@@ -108,7 +109,7 @@ def sitemap() -> Response:
     if total <= per_page:
         return _xml(services.urlset(_urls(1, per_page, fixed)), XML)
     pages = math.ceil(total / per_page)
-    index = [(url_for("syndication.sitemap_page", page=n, _external=True), None) for n in
+    index = [(absolute_url("syndication.sitemap_page", page=n), None) for n in
              range(1, pages + 1)]  # fmt: skip
     return _xml(services.sitemap_index(index), XML)
 
@@ -129,7 +130,7 @@ def robots() -> Response:
         "User-agent: *",
         *(f"Disallow: {path}" for path in ("/editor/", "/moderation/", "/login", "/search")),
         "",
-        f"Sitemap: {url_for('syndication.sitemap', _external=True)}",
+        f"Sitemap: {absolute_url('syndication.sitemap')}",
         "",
     ]
     response = Response("\n".join(lines), content_type="text/plain; charset=utf-8")
