@@ -64,6 +64,9 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_PER_PAGE": 10,
     "IMAGE_MAX_BYTES": 10 * 1024 * 1024,
     "IMAGE_MAX_PIXELS": 50_000_000,  # a 48-megapixel phone photo fits; a decompression bomb not
+    # Pixels decoded at once, the memory bound of an upload: a PNG or WebP larger than this is
+    # refused; a larger JPEG is decoded at 1/2, 1/4 or 1/8 of its size (see media/services.py).
+    "IMAGE_MAX_DECODED_PIXELS": 16_000_000,
     "SITEMAP_MAX_URLS": 50_000,  # the sitemaps.org limit per file; past it, an index
 }
 
