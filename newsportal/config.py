@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+from .files import private_folder
 from .security import CONTENT_SECURITY_POLICY
 
 DEFAULTS: dict[str, Any] = {
@@ -90,7 +91,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # SQLite will not make it
+        private_folder(Path(app.instance_path))  # SQLite will not make it
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'newsportal.db'}"
         )
@@ -123,7 +124,7 @@ def _local_secret(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     key = secrets.token_urlsafe(48)
     path.write_text(key)
     path.chmod(0o600)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from PIL import Image as PILImage
 from sqlalchemy import select
 
 from ..extensions import db
+from ..files import write_private
 from ..models import Image
 from ..text import clean_line
 
@@ -126,17 +125,6 @@ def _encode(image: PILImage.Image, fmt: str, icc: bytes | None) -> bytes:
     return out.getvalue()
 
 
-def _write(folder: Path, name: str, data: bytes) -> None:
-    target = folder / name
-    if target.exists():
-        return  # same name, same bytes
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temp, target)  # readers never see half a file
-
-
 def _copies(image: PILImage.Image, fmt: str, icc: bytes | None) -> list[tuple[int, int, bytes]]:
     """(width, height, bytes) at 400/800/1600 and the full size (at most LARGEST), never larger
     than the original."""
@@ -175,7 +163,7 @@ def store_image(
     if existing is not None:
         return existing
     for name, _width, _height, encoded in copies:
-        _write(folder, name, encoded)
+        write_private(folder, name, encoded)
     variants = [{"name": n, "width": w, "height": h} for n, w, h, _bytes in copies]
     image = Image(
         key=key,

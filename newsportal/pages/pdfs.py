@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from ..files import write_private
 from ..revisions import FieldError
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -77,16 +76,7 @@ def path_for(uploads: Path, sha: str) -> Path | None:
 
 
 def store(uploads: Path, sha: str, data: bytes) -> Path:
-    target = folder(uploads)
-    target.mkdir(parents=True, exist_ok=True)
-    path = target / f"{sha}.pdf"
-    if not path.exists():
-        # Write aside, then rename: a reader never gets half a file.
-        handle, temp = tempfile.mkstemp(dir=target, suffix=".part")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    return path
+    return write_private(folder(uploads), f"{sha}.pdf", data)
 
 
 def remove(uploads: Path, sha: str) -> None:
