@@ -99,7 +99,7 @@ def test_one_upload_stays_within_the_stated_memory(tmp_path, name, data, largest
 
 
 @pytest.mark.slow
-def test_refusing_a_212_kb_png_of_50_megapixels_costs_almost_nothing(tmp_path):
+def test_refusing_a_one_colour_png_of_50_megapixels_costs_almost_nothing(tmp_path):
     data = encoded(flat((7071, 7071), "L"), "PNG")
     assert len(data) < 300 * 1024
     result = measure(tmp_path, data)
