@@ -226,7 +226,10 @@ DEMO_PICTURES = [
 
 def _demo_pictures() -> None:
     """Featured pictures for two demo articles, drawn on the spot; once per article."""
-    limits = Limits(current_app.config["IMAGE_MAX_BYTES"], current_app.config["IMAGE_MAX_PIXELS"])
+    config = current_app.config
+    limits = Limits(
+        config["IMAGE_MAX_BYTES"], config["IMAGE_MAX_PIXELS"], config["IMAGE_MAX_DECODED_PIXELS"]
+    )
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     for slug, draw, alt, caption in DEMO_PICTURES:
         article = db.session.scalar(select(Article).where(Article.slug == slug))

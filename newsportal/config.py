@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+from .files import private_folder
 from .hosts import parse_hosts
 from .security import CONTENT_SECURITY_POLICY
 from .urls import origin_host, parse_origin
@@ -76,6 +77,9 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_PER_PAGE": 10,
     "IMAGE_MAX_BYTES": 10 * 1024 * 1024,
     "IMAGE_MAX_PIXELS": 50_000_000,  # a 48-megapixel phone photo fits; a decompression bomb not
+    # Pixels decoded at once, the memory bound of an upload: a PNG or WebP larger than this is
+    # refused; a larger JPEG is decoded at 1/2, 1/4 or 1/8 of its size (see media/services.py).
+    "IMAGE_MAX_DECODED_PIXELS": 16_000_000,
     "SITEMAP_MAX_URLS": 50_000,  # the sitemaps.org limit per file; past it, an index
 }
 
@@ -97,7 +101,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     _ratelimit_storage(app)
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # SQLite will not make it
+        private_folder(Path(app.instance_path))  # SQLite will not make it
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'newsportal.db'}"
         )
@@ -180,7 +184,7 @@ def _local_secret(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     key = secrets.token_urlsafe(48)
     path.write_text(key)
     path.chmod(0o600)

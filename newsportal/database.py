@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import db, migrate
+from .files import private_sqlite
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -45,6 +46,7 @@ def include_object(
 
 
 def register(app: Flask) -> None:
+    private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(
         app,

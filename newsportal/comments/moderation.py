@@ -209,19 +209,29 @@ def audit_csv(status: str | None, actor_id: int | None) -> str:
     while True:
         chunk = audit_log(status, actor_id, page, 500)
         for row in chunk.items:
-            writer.writerow([
+            writer.writerow([_csv_safe(cell) for cell in (
                 row.created_at.isoformat(), row.comment_id, row.comment.article_id,
                 row.from_status, row.to_status, row.actor.email if row.actor else "system",
-                _csv_safe(row.reason),
-            ])  # fmt: skip
+                row.reason,
+            )])  # fmt: skip
         if not chunk.has_next:
             return out.getvalue()
         page += 1
 
 
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; prefix them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+# Spreadsheets run a cell that starts with = + - @ as a formula, and so does CJK Excel with their
+# full-width forms; a tab, CR or LF before one is dropped on import. Spaces may be trimmed too, so
+# they hide nothing.
+_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+_CONTROL_STARTS = frozenset("\t\r\n")
+
+
+def _csv_safe(value: object) -> str:
+    """A CSV cell no spreadsheet runs: one that could start a formula gets a leading '."""
+    text = str(value)
+    if text[:1] in _CONTROL_STARTS or text.lstrip()[:1] in _FORMULA_STARTS:
+        return "'" + text
+    return text
 
 
 def add_rule(kind: str, value: str, actor_id: int | None, secret: str = "") -> ModerationRule:

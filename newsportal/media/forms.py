@@ -13,6 +13,10 @@ ERRORS = {
     ),
     "format": _l("Only JPEG, PNG and WebP pictures can be uploaded."),
     "too_many_pixels": _l("This picture has too many pixels to process safely."),
+    "too_many_pixels_lossless": _l(
+        "A PNG or WebP picture can have at most %(mpx)s megapixels. Make it smaller, or save a "
+        "photo as JPEG."
+    ),
 }
 
 

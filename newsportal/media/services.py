@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import ExifTags, ImageOps, UnidentifiedImageError
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
 from ..extensions import db
+from ..files import write_private
 from ..models import Image
 from ..text import clean_line
 
@@ -28,7 +27,8 @@ MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 class ImageError(ValueError):
-    """An upload refused; `code` says why (too_large, not_image, format, too_many_pixels)."""
+    """An upload refused; `code` says why (too_large, not_image, format, too_many_pixels,
+    too_many_pixels_lossless)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -38,21 +38,57 @@ class ImageError(ValueError):
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int
-    max_pixels: int
+    max_pixels: int  # any picture, as its header states it
+    max_decoded: int = 16_000_000  # what is ever decoded at once: the memory bound
 
 
-def _decode(data: bytes, limits: Limits) -> PILImage.Image:
-    """Open, check and fully decode; any doubt is an ImageError."""
+SCALES = (1, 2, 4, 8)  # what a JPEG decoder can reduce to while decoding
+TURNED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+
+
+def _check_size(probe: PILImage.Image, limits: Limits) -> None:
+    """Refuse on the header alone, before a pixel is decoded. Only a JPEG can be decoded at a
+    reduced scale (Pillow's draft mode): a PNG or WebP is decoded whole, so it gets the tighter
+    cap; each frame of an animated one is decoded in turn, never all at once."""
+    pixels = probe.width * probe.height
+    if pixels > limits.max_pixels:
+        raise ImageError("too_many_pixels")
+    if probe.format != "JPEG" and pixels > limits.max_decoded:
+        raise ImageError("too_many_pixels_lossless")
+
+
+def _draft(image: PILImage.Image, limits: Limits) -> None:
+    """Decode a big JPEG at 1/2, 1/4 or 1/8: as small as keeps the full-size copy LARGEST wide,
+    smaller still when that would not fit in `max_decoded`."""
+    width, height = image.size
+    upright_width = height if image.getexif().get(ExifTags.Base.Orientation) in TURNED else width
+    keeps_quality = max(s for s in SCALES if upright_width // s >= LARGEST or s == 1)
+    fits = min(
+        (s for s in SCALES if -(-width // s) * -(-height // s) <= limits.max_decoded),
+        default=SCALES[-1],
+    )
+    scale = max(keeps_quality, fits)
+    if scale > 1:
+        image.draft(image.mode, (max(1, width // scale), max(1, height // scale)))
+
+
+def _decode(data: bytes, limits: Limits) -> tuple[PILImage.Image, str]:
+    """Open, check and fully decode: the pixels and the format; any doubt is an ImageError."""
     with warnings.catch_warnings():
         # Pillow only warns below twice its own limit: a warning is a refusal here.
         warnings.simplefilter("error", PILImage.DecompressionBombWarning)
         try:
             with PILImage.open(io.BytesIO(data), formats=list(FORMATS)) as probe:
-                if probe.width * probe.height > limits.max_pixels:
-                    raise ImageError("too_many_pixels")
+                _check_size(probe, limits)
                 probe.verify()
             image = PILImage.open(io.BytesIO(data), formats=list(FORMATS))
+            if image.format == "JPEG":
+                _draft(image, limits)
+            if image.width * image.height > limits.max_decoded:
+                raise ImageError("too_many_pixels")
             image.load()
+            pixels = image.copy()  # without the decoder: WebP's keeps its frame twice more
+            image.close()
         except ImageError:
             raise
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
@@ -61,19 +97,19 @@ def _decode(data: bytes, limits: Limits) -> PILImage.Image:
             raise ImageError("not_image") from None
     if image.format not in FORMATS:
         raise ImageError("format")
+    return pixels, image.format
+
+
+def _clean(image: PILImage.Image, fmt: str) -> PILImage.Image:
+    """Upright pixels and nothing else: no EXIF, XMP, comments or text chunks. In place where
+    Pillow can: each copy of a 16-megapixel picture is 64 MB more."""
+    ImageOps.exif_transpose(image, in_place=True)
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        image = image.convert("RGBA")
+    image.info = {}
     return image
-
-
-def _clean(image: PILImage.Image) -> PILImage.Image:
-    """Upright pixels and nothing else: no EXIF, XMP, comments or text chunks."""
-    upright = ImageOps.exif_transpose(image) or image
-    if image.format == "JPEG" and upright.mode not in ("RGB", "L"):
-        upright = upright.convert("RGB")
-    elif upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-        upright = upright.convert("RGBA")
-    clean = upright.copy()
-    clean.info = {}
-    return clean
 
 
 def _encode(image: PILImage.Image, fmt: str, icc: bytes | None) -> bytes:
@@ -89,17 +125,6 @@ def _encode(image: PILImage.Image, fmt: str, icc: bytes | None) -> bytes:
     return out.getvalue()
 
 
-def _write(folder: Path, name: str, data: bytes) -> None:
-    target = folder / name
-    if target.exists():
-        return  # same name, same bytes
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temp, target)  # readers never see half a file
-
-
 def _copies(image: PILImage.Image, fmt: str, icc: bytes | None) -> list[tuple[int, int, bytes]]:
     """(width, height, bytes) at 400/800/1600 and the full size (at most LARGEST), never larger
     than the original."""
@@ -113,27 +138,32 @@ def _copies(image: PILImage.Image, fmt: str, icc: bytes | None) -> list[tuple[in
     return copies
 
 
+def encode_upload(data: bytes, limits: Limits) -> tuple[str, str, list[tuple[int, int, bytes]]]:
+    """The format's name and extension and the encoded copies of an upload, or ImageError."""
+    if len(data) > limits.max_bytes:
+        raise ImageError("too_large")
+    pixels, fmt = _decode(data, limits)
+    icc = pixels.info.get("icc_profile")
+    pixels = _clean(pixels, fmt)  # the only full-size picture held from here on
+    kind, ext = FORMATS[fmt]
+    return kind, ext, _copies(pixels, fmt, icc)
+
+
 def store_image(
     data: bytes, filename: str, user_id: int | None, folder: Path, limits: Limits
 ) -> Image:
     """Check, clean and store an upload; the same picture twice gives the same Image."""
-    if len(data) > limits.max_bytes:
-        raise ImageError("too_large")
-    decoded = _decode(data, limits)
-    fmt = decoded.format or ""
-    kind, ext = FORMATS[fmt]
-    icc = decoded.info.get("icc_profile")
-    clean = _clean(decoded)
+    kind, ext, encoded_copies = encode_upload(data, limits)
     copies = [
         (f"{hashlib.sha256(encoded).hexdigest()}.{ext}", width, height, encoded)
-        for width, height, encoded in _copies(clean, fmt, icc)
+        for width, height, encoded in encoded_copies
     ]
     key = copies[-1][0].split(".")[0]
     existing = db.session.scalar(select(Image).where(Image.key == key))
     if existing is not None:
         return existing
     for name, _width, _height, encoded in copies:
-        _write(folder, name, encoded)
+        write_private(folder, name, encoded)
     variants = [{"name": n, "width": w, "height": h} for n, w, h, _bytes in copies]
     image = Image(
         key=key,

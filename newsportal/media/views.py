@@ -63,6 +63,7 @@ def _limits() -> services.Limits:
     return services.Limits(
         max_bytes=current_app.config["IMAGE_MAX_BYTES"],
         max_pixels=current_app.config["IMAGE_MAX_PIXELS"],
+        max_decoded=current_app.config["IMAGE_MAX_DECODED_PIXELS"],
     )
 
 
@@ -71,7 +72,8 @@ def max_megabytes() -> str:
 
 
 def _error(code: str) -> str:
-    return str(ERRORS[code] % {"mb": max_megabytes()})
+    megapixels = format_decimal(round(current_app.config["IMAGE_MAX_DECODED_PIXELS"] / 1e6, 1))
+    return str(ERRORS[code] % {"mb": max_megabytes(), "mpx": megapixels})
 
 
 # The form checks its own CSRF token, so a too-large file gets a form error, not a 413 page.

@@ -32,6 +32,7 @@ ERRORS = {
     "bad_url": _l("Enter an address starting with https://, http:// or /."),
     "link_or_file": _l("Give a link or upload the PDF."),
     "not_pdf": _l("This file is not a PDF. Upload the document as a PDF file."),
+    "encrypted_pdf": _l("This PDF needs a password to open. Upload a copy that opens without one."),
     "too_large": _l("The file is larger than %(mb)s MB."),
 }
 

