@@ -1,7 +1,11 @@
-"""Vietnamese text: NFC clean-up, the search/slug fold, and display times.
+"""Vietnamese text: NFC clean-up, the search/slug fold, the matching key, and display times.
 
 One fold serves slugs and search so that "Đồng Tháp", "ĐỒNG THÁP", "dong thap" and NFD-typed
 input all meet. NFD + dropping marks is not enough on its own: đ/Đ have no decomposition.
+
+Cleaning happens at every boundary where outside text comes in (forms, importer, comment
+pipeline, CLI, services): `nfc` for body text, `clean_line` for names and single lines. The
+character classes come from ICU's Unicode property data (PyICU), not from lists typed here.
 """
 
 from __future__ import annotations
@@ -11,32 +15,86 @@ import unicodedata
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import icu
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DISPLAY_FORMAT = "%H:%M - %d/%m/%Y"
 
+
+def _char_class(unicode_set: str) -> str:
+    """The ranges of an ICU UnicodeSet pattern, as the inside of a regex character class."""
+    return "".join(
+        re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}"
+        for a, b in icu.UnicodeSet(unicode_set).ranges()
+    )
+
+
 # đ, Đ and their look-alikes (Icelandic eth from legacy converters) do not decompose.
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Outside XML 1.0's Char production (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/FFFF),
+# plus C1 controls and all 66 noncharacters: one of them in a title made /feed.xml a 500.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+    + _char_class("[:Noncharacter_Code_Point:]")
+    + "]"
+)
+# Bidi embeddings, overrides and isolates (and BOMs pasted from files) are dropped from body
+# text too: an unclosed U+202E reorders whatever follows it. ZWJ/ZWNJ, soft hyphens and
+# zero-width spaces stay in bodies (emoji sequences, line-break hints); matching ignores them.
+_BODY_DROP = re.compile("[" + _char_class("[[:Bidi_Control:][\ufeff]]") + "]")
+# Every invisible format character (Cf) and default-ignorable code point: U+200B-200F, U+00AD,
+# U+2060-2064, U+FEFF, U+180E, bidi controls, variation selectors, Hangul fillers, tags...
+_INVISIBLE = re.compile("[" + _char_class("[[:Cf:][:Default_Ignorable_Code_Point:]]") + "]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
+# UTS #39 skeletons, from ICU's copy of the Unicode confusables data.
+_SPOOF = icu.SpoofChecker()
 
 
 def without_controls(value: str) -> str:
-    """Drop control characters, NUL among them (keeps tab and newlines)."""
-    return _CONTROL.sub("", value)
+    """Drop what XML 1.0 forbids, C1 controls and noncharacters (keeps tab and newlines)."""
+    return _FORBIDDEN.sub("", value)
+
+
+def xml_safe(value: str | None) -> str:
+    """The output guard of feed, sitemap and calendar writers, for rows stored before cleaning."""
+    return without_controls(value or "")
+
+
+def strip_invisible(value: str) -> str:
+    """Drop invisible format characters (zero-width, soft hyphen, bidi controls, BOM ...)."""
+    return _INVISIBLE.sub("", value)
 
 
 def nfc(value: str | None) -> str:
-    """NFC-normalise and drop control characters (keeps tab and newlines)."""
+    """Body text: NFC, no forbidden or bidi control characters (keeps tab and newlines)."""
     if not value:
         return ""
     text = without_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", _BODY_DROP.sub("", text))
 
 
 def clean_line(value: str | None) -> str:
-    """A single-line field: NFC, whitespace runs collapsed, trimmed."""
-    return _SPACES.sub(" ", nfc(value)).strip()
+    """A name or single-line field: NFC, no invisible characters, whitespace collapsed, trimmed."""
+    return _SPACES.sub(" ", nfc(strip_invisible(value or ""))).strip()
+
+
+def skeleton(value: str) -> str:
+    """The UTS #39 confusable skeleton: Latin ɑ and Cyrillic а both become a."""
+    result: str = _SPOOF.getSkeleton(0, value)
+    return result
+
+
+def match_key(value: str | None) -> str:
+    """What banned words are matched on, the same for the rule and the text.
+
+    Invisible characters go, compatibility forms fold (NFKC: fullwidth ｎ is n), case folds,
+    confusables fold to their skeleton, then the Vietnamese fold drops marks (the skeleton of đ
+    is d + U+0335, which goes too). Vietnamese letters keep their base letter: only m -> rn,
+    0 -> o and 1 -> l change among them, the same on both sides.
+    """
+    visible = strip_invisible(without_controls(value or ""))
+    return vi_fold(skeleton(unicodedata.normalize("NFKC", visible).casefold()))
 
 
 def vi_fold(value: str | None) -> str:
