@@ -4,8 +4,10 @@ One fold serves slugs and search so that "Đồng Tháp", "ĐỒNG THÁP", "dong
 input all meet. NFD + dropping marks is not enough on its own: đ/Đ have no decomposition.
 
 Cleaning happens at every boundary where outside text comes in (forms, importer, comment
-pipeline, CLI, services): `nfc` for body text, `clean_line` for names and single lines. The
-character classes come from ICU's Unicode property data (PyICU), not from lists typed here.
+pipeline, CLI, services): `nfc` for body text, `clean_line` for names and single lines. What XML
+1.0 forbids, the noncharacters and the 12 bidi controls are defined by number in the standards;
+invisible format characters and UTS #39 confusable skeletons come from `disarm`, a maintained
+package built on the Unicode data (its confusables table is Unicode's), not from lists typed here.
 """
 
 from __future__ import annotations
@@ -15,40 +17,26 @@ import unicodedata
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import icu
+import disarm
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DISPLAY_FORMAT = "%H:%M - %d/%m/%Y"
 
-
-def _char_class(unicode_set: str) -> str:
-    """The ranges of an ICU UnicodeSet pattern, as the inside of a regex character class."""
-    return "".join(
-        re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}"
-        for a, b in icu.UnicodeSet(unicode_set).ranges()
-    )
-
-
+# The 66 noncharacters (Unicode 3.1+, "Noncharacter_Code_Point"): U+FDD0..U+FDEF and the last
+# two code points of each of the 17 planes.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    re.escape(chr(plane * 0x10000 + 0xFFFE)) + "-" + re.escape(chr(plane * 0x10000 + 0xFFFF))
+    for plane in range(17)
+)
 # đ, Đ and their look-alikes (Icelandic eth from legacy converters) do not decompose.
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 # Outside XML 1.0's Char production (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/FFFF),
 # plus C1 controls and all 66 noncharacters: one of them in a title made /feed.xml a 500.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
-    + _char_class("[:Noncharacter_Code_Point:]")
-    + "]"
-)
-# Bidi embeddings, overrides and isolates (and BOMs pasted from files) are dropped from body
-# text too: an unclosed U+202E reorders whatever follows it. ZWJ/ZWNJ, soft hyphens and
-# zero-width spaces stay in bodies (emoji sequences, line-break hints); matching ignores them.
-_BODY_DROP = re.compile("[" + _char_class("[[:Bidi_Control:][\ufeff]]") + "]")
-# Every invisible format character (Cf) and default-ignorable code point: U+200B-200F, U+00AD,
-# U+2060-2064, U+FEFF, U+180E, bidi controls, variation selectors, Hangul fillers, tags...
-_INVISIBLE = re.compile("[" + _char_class("[[:Cf:][:Default_Ignorable_Code_Point:]]") + "]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + _NONCHARACTERS + "]")
+# Unicode's Bidi_Control property (PropList.txt) is these 12 code points; U+FEFF beside them.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
-# UTS #39 skeletons, from ICU's copy of the Unicode confusables data.
-_SPOOF = icu.SpoofChecker()
 
 
 def without_controls(value: str) -> str:
@@ -62,8 +50,9 @@ def xml_safe(value: str | None) -> str:
 
 
 def strip_invisible(value: str) -> str:
-    """Drop invisible format characters (zero-width, soft hyphen, bidi controls, BOM ...)."""
-    return _INVISIBLE.sub("", value)
+    """Drop invisible format characters (zero-width, soft hyphen, bidi controls, BOM, variation
+    selectors, tags ...)."""
+    return str(disarm.strip_variation_selectors(disarm.strip_format(value)))
 
 
 def nfc(value: str | None) -> str:
@@ -71,27 +60,32 @@ def nfc(value: str | None) -> str:
     if not value:
         return ""
     text = without_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
-    return unicodedata.normalize("NFC", _BODY_DROP.sub("", text))
+    # Bidi embeddings, overrides and isolates (and BOMs pasted from files) go from body text too:
+    # an unclosed U+202E reorders whatever follows it. ZWJ/ZWNJ, soft hyphens and zero-width
+    # spaces stay in bodies (emoji sequences, line-break hints); matching ignores them.
+    text = _BIDI_CONTROLS.sub("", text)
+    return unicodedata.normalize("NFC", text)
 
 
 def clean_line(value: str | None) -> str:
     """A name or single-line field: NFC, no invisible characters, whitespace collapsed, trimmed."""
-    return _SPACES.sub(" ", nfc(strip_invisible(value or ""))).strip()
+    # nfc first (disarm takes no lone surrogates), NFC again: a dropped character may have sat
+    # between a letter and its mark.
+    visible = unicodedata.normalize("NFC", strip_invisible(nfc(value)))
+    return _SPACES.sub(" ", visible).strip()
 
 
 def skeleton(value: str) -> str:
     """The UTS #39 confusable skeleton: Latin ɑ and Cyrillic а both become a."""
-    result: str = _SPOOF.getSkeleton(0, value)
-    return result
+    return str(disarm.skeleton_key(value))
 
 
 def match_key(value: str | None) -> str:
     """What banned words are matched on, the same for the rule and the text.
 
     Invisible characters go, compatibility forms fold (NFKC: fullwidth ｎ is n), case folds,
-    confusables fold to their skeleton, then the Vietnamese fold drops marks (the skeleton of đ
-    is d + U+0335, which goes too). Vietnamese letters keep their base letter: only m -> rn,
-    0 -> o and 1 -> l change among them, the same on both sides.
+    confusables fold to their skeleton, then the Vietnamese fold drops marks. Vietnamese letters
+    keep their base letter (disarm keeps m apart from rn), the same on both sides.
     """
     visible = strip_invisible(without_controls(value or ""))
     return vi_fold(skeleton(unicodedata.normalize("NFKC", visible).casefold()))

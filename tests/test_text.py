@@ -132,12 +132,16 @@ def test_all_66_noncharacters_and_everything_xml_forbids_are_dropped() -> None:
 @pytest.mark.parametrize(
     "invisible",
     ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u00ad", "\u2060", "\u2061", "\u2064",
-     "\ufeff", "\u180e", "\u202a", "\u202e", "\u2066", "\u2069", "\u061c", "\u034f", "\u3164",
+     "\ufeff", "\u180e", "\u202a", "\u202e", "\u2066", "\u2069", "\u061c", "\u034f",
      "\ufe0f", "\U000e0041"],
 )  # fmt: skip
 def test_names_and_single_lines_lose_invisible_format_characters(invisible: str) -> None:
     assert clean_line(f"Nguyễn{invisible} Văn{invisible}A") == "Nguyễn Văn" + "A"
     assert unicodedata.is_normalized("NFC", clean_line(f"Nguye{invisible}\u0302\u0303n"))
+
+
+def test_a_blank_hangul_filler_in_a_name_reads_as_the_space_it_shows() -> None:
+    assert clean_line("Nguyễn\u3164 Văn\u3164A") == "Nguyễn Văn A"
 
 
 def test_body_text_keeps_emoji_joiners_but_loses_bidi_controls() -> None:
