@@ -1,7 +1,13 @@
-"""Vietnamese text: NFC clean-up, the search/slug fold, and display times.
+"""Vietnamese text: NFC clean-up, the search/slug fold, the matching key, and display times.
 
 One fold serves slugs and search so that "Đồng Tháp", "ĐỒNG THÁP", "dong thap" and NFD-typed
 input all meet. NFD + dropping marks is not enough on its own: đ/Đ have no decomposition.
+
+Cleaning happens at every boundary where outside text comes in (forms, importer, comment
+pipeline, CLI, services): `nfc` for body text, `clean_line` for names and single lines. What XML
+1.0 forbids, the noncharacters and the 12 bidi controls are defined by number in the standards;
+invisible format characters and UTS #39 confusable skeletons come from `disarm`, a maintained
+package built on the Unicode data (its confusables table is Unicode's), not from lists typed here.
 """
 
 from __future__ import annotations
@@ -11,32 +17,78 @@ import unicodedata
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import disarm
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DISPLAY_FORMAT = "%H:%M - %d/%m/%Y"
 
+# The 66 noncharacters (Unicode 3.1+, "Noncharacter_Code_Point"): U+FDD0..U+FDEF and the last
+# two code points of each of the 17 planes.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    re.escape(chr(plane * 0x10000 + 0xFFFE)) + "-" + re.escape(chr(plane * 0x10000 + 0xFFFF))
+    for plane in range(17)
+)
 # đ, Đ and their look-alikes (Icelandic eth from legacy converters) do not decompose.
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Outside XML 1.0's Char production (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/FFFF),
+# plus C1 controls and all 66 noncharacters: one of them in a title made /feed.xml a 500.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + _NONCHARACTERS + "]")
+# Unicode's Bidi_Control property (PropList.txt) is these 12 code points; U+FEFF beside them.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 
 
 def without_controls(value: str) -> str:
-    """Drop control characters, NUL among them (keeps tab and newlines)."""
-    return _CONTROL.sub("", value)
+    """Drop what XML 1.0 forbids, C1 controls and noncharacters (keeps tab and newlines)."""
+    return _FORBIDDEN.sub("", value)
+
+
+def xml_safe(value: str | None) -> str:
+    """The output guard of feed, sitemap and calendar writers, for rows stored before cleaning."""
+    return without_controls(value or "")
+
+
+def strip_invisible(value: str) -> str:
+    """Drop invisible format characters (zero-width, soft hyphen, bidi controls, BOM, variation
+    selectors, tags ...)."""
+    return str(disarm.strip_variation_selectors(disarm.strip_format(value)))
 
 
 def nfc(value: str | None) -> str:
-    """NFC-normalise and drop control characters (keeps tab and newlines)."""
+    """Body text: NFC, no forbidden or bidi control characters (keeps tab and newlines)."""
     if not value:
         return ""
     text = without_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
+    # Bidi embeddings, overrides and isolates (and BOMs pasted from files) go from body text too:
+    # an unclosed U+202E reorders whatever follows it. ZWJ/ZWNJ, soft hyphens and zero-width
+    # spaces stay in bodies (emoji sequences, line-break hints); matching ignores them.
+    text = _BIDI_CONTROLS.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 
 def clean_line(value: str | None) -> str:
-    """A single-line field: NFC, whitespace runs collapsed, trimmed."""
-    return _SPACES.sub(" ", nfc(value)).strip()
+    """A name or single-line field: NFC, no invisible characters, whitespace collapsed, trimmed."""
+    # nfc first (disarm takes no lone surrogates), NFC again: a dropped character may have sat
+    # between a letter and its mark.
+    visible = unicodedata.normalize("NFC", strip_invisible(nfc(value)))
+    return _SPACES.sub(" ", visible).strip()
+
+
+def skeleton(value: str) -> str:
+    """The UTS #39 confusable skeleton: Latin ɑ and Cyrillic а both become a."""
+    return str(disarm.skeleton_key(value))
+
+
+def match_key(value: str | None) -> str:
+    """What banned words are matched on, the same for the rule and the text.
+
+    Invisible characters go, compatibility forms fold (NFKC: fullwidth ｎ is n), case folds,
+    confusables fold to their skeleton, then the Vietnamese fold drops marks. Vietnamese letters
+    keep their base letter (disarm keeps m apart from rn), the same on both sides.
+    """
+    visible = strip_invisible(without_controls(value or ""))
+    return vi_fold(skeleton(unicodedata.normalize("NFKC", visible).casefold()))
 
 
 def vi_fold(value: str | None) -> str:

@@ -8,9 +8,11 @@ from newsportal.text import (
     display_time,
     iso_time,
     local_to_utc,
+    match_key,
     nfc,
     slugify,
     vi_fold,
+    xml_safe,
 )
 
 SEED_TITLE = "Đồng Tháp: Phối hợp, tuyên truyền, giám sát thực hiện Nghị quyết 68/NQ-CP"
@@ -108,3 +110,72 @@ def test_menu_categories_sort_the_vietnamese_way_on_every_database(client, make_
     order = [page.index(f">{name}<") for name in
              ("Ẩm thực", "Du lịch", "Đời sống", "Giáo dục", "Xã hội")]  # fmt: skip
     assert order == sorted(order)
+
+
+NONCHARACTERS = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [
+    chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF)
+]
+
+
+def test_all_66_noncharacters_and_everything_xml_forbids_are_dropped() -> None:
+    assert len(NONCHARACTERS) == 66
+    forbidden = [chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))]
+    forbidden += ["\ud800", "\udbff", "\udc00", "\udfff", *NONCHARACTERS]
+    for char in forbidden:
+        assert nfc(f"Tin{char}mới") == "Tinmới", hex(ord(char))
+        assert clean_line(f"Tin{char} mới") == "Tin mới", hex(ord(char))
+        assert xml_safe(f"a{char}b") == "ab", hex(ord(char))
+    assert nfc("cột\tmột\ndòng hai") == "cột\tmột\ndòng hai"
+    assert xml_safe("\U0001f600 \ufffd \U000efffd") == "\U0001f600 \ufffd \U000efffd"  # allowed
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u00ad", "\u2060", "\u2061", "\u2064",
+     "\ufeff", "\u180e", "\u202a", "\u202e", "\u2066", "\u2069", "\u061c", "\u034f",
+     "\ufe0f", "\U000e0041"],
+)  # fmt: skip
+def test_names_and_single_lines_lose_invisible_format_characters(invisible: str) -> None:
+    assert clean_line(f"Nguyễn{invisible} Văn{invisible}A") == "Nguyễn Văn" + "A"
+    assert unicodedata.is_normalized("NFC", clean_line(f"Nguye{invisible}\u0302\u0303n"))
+
+
+def test_a_blank_hangul_filler_in_a_name_reads_as_the_space_it_shows() -> None:
+    assert clean_line("Nguyễn\u3164 Văn\u3164A") == "Nguyễn Văn A"
+
+
+def test_body_text_keeps_emoji_joiners_but_loses_bidi_controls() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert nfc(f"Gia đình {family}") == f"Gia đình {family}"
+    assert nfc("soft\u00adhyphen") == "soft\u00adhyphen"
+    for control in ("\u202a", "\u202b", "\u202d", "\u202e", "\u2066", "\u2067", "\u2069", "\ufeff"):
+        assert nfc(f"14:47{control} - 29/04/2022") == "14:47 - 29/04/2022"
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("ɑ", "a"),  # Latin alpha U+0251
+        ("а", "a"),  # Cyrillic a U+0430
+        ("ο", "o"),  # Greek omicron
+        ("ｎｇｕ", "ngu"),  # fullwidth
+        ("Đồng Tháp", "dong thap"),
+        ("đường", "duong"),
+        (unicodedata.normalize("NFD", "Nguyễn Huệ"), "nguyen hue"),
+        ("lừa\u200b đ\u00adả\u2060o", "lua dao"),
+        ("", ""),
+    ],
+)
+def test_match_key_folds_look_alikes_and_invisible_characters(typed: str, key: str) -> None:
+    assert match_key(typed) == key
+
+
+def test_match_key_keeps_vietnamese_words_apart() -> None:
+    words = ["ngu", "người", "nguyễn", "mua", "rua", "lửa", "lúa", "đỏ", "đầy", "nghi", "nghỉ"]
+    keys = {w: match_key(w) for w in words}
+    assert keys["nghi"] == keys["nghỉ"] == vi_fold("nghi")  # accents fold, as in search
+    distinct = {keys[w] for w in ("ngu", "người", "nguyễn", "mua", "rua", "lửa", "đỏ", "đầy")}
+    assert len(distinct) == 8
+    assert match_key("NGHI") == match_key("nghi")  # case folds before the skeleton (I is not l)
+    for word in words:
+        assert match_key(word.upper()) == match_key(word)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from .. import markup
 from ..extensions import db
 from ..models import Article, ArticleRevision, ArticleStatus, Category
-from ..text import clean_line, local_to_utc, nfc, slugify, utcnow
+from ..text import clean_line, local_to_utc, nfc, slugify, utcnow, without_controls
 from .services import index_article
 
 STATUSES = {"published": ArticleStatus.PUBLISHED, "draft": ArticleStatus.DRAFT}
@@ -75,7 +75,8 @@ def _when(path: Path, value: Any) -> datetime | None:
 
 def parse_file(path: Path) -> ArticleFile:
     try:
-        raw = path.read_text(encoding="utf-8")
+        # Cleaned before YAML reads it: YAML refuses U+FFFF, and a file is a boundary like a form.
+        raw = without_controls(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFailure(path, "file", f"cannot read it ({exc.__class__.__name__})") from None
     try:

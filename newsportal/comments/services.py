@@ -33,7 +33,7 @@ from ..models import (
     ModerationRule,
     RuleKind,
 )
-from ..text import clean_line, nfc, utcnow, vi_fold
+from ..text import clean_line, match_key, nfc, utcnow
 
 _BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -101,14 +101,14 @@ def _terms(kind: RuleKind) -> list[str]:
 
 
 def _whole_word_hits(text: str, terms: list[str]) -> list[str]:
-    """Whole-word hits in the NFC text or in its fold, so đ/d and missing accents do not evade."""
-    haystacks = (text.casefold(), vi_fold(text))
+    """Whole-word hits on the matching key, so đ/d, missing accents, zero-width characters and
+    look-alike letters (Latin ɑ, Cyrillic а) do not evade a rule."""
+    hay = match_key(text)
     hits = []
     for term in terms:
-        for needle, hay in ((term.casefold(), haystacks[0]), (vi_fold(term), haystacks[1])):
-            if needle and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
-                hits.append(term)
-                break
+        needle = match_key(term)
+        if needle and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
+            hits.append(term)
     return hits
 
 
@@ -187,7 +187,7 @@ def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outc
         raise CommentRefused("closed")
     data = replace(
         data,
-        name=nfc(data.name).strip(),
+        name=clean_line(data.name),
         email=data.email.strip().lower(),
         body=normalise_body(data.body),
     )

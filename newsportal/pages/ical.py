@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from ..models import ReceptionSession, ReceptionStatus
-from ..text import to_local
+from ..text import to_local, xml_safe
 
 
 def _summary(session: ReceptionSession) -> str:
@@ -51,11 +51,12 @@ def calendar(
         event.add("sequence", session.sequence)
         event.add("dtstart", to_local(session.starts_at))
         event.add("dtend", to_local(session.end))
-        event.add("summary", _summary(session))
-        event.add("location", session.place)
+        # Rows stored before text cleaning may hold control characters RFC 5545 forbids.
+        event.add("summary", xml_safe(_summary(session)))
+        event.add("location", xml_safe(session.place))
         event.add("status", _status(session))
         if session.note:
-            event.add("description", session.note)
+            event.add("description", xml_safe(session.note))
         if page_url:
             event.add("url", page_url)
         cal.add_component(event)

@@ -45,14 +45,17 @@ def public_children(page_id: int) -> list[Page]:
 
 
 def ancestors(page: Page) -> list[Page]:
-    """From the top-level page down to the page's parent (identity map: usually no query)."""
+    """The page's published ancestors, from the top down to its parent (identity map: usually no
+    query). An unpublished level is skipped, not shown: a draft's title is not public, so the
+    breadcrumb and the section menu are built from the published pages around it only."""
     chain: list[Page] = []
     current = page.parent_id
-    while current is not None and len(chain) < MAX_DEPTH:
-        parent = db.session.get(Page, current)
+    for _level in range(MAX_DEPTH):
+        parent = db.session.get(Page, current) if current is not None else None
         if parent is None:
             break
-        chain.insert(0, parent)
+        if parent.is_public:
+            chain.insert(0, parent)
         current = parent.parent_id
     return chain
 

@@ -8,6 +8,7 @@ from flask_babel import format_decimal
 
 from .. import markup
 from ..request_limits import query_int
+from ..text import clean_line
 from . import queries
 
 bp = Blueprint("search", __name__)
@@ -21,7 +22,7 @@ def thousands(value: int) -> str:
 
 @bp.get("/search")
 def search() -> str:
-    typed = request.args.get("q", "")[: queries.MAX_QUERY_CHARS]
+    typed = clean_line(request.args.get("q", "")[: queries.MAX_QUERY_CHARS])
     page = request.args.get("page", 1, type=query_int)
     page = page if 1 <= page <= 10_000 else 1
     terms = queries.parse(typed)

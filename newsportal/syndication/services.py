@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 
 from feedgen.feed import FeedGenerator
 
-from ..text import iso_time, to_local
+from ..text import iso_time, to_local, xml_safe
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -43,11 +43,12 @@ def atom_feed(
     entries: Sequence[FeedEntry],
     updated: datetime,
 ) -> bytes:
+    # xml_safe on every text: a row stored before cleaning must not make the feed a 500.
     feed = FeedGenerator()
     feed.id(feed_url)
-    feed.title(title)
-    feed.subtitle(subtitle)
-    feed.author(name=author)
+    feed.title(xml_safe(title))
+    feed.subtitle(xml_safe(subtitle))
+    feed.author(name=xml_safe(author))
     feed.link(href=site_url, rel="alternate", type="text/html")
     feed.link(href=feed_url, rel="self", type="application/atom+xml")
     feed.language("vi")
@@ -55,15 +56,16 @@ def atom_feed(
     for item in entries:
         entry = feed.add_entry(order="append")
         entry.id(item.url)
-        entry.title(item.title)
+        entry.title(xml_safe(item.title))
         entry.link(href=item.url, rel="alternate", type="text/html")
         entry.published(_local(item.published))
         entry.updated(_local(item.updated))
-        entry.author(name=item.author or author)
-        if item.summary:
-            entry.summary(item.summary)
-        if item.category:
-            entry.category(term=item.category)
+        entry.author(name=xml_safe(item.author or author))
+        summary, category = xml_safe(item.summary), xml_safe(item.category)
+        if summary:
+            entry.summary(summary)
+        if category:
+            entry.category(term=category)
     result: bytes = feed.atom_str(pretty=True)
     return result
 
@@ -76,7 +78,7 @@ def urlset(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
     root = ET.Element("urlset", xmlns=SITEMAP_NS)
     for loc, lastmod in entries:
         url = ET.SubElement(root, "url")
-        ET.SubElement(url, "loc").text = loc
+        ET.SubElement(url, "loc").text = xml_safe(loc)
         if lastmod is not None:
             ET.SubElement(url, "lastmod").text = iso_time(lastmod)
     return _document(root)
@@ -86,7 +88,7 @@ def sitemap_index(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
     root = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
     for loc, lastmod in entries:
         sitemap = ET.SubElement(root, "sitemap")
-        ET.SubElement(sitemap, "loc").text = loc
+        ET.SubElement(sitemap, "loc").text = xml_safe(loc)
         if lastmod is not None:
             ET.SubElement(sitemap, "lastmod").text = iso_time(lastmod)
     return _document(root)
