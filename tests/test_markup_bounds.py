@@ -166,6 +166,13 @@ def test_pruning_walks_deep_trees_without_recursion():
     assert html.count("<div>") == 5_000
 
 
+def test_text_pasted_without_blank_lines_still_renders():
+    # Headings and paragraphs separated by single line breaks, as pasted from a word processor.
+    section = "## Mục {i}\n" + "Nội dung của mục, với [chú thích] và số liệu. " * 20 + "\n"
+    html = markup.render_article("".join(section.format(i=i) for i in range(60)))
+    assert html.count("<h2>") == 60
+
+
 def test_unclosed_brackets_and_headings_of_ordinary_size_render_as_before():
     html = markup.render_article("Giá [tham khảo: 5.000 đồng\n\n## Mục 1\n## Mục 2\n\n[a](/b)")
     assert "Giá [tham khảo: 5.000 đồng" in html
