@@ -42,12 +42,17 @@ _FLAT_TAGS = frozenset(
      "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
      "tfoot", "colgroup", "caption", "option", "optgroup", "rb", "rt", "rp"}
 )  # fmt: skip
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+# Possessive (*+): a failed match must not back off character by character (quadratic).
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*+)([^<>]*+)>")
 _TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
-_CONTAINER = re.compile(r"^((?:[ ]{0,3}>[ ]?)*)([ \t]*)([*+-]|\d+[.)])?", re.MULTILINE)
+# Quote markers, then indentation, then list markers ("- - - x" nests three lists).
+_CONTAINER = re.compile(
+    r"^((?:[ ]{0,3}>[ ]?)*+)([ \t]*+)((?:(?:[*+-]|\d++[.)])[ \t]++)*+)", re.MULTILINE
+)
+_MARKER = re.compile(r"[*+-]|\d+[.)]")
 # Links and pictures (their addresses are checked) and code (escaped) cost about two elements.
 _WEIGHT = {"a": 2, "img": 2, "code": 2}
-_BRACKET = re.compile(r"\\.|[\[\]]")
+_BRACKET = re.compile(r"\\.|[\[\]()]")
 # Lines that make Python-Markdown split a block and search the rest again from the start:
 # headings, rules and setext underlines, reference definitions (inside quotes too).
 _SPLIT_LINE = re.compile(
@@ -64,14 +69,16 @@ class MarkupRefused(FieldError):
 
 def check_source(source: str) -> None:
     """Refuse, in one linear pass, a body Markdown could not render in linear time."""
-    text = _without_fenced_code(source)
+    # Code blocks are stashed before any of the scans below, so their text costs nothing;
+    # each still makes a <pre><code> (three elements' worth, with the code's escaping).
+    text, fences = FencedBlockPreprocessor.FENCED_BLOCK_RE.subn("\n", source)
     budget = SCAN_FACTOR * len(text) + SCAN_ALLOWANCE
     depth, tags = _html_shape(text)
     if _container_depth(text) > MAX_DEPTH or depth > MAX_DEPTH:
         raise MarkupRefused("too_deep")
     # A "<" or "&" that opens no tag becomes an entity, which both parsers handle like a node.
     entities = text.count("<") - tags + text.count("&")
-    if tags + entities > max_elements(source):
+    if tags + entities + 3 * fences > max_elements(source):
         raise MarkupRefused("too_complex")
     if max(_bracket_scan_cost(text), _tag_scan_cost(text)) > budget:
         raise MarkupRefused("too_complex")
@@ -83,18 +90,14 @@ def max_elements(source: str) -> int:
     return int(ELEMENT_DENSITY * len(source)) + ELEMENT_ALLOWANCE
 
 
-def _without_fenced_code(source: str) -> str:
-    # Code blocks are stashed before any of the scans below, so their text costs nothing.
-    return FencedBlockPreprocessor.FENCED_BLOCK_RE.sub("\n", source)
-
-
 def _container_depth(text: str) -> int:
     """Blockquote markers plus list indentation levels of the deepest line."""
     deepest = 0
     for match in _CONTAINER.finditer(text):
         quotes = match.group(1).count(">")
-        indent = len(match.group(2).expandtabs(4)) // 4 if match.group(3) else 0
-        deepest = max(deepest, quotes + indent)
+        markers = len(_MARKER.findall(match.group(3)))
+        indent = len(match.group(2).expandtabs(4)) // 4 if markers else 0
+        deepest = max(deepest, quotes + indent + markers)
     return deepest
 
 
@@ -103,9 +106,9 @@ def _html_shape(text: str) -> tuple[int, int]:
     stack: list[str] = []
     deepest = count = 0
     for match in _TAG.finditer(text):
-        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        closing, name, rest = match.group(1), match.group(2).lower(), match.group(3)
         count += not closing
-        if name in _FLAT_TAGS or self_closing:
+        if name in _FLAT_TAGS or rest.endswith("/"):
             continue
         if not closing:
             stack.append(name)
@@ -119,17 +122,25 @@ def _html_shape(text: str) -> tuple[int, int]:
 
 
 def _bracket_scan_cost(text: str) -> int:
-    """Characters Python-Markdown reads looking for the "]" of every "[" (to its paragraph end)."""
+    """Characters Python-Markdown reads looking for the "]" of every "[", and the ")" of every
+    "](" (each scan runs to the closing one, or to the end of the paragraph)."""
     cost = 0
     for block in text.split("\n\n"):
-        opened: list[int] = []
+        brackets: list[int] = []
+        parens: list[tuple[int, bool]] = []  # where, and whether a link's address starts there
         for match in _BRACKET.finditer(block):
-            char = match.group()
+            char, at = match.group(), match.start()
             if char == "[":
-                opened.append(match.start())
-            elif char == "]" and opened:
-                cost += match.start() - opened.pop()
-        cost += sum(len(block) - start for start in opened)
+                brackets.append(at)
+            elif char == "]" and brackets:
+                cost += at - brackets.pop()
+            elif char == "(":
+                parens.append((at, block[at - 1 : at] == "]"))
+            elif char == ")" and parens:
+                start, link = parens.pop()
+                cost += (at - start) * link
+        cost += sum(len(block) - start for start in brackets)
+        cost += sum(len(block) - start for start, link in parens if link)
     return cost
 
 

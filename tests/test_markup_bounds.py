@@ -67,6 +67,11 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "link references": lambda n: repeat("[a]: /x\n", n // 2) + repeat("[a] ", n // 2),
     "many links": lambda n: repeat("[a](b) ", n),
     "many list items": lambda n: repeat("- a\n", n),
+    "unclosed link addresses": lambda n: repeat("[a](", n),
+    "list markers on one line": lambda n: repeat("- ", n - 1) + "x",
+    "one long tag name": lambda n: "<" + "a" * (n - 1),
+    "unclosed bold": lambda n: repeat("<b>", n),
+    "code fences": lambda n: repeat("```\n", n),
 }
 
 
