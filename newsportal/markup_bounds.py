@@ -73,12 +73,10 @@ def check_source(source: str) -> None:
     # each still makes a <pre><code> (three elements' worth, with the code's escaping).
     text, fences = FencedBlockPreprocessor.FENCED_BLOCK_RE.subn("\n", source)
     budget = SCAN_FACTOR * len(text) + SCAN_ALLOWANCE
-    depth, tags = _html_shape(text)
-    if _container_depth(text) > MAX_DEPTH or depth > MAX_DEPTH:
+    if _container_depth(text) > MAX_DEPTH or _html_depth(text) > MAX_DEPTH:
         raise MarkupRefused("too_deep")
-    # A "<" or "&" that opens no tag becomes an entity, which both parsers handle like a node.
-    entities = text.count("<") - tags + text.count("&")
-    if tags + entities + 3 * fences > max_elements(source):
+    # Every "<" opens a tag or becomes an entity, every "&" an entity: a node for the parsers.
+    if text.count("<") + text.count("&") + 3 * fences > max_elements(source):
         raise MarkupRefused("too_complex")
     if max(_bracket_scan_cost(text), _tag_scan_cost(text)) > budget:
         raise MarkupRefused("too_complex")
@@ -101,13 +99,12 @@ def _container_depth(text: str) -> int:
     return deepest
 
 
-def _html_shape(text: str) -> tuple[int, int]:
-    """How deep raw HTML tags nest, counting unclosed ones (as html5lib will), and how many."""
+def _html_depth(text: str) -> int:
+    """How deep raw HTML tags nest, counting unclosed ones (as html5lib will)."""
     stack: list[str] = []
-    deepest = count = 0
+    deepest = 0
     for match in _TAG.finditer(text):
         closing, name, rest = match.group(1), match.group(2).lower(), match.group(3)
-        count += not closing
         if name in _FLAT_TAGS or rest.endswith("/"):
             continue
         if not closing:
@@ -118,7 +115,7 @@ def _html_shape(text: str) -> tuple[int, int]:
         elif name in stack:
             while stack.pop() != name:
                 pass
-    return deepest, count
+    return deepest
 
 
 def _bracket_scan_cost(text: str) -> int:

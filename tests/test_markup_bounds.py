@@ -171,6 +171,25 @@ def test_pruning_walks_deep_trees_without_recursion():
     assert html.count("<div>") == 5_000
 
 
+ROW = "| {i} | Xã Mỹ Hòa, huyện Tháp Mười | 1.250 tấn | 12,5% |\n"
+ORDINARY_OF_EVERY_KIND = {
+    "pasted html": '<div class="content"><p><strong>Sở TN&amp;MT</strong> cho biết, '
+    'theo <a href="https://example.gov.vn/van-ban/12">Văn bản số 12/UBND</a>, hồ sơ được '
+    "tiếp nhận tại bộ phận một cửa.</p>\n<ul><li>Bước 1</li><li>Bước 2</li></ul></div>\n" * 300,
+    "long table": "| STT | Đơn vị | Sản lượng | Tỷ lệ |\n|--:|:--|--:|--:|\n"
+    + "".join(ROW.format(i=i) for i in range(2_000)),
+    "list of documents": "".join(
+        f"- [Quyết định số {i}/QĐ-UBND ngày 29/4/2022](/documents/{i}.pdf)\n" for i in range(2_000)
+    ),
+    "abbreviations with &": "Sở TN&MT, Sở GD&ĐT và Sở KH&CN phối hợp. " * 2_000,
+}
+
+
+@pytest.mark.parametrize("name", list(ORDINARY_OF_EVERY_KIND))
+def test_ordinary_content_of_every_kind_is_not_refused(name):
+    assert markup.render_article(ORDINARY_OF_EVERY_KIND[name])
+
+
 def test_text_pasted_without_blank_lines_still_renders():
     # Headings and paragraphs separated by single line breaks, as pasted from a word processor.
     section = "## Mục {i}\n" + "Nội dung của mục, với [chú thích] và số liệu. " * 20 + "\n"
