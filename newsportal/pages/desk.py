@@ -13,6 +13,7 @@ from ..articles.editor import render_preview
 from ..articles.forms import ActionForm
 from ..auth.decorators import EDITORS, check_role
 from ..extensions import csrf, db
+from ..markup import MarkupRefused
 from ..models import Page, PageRevision
 from ..revisions import FieldError, revision_diff
 from . import queries, services
@@ -179,7 +180,7 @@ def restore(page_id: int, revision_id: int) -> Response:
     if ActionForm().validate_on_submit():
         try:
             services.restore_revision(page, rev, current_user.id)
-        except FieldError as exc:  # a body the renderer refuses (markup_bounds)
+        except MarkupRefused as exc:
             db.session.rollback()
             flash(str(ERRORS[exc.message]), "error")
         else:
