@@ -75,8 +75,10 @@ def check_source(source: str) -> None:
     budget = SCAN_FACTOR * len(text) + SCAN_ALLOWANCE
     if _container_depth(text) > MAX_DEPTH or _html_depth(text) > MAX_DEPTH:
         raise MarkupRefused("too_deep")
-    # Every "<" opens a tag or becomes an entity, every "&" an entity: a node for the parsers.
-    if text.count("<") + text.count("&") + 3 * fences > max_elements(source):
+    # Every "<" opens a tag or becomes an entity, every "&" an entity: a node for the parsers;
+    # every "\\" an escape, which Markdown stashes and splices back into its paragraph.
+    nodes = text.count("<") + text.count("&") + text.count("\\") + 3 * fences
+    if nodes > max_elements(source):
         raise MarkupRefused("too_complex")
     if max(_bracket_scan_cost(text), _tag_scan_cost(text)) > budget:
         raise MarkupRefused("too_complex")

@@ -72,6 +72,7 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "one long tag name": lambda n: "<" + "a" * (n - 1),
     "unclosed bold": lambda n: repeat("<b>", n),
     "code fences": lambda n: repeat("```\n", n),
+    "backslashes": lambda n: "\\" * n,
 }
 
 
