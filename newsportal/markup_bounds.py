@@ -50,6 +50,12 @@ _CONTAINER = re.compile(
     r"^((?:[ ]{0,3}>[ ]?)*+)([ \t]*+)((?:(?:[*+-]|\d++[.)])[ \t]++)*+)", re.MULTILINE
 )
 _MARKER = re.compile(r"[*+-]|\d+[.)]")
+# A run of 2k "*" or "_" against a word opens or closes k nested emphasis elements. Only run
+# starts are tried (lookbehind), and possessively, so a 200,000-character run costs one pass.
+_RUN = 2 * MAX_DEPTH + 2
+_EMPHASIS_RUN = re.compile(
+    rf"(?<=[^*_\s])(?:\*{{{_RUN},}}|_{{{_RUN},}})|(?<![*_])(?:\*{{{_RUN},}}+|_{{{_RUN},}}+)(?=[^*_\s])"
+)
 # Links and pictures (their addresses are checked) and code (escaped) cost about two elements.
 _WEIGHT = {"a": 2, "img": 2, "code": 2}
 _BRACKET = re.compile(r"\\.|[\[\]()]")
@@ -74,6 +80,8 @@ def check_source(source: str) -> None:
     text, fences = FencedBlockPreprocessor.FENCED_BLOCK_RE.subn("\n", source)
     budget = SCAN_FACTOR * len(text) + SCAN_ALLOWANCE
     if _container_depth(text) > MAX_DEPTH or _html_depth(text) > MAX_DEPTH:
+        raise MarkupRefused("too_deep")
+    if _EMPHASIS_RUN.search(text):
         raise MarkupRefused("too_deep")
     # Every "<" opens a tag or becomes an entity, every "&" an entity: a node for the parsers;
     # every "\\" an escape, which Markdown stashes and splices back into its paragraph.
