@@ -22,6 +22,8 @@ from html5lib.filters.base import Filter
 from html5lib.serializer import HTMLSerializer
 from markupsafe import Markup
 
+from .markup_bounds import BoundsExtension, LinearTableExtension, check_source, linear_walker
+from .markup_bounds import MarkupRefused as MarkupRefused  # what callers catch
 from .text import vi_fold
 
 ARTICLE_TAGS = frozenset(
@@ -52,8 +54,17 @@ _DROP_WHOLE = frozenset(
     {"script", "style", "iframe", "svg", "math", "object", "embed", "template", "noscript",
      "textarea", "select", "title", "xmp", "noembed", "noframes", "frameset", "head"}
 )  # fmt: skip
-_MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
-_MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
+
+_ETREE_WALKER = linear_walker(html5lib.getTreeWalker("etree"))
+
+
+def _markdown_extensions(source: str) -> list[Any]:
+    return [
+        LinearTableExtension(use_align_attribute=True),
+        "sane_lists",
+        "fenced_code",
+        BoundsExtension(source),
+    ]
 
 
 class _LinkPolicy(Filter):
@@ -87,48 +98,52 @@ _article_cleaner = bleach.Cleaner(
     strip_comments=True,
     filters=[_LinkPolicy],
 )
+_article_cleaner.walker = linear_walker(_article_cleaner.walker)
 
 
 def _drop_script_like(html: str) -> str:
     """Remove script-like elements with their contents; demote h1 to h2."""
     fragment = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
     _prune(fragment)
-    walker = html5lib.getTreeWalker("etree")
+    walker = _ETREE_WALKER
     serializer = HTMLSerializer(
         quote_attr_values="always", omit_optional_tags=False, resolve_entities=False
     )
     return "".join(serializer.serialize(walker(fragment)))
 
 
-def _prune(element: Any) -> None:
-    for child in list(element):
-        tag = child.tag.rsplit("}", 1)[-1].lower() if isinstance(child.tag, str) else ""
-        if tag == "h1":
-            child.tag = "h2"  # the page's own h1 is the article title
-        if tag in _DROP_WHOLE:
-            tail = child.tail
-            index = list(element).index(child)
-            element.remove(child)
-            if tail:
-                if index > 0:
-                    prev = element[index - 1]
-                    prev.tail = (prev.tail or "") + tail
+def _prune(root: Any) -> None:
+    # A loop, not recursion: nesting depth must not reach Python's recursion limit.
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        kept: list[Any] = []
+        for child in element:
+            tag = child.tag.rsplit("}", 1)[-1].lower() if isinstance(child.tag, str) else ""
+            if tag == "h1":
+                child.tag = "h2"  # the page's own h1 is the article title
+            if tag not in _DROP_WHOLE:
+                kept.append(child)
+                stack.append(child)
+            elif child.tail:
+                if kept:
+                    kept[-1].tail = (kept[-1].tail or "") + child.tail
                 else:
-                    element.text = (element.text or "") + tail
-        else:
-            _prune(child)
+                    element.text = (element.text or "") + child.tail
+        if len(kept) != len(element):
+            element[:] = kept
 
 
 def render_article(source: str) -> str:
-    """Markdown from an editor -> safe HTML for the article page."""
+    """Markdown from an editor -> safe HTML for the article page.
+
+    Raises MarkupRefused (a FieldError on "body") for a shape that cannot be rendered in time
+    linear in its length; see markup_bounds.
+    """
     if not source.strip():
         return ""
-    html = markdown.markdown(
-        source,
-        extensions=_MARKDOWN_EXTENSIONS,
-        extension_configs=_MARKDOWN_CONFIG,
-        output_format="html",
-    )
+    check_source(source)
+    html = markdown.markdown(source, extensions=_markdown_extensions(source), output_format="html")
     return _article_cleaner.clean(_drop_script_like(html)).strip()
 
 

@@ -107,7 +107,7 @@ def _edit(article: Article | None) -> str | Response:
             else:
                 flash(_("The article was not saved. Check the fields marked below."), "error")
         elif action == "preview":
-            preview = markup.render_article(form.body.data or "")
+            preview = render_preview(form)
         else:
             try:
                 saved = services.save_article(article, _data(form), current_user.id, action)
@@ -119,6 +119,16 @@ def _edit(article: Article | None) -> str | Response:
                 flash(_state_message(saved), "success")
                 return redirect(url_for("editor.edit", article_id=saved.id))
     return render_template("editor/edit.html", form=form, article=article, preview=preview)
+
+
+def render_preview(form: Any) -> str | None:
+    """The rendered body, or None with the reason next to the body field (pages desk too)."""
+    try:
+        return markup.render_article(form.body.data or "")
+    except markup.MarkupRefused as exc:
+        form.body.errors = [*form.body.errors, ERRORS[exc.message]]
+        flash(_("The preview could not be made. Check the fields marked below."), "error")
+        return None
 
 
 def _form_values(article: Article) -> SimpleNamespace:
@@ -175,7 +185,12 @@ def preview() -> tuple[str, int, dict[str, str]]:
     if not form.validate_on_submit():
         abort(400)
     headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
-    return markup.render_article(form.body.data or ""), 200, headers
+    try:
+        return markup.render_article(form.body.data or ""), 200, headers
+    except markup.MarkupRefused as exc:
+        # Shown in the preview pane by editor.js; the text stays in the editor's textarea.
+        notice = render_template("editor/_preview_refused.html", message=ERRORS[exc.message])
+        return notice, 200, headers
 
 
 @bp.get("/articles/<int:article_id>/history")
@@ -209,6 +224,11 @@ def restore(article_id: int, revision_id: int) -> Response:
     article = _load(article_id)
     rev = _revision_of(article, revision_id)
     if ActionForm().validate_on_submit():
-        services.restore_revision(article, rev, current_user.id)
-        flash(_("Revision restored. The restore is itself saved as a new revision."), "success")
+        try:
+            services.restore_revision(article, rev, current_user.id)
+        except markup.MarkupRefused as exc:
+            db.session.rollback()
+            flash(str(ERRORS[exc.message]), "error")
+        else:
+            flash(_("Revision restored. The restore is itself saved as a new revision."), "success")
     return redirect(url_for("editor.edit", article_id=article.id))

@@ -30,6 +30,16 @@ ERRORS = {
     "year": _l("Enter a year between 1900 and 2200."),
     "alt_required": _l("Describe the picture for readers who cannot see it."),
     "unknown_image": _l("Choose a picture from the list."),
+    # markup_bounds refusals: the body is kept in the form, as typed.
+    "too_deep": _l(
+        "The body nests quotes, lists, emphasis or HTML tags more than 64 levels deep and "
+        "cannot be displayed. Remove the extra levels and try again."
+    ),
+    "too_complex": _l(
+        "The body cannot be displayed: it has thousands of unclosed brackets [ or tags <, "
+        "headings or rules without blank lines between them, or far more table cells or tags "
+        "than text. Simplify that part and try again."
+    ),
 }
 
 

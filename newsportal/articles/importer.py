@@ -140,7 +140,10 @@ def import_article(item: ArticleFile, update: bool = False) -> Article:
         article.byline = item.author
         article.lead = item.summary
         article.body_md = item.body
-        article.body_html = markup.render_article(item.body)
+        try:
+            article.body_html = markup.render_article(item.body)
+        except markup.MarkupRefused as exc:
+            raise ImportFailure(item.path, "body", f"cannot be displayed ({exc.message})") from exc
         with db.session.no_autoflush:
             article.category = _category(item.category)
         article.status = item.status

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import markup
+from ..articles.editor import render_preview
 from ..articles.forms import ActionForm
 from ..auth.decorators import EDITORS, check_role
 from ..extensions import csrf, db
+from ..markup import MarkupRefused
 from ..models import Page, PageRevision
 from ..revisions import FieldError, revision_diff
 from . import queries, services
@@ -88,7 +89,7 @@ def _edit(page: Page | None) -> str | Response:
             else:
                 flash(_("The page was not saved. Check the fields marked below."), "error")
         elif action == "preview":
-            preview = markup.render_article(form.body.data or "")
+            preview = render_preview(form)
         else:
             try:
                 saved = services.save_page(page, _data(form), current_user.id, action)
@@ -177,6 +178,11 @@ def restore(page_id: int, revision_id: int) -> Response:
     page = _load(page_id)
     rev = _revision_of(page, revision_id)
     if ActionForm().validate_on_submit():
-        services.restore_revision(page, rev, current_user.id)
-        flash(_("Revision restored. The restore is itself saved as a new revision."), "success")
+        try:
+            services.restore_revision(page, rev, current_user.id)
+        except MarkupRefused as exc:
+            db.session.rollback()
+            flash(str(ERRORS[exc.message]), "error")
+        else:
+            flash(_("Revision restored. The restore is itself saved as a new revision."), "success")
     return redirect(url_for("pages_desk.edit", page_id=page.id))

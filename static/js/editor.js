@@ -8,12 +8,29 @@
   var target = document.getElementById("preview");
   var token = form.querySelector("input[name=csrf_token]");
   var dirty = false;
+  // Ask the server only once the editor pauses, and never with two requests on the way: a
+  // hostile or huge body must not become one render per keystroke.
+  var PAUSE_MS = 600;
   var timer = null;
+  var inFlight = false;
+  var again = false;
+
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, PAUSE_MS);
+  }
 
   function refresh() {
+    timer = null;
+    if (inFlight) {
+      again = true;  // sent when the answer in flight is back
+      return;
+    }
+    inFlight = true;
+    var text = source.value;
     var body = new URLSearchParams();
     body.set("csrf_token", token ? token.value : "");
-    body.set("body", source.value);
+    body.set("body", text);
     fetch(form.dataset.previewUrl, {
       method: "POST",
       body: body,
@@ -23,17 +40,22 @@
       if (response.ok) { return response.text(); }
       throw new Error(String(response.status));
     }).then(function (html) {
-      // The server's markup.render_article() sanitised this HTML: the same as the saved page.
-      target.innerHTML = html;
-    }).catch(function () { /* keep the last good preview */ });
+      // A stale answer (the text changed meanwhile) is dropped: the next request replaces it.
+      // The server's markup.render_article() sanitised this HTML: the same as the saved page;
+      // a body it refuses comes back as the reason, escaped by the template.
+      if (source.value === text) { target.innerHTML = html; }
+    }).catch(function () { /* keep the last good preview */ }).then(function () {
+      inFlight = false;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    });
   }
 
   form.addEventListener("input", function (event) {
     dirty = true;
-    if (event.target === source) {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(refresh, 400);
-    }
+    if (event.target === source) { schedule(); }
   });
   form.addEventListener("submit", function () { dirty = false; });
   window.addEventListener("beforeunload", function (event) {
