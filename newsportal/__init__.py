@@ -9,6 +9,32 @@ from typing import Any
 
 from flask import Flask
 
+from . import (
+    auth,
+    cli,
+    database,
+    errors,
+    health,
+    i18n,
+    pagecache,
+    ratelimits,
+    request_limits,
+    security,
+    templating,
+    urls,
+)
+from .articles import categories, editor, reader
+from .comments import desk as moderation_desk
+from .comments import views as comment_views
+from .config import load_config
+from .extensions import limiter
+from .media import views as media_views
+from .pages import desk as pages_desk
+from .pages import lists_desk
+from .pages import views as pages
+from .search import views as search_views
+from .syndication import views as syndication_views
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,54 +46,28 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=instance,
     )
-    from . import (
-        auth,
-        cli,
-        database,
-        errors,
-        health,
-        i18n,
-        pagecache,
-        ratelimits,
-        request_limits,
-        security,
-        urls,
-    )
-    from .articles import categories, editor, reader
-    from .comments import desk
-    from .comments import views as comment_views
-    from .config import load_config
-    from .extensions import limiter
-    from .media import views as media_views
-    from .pages import desk as pages_desk
-    from .pages import lists_desk
-    from .pages import views as pages
-    from .search import views as search_views
-    from .syndication import views as syndication_views
-
+    # config -> extensions and request hooks -> blueprints -> errors -> commands -> headers.
+    # Hooks run in the order registered (after_request in reverse): keep this order.
     load_config(app, config)
-    request_limits.register(app)
+    request_limits.register(app)  # first: refuses a bad request before anything reads it
     database.register(app)
     health.register(app)
-    pagecache.register(app)
-    auth.register(app)
+    pagecache.register(app)  # FastPath wraps the WSGI app: a cached page skips all that follows
+    auth.register(app)  # login manager, CSRF, the account blueprints, the idle timeout
     i18n.register(app)
     urls.register(app)
-    app.register_blueprint(reader.bp)
-    app.register_blueprint(editor.bp)
-    app.register_blueprint(categories.bp)
+    templating.register(app)
+    for blueprint in (reader.bp, editor.bp, categories.bp):
+        app.register_blueprint(blueprint)
     limiter.init_app(app)
     ratelimits.register(app)
-    app.register_blueprint(comment_views.bp)
-    app.register_blueprint(desk.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(pages_desk.bp)
-    app.register_blueprint(lists_desk.bp)
-    app.register_blueprint(search_views.bp)
-    app.register_blueprint(syndication_views.bp)
-    app.register_blueprint(media_views.bp)
-    app.register_blueprint(media_views.desk)
+    comment_views.register(app, article_page=reader.render_article)
+    for blueprint in (
+        moderation_desk.bp, pages.bp, pages_desk.bp, lists_desk.bp, search_views.bp,
+        syndication_views.bp, media_views.bp, media_views.desk,
+    ):  # fmt: skip
+        app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)
-    security.register(app)
+    security.register(app)  # last: its WSGI wrappers sit outside the page cache's fast path
     return app

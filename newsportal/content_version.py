@@ -1,8 +1,9 @@
 """The version of public content, raised in the same transaction as every change readers see.
 
-A session hook notices changes to the public models at each flush and raises the version in
-that transaction: the page cache is keyed by it, so no server serves a page older than the data,
-and nothing needs to remember to invalidate it. A new pending comment is not a public change.
+A session hook notices changes to the public models (those declaring `PublicContent`, see
+models/public.py) at each flush and raises the version in that transaction: the page cache is
+keyed by it, so no server serves a page older than the data, and nothing needs to remember to
+invalidate it. A new pending comment is not a public change.
 """
 
 from __future__ import annotations
@@ -17,23 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import (
-    Article,
-    ArticleStatus,
-    Category,
-    Comment,
-    CommentReply,
-    CommentStatus,
-    ContentState,
-    LegalDocument,
-    Page,
-    PublishedResult,
-    ReceptionSession,
-)
+from .models import Article, ArticleStatus, Category, ContentState
+from .models.public import PublicContent
 from .text import utcnow, vi_sort_key
 
-PUBLIC_MODELS = (Article, Category, Page, ReceptionSession, PublishedResult, LegalDocument,
-                 CommentReply)  # fmt: skip
 ROW = 1
 
 
@@ -130,26 +118,22 @@ def current(now: datetime | None = None) -> State:
     moment = now or utcnow()
     state = peek(moment)
     if state is None:
-        bump(db.session.connection(), moment)
-        db.session.commit()
+        # A transaction of its own, committed at once: the request's session is the view's, and
+        # a GET must not commit whatever it holds.
+        with db.engine.begin() as connection:
+            bump(connection, moment)
         state = peek(moment)
     assert state is not None  # noqa: S101 (just raised it, in a committed transaction)
     return state
 
 
 def _touches_public_content(session: Session) -> bool:
-    for obj in session.new:
-        if isinstance(obj, PUBLIC_MODELS):
-            return True
-        if isinstance(obj, Comment) and obj.status == CommentStatus.APPROVED:
-            return True
-    for obj in session.deleted:
-        if isinstance(obj, (*PUBLIC_MODELS, Comment)):
-            return True
-    return any(
-        isinstance(obj, (*PUBLIC_MODELS, Comment)) and session.is_modified(obj)
-        for obj in session.dirty
-    )
+    """Whether this flush wrote rows readers see: the models say so (models/public.py)."""
+    if any(isinstance(obj, PublicContent) and obj.public_when_added() for obj in session.new):
+        return True
+    if any(isinstance(obj, PublicContent) for obj in session.deleted):
+        return True
+    return any(isinstance(obj, PublicContent) and session.is_modified(obj) for obj in session.dirty)
 
 
 @event.listens_for(Session, "after_flush")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from .extensions import db, migrate
 from .files import private_sqlite
+from .models.search import UNMANAGED
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -40,8 +41,6 @@ def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
     """Autogenerate leaves the full-text structures alone: they are not ORM tables."""
-    from .models.search import UNMANAGED
-
     return name not in UNMANAGED
 
 

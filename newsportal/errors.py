@@ -1,4 +1,9 @@
-"""Friendly error pages in the reader's language, never a bare stack trace."""
+"""The one error services raise, and friendly error pages in the reader's language.
+
+A service that refuses its input raises `FieldError(field, code)`: the form field at fault and
+a short code. It never holds a sentence: the feature's forms map codes to translated messages,
+so a service reads the same from a view, a command or a test.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,16 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+
+
+class FieldError(ValueError):
+    """A change refused, nothing written; `field` names the form field, `code` says why."""
+
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__(f"{field}: {code}")
+        self.field = field
+        self.code = code
+
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),

@@ -52,6 +52,10 @@ class Form(FlaskForm):
             getattr(self, name).choices = list(options)
 
 
+class ActionForm(Form):
+    """No fields: a button that changes something, with its CSRF token (any desk)."""
+
+
 def too_long(limit: int) -> object:
     return _l("At most %(n)s characters.", n=f"{limit:,}".replace(",", "."))
 

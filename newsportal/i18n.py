@@ -6,10 +6,10 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 
 from .extensions import babel
-from .text import display_clock, display_date, display_time, iso_time, to_local
+from .text import to_local
 
 
 def select_locale() -> str:
@@ -46,11 +46,3 @@ def weekday(value: datetime) -> str:
 def register(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(remember_language_choice)
-    app.add_template_filter(display_time, "vntime")
-    app.add_template_filter(iso_time, "isotime")
-    app.add_template_filter(display_date, "vndate")
-    app.add_template_filter(display_clock, "vnclock")
-    app.add_template_filter(weekday, "vnweekday")
-    app.add_template_global(url_with_lang)
-    app.add_template_global(url_with_page)
-    app.add_template_global(lambda: str(get_locale()), "current_language")

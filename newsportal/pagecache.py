@@ -1,18 +1,28 @@
 """Reader pages for anonymous readers: cached whole, validated, and safe to share.
 
-A page is cached under (content version, language, path, the query parameters its view reads):
-any public change raises the version (content_version.py), so an old page is never served after
-a change, on any server. A view declares the parameters it reads (`params=`), each normalised
-(`page=1` is the page itself); the others (`utm_*`, `fbclid`, junk) are dropped before the view
-runs, so they neither make a new entry nor get rendered into one. A page past the last is a 404,
-never stored: a view holds at most one entry per real page. Every reader page gets an ETag and a
-Last-Modified, and a conditional GET answers 304. Entries are kept by pagestore.py (no pickle,
-and Redis failing means uncached pages, not errors).
+This docstring is the cache contract; tests/test_cache_contract.py and test_caching.py keep it.
 
-Only a page that is the same for every reader is shared: none for a signed-in user, a reader
-with a message waiting or a comment of their own awaiting moderation. Those get `private,
-no-store`. Shared pages carry no CSRF token: the comment form fetches one for its reader
-(`/comments/token`, static/js/comment-token.js), so a cached page still submits.
+What makes a page shareable: its view is decorated `@cached_page` (the only list of cached
+pages: FastPath asks the matched view, nothing keeps URLs by hand), the request is a GET or HEAD,
+nobody is signed in, and the session holds no message (`_flashes`) and no comment of the reader's
+own awaiting moderation (`own_comments`). Anything else is `private, no-store`, as is every page
+a signed-in user gets (auth's after_request). A page is cached under (content version, language,
+path, the query parameters its view declares in `params=`, each normalised: `page=1` is the page
+itself); the others (`utm_*`, `fbclid`, junk) are dropped before the view runs, so they neither
+make a new entry nor get rendered into one. Only a 200 is stored, so a view holds at most one
+entry per real page. Every reader page gets an ETag and a Last-Modified; a conditional GET
+answers 304. Entries are kept by pagestore.py (no pickle; Redis failing means uncached pages).
+
+What raises the version: any flush that adds, changes or deletes a row of a model declaring
+`PublicContent` (models/public.py; a comment only once approved), in that same transaction
+(content_version.py), and a scheduled article falling due (`next_due_at`), raised by the first
+page view after it in a short transaction of its own. So an old page is never served after a
+change, on any server, and no view or service ever invalidates anything by hand.
+
+A view must not: write the session on a shared page (the page is then not stored), put a
+per-reader value in it (a shared page carries no CSRF token: `g.shared_page` tells templates,
+and the comment form fetches its token from `/comments/token`, static/js/comment-token.js),
+read a query parameter it has not declared, or commit during a GET.
 
 A request with no cookie at all (a first visit, a crawler, a CDN) cannot be signed in or have a
 message waiting, so `FastPath` answers it from the cache before Flask's request machinery runs.
@@ -42,7 +52,6 @@ PRIVATE = "private, no-store"
 KEPT_HEADERS = ("Content-Disposition", "Content-Language")
 STATE_KEY = "newsportal.content_state"  # read once per request, by FastPath when it ran
 Params = Mapping[str, Callable[[str], "str | None"]]  # name -> canonical value, None: default
-NOT_PAGES = ("/static/", "/documents/", "/healthz", "/editor", "/moderation", "/login")
 
 
 def shareable() -> bool:
@@ -151,12 +160,16 @@ class FastPath:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.next = app.wsgi_app
+        # Static files are never pages: skipped without a route match. Every other URL asks
+        # its view whether it is a cached page (`page_params`).
+        self.not_pages = f"{app.static_url_path or '/static'}/"
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method in ("GET", "HEAD") and not environ.get("PATH_INFO", "").startswith(NOT_PAGES):
+        path = environ.get("PATH_INFO", "")
+        if method in ("GET", "HEAD") and not path.startswith(self.not_pages):
             fast = (
                 method == "GET"
                 and "HTTP_COOKIE" not in environ
@@ -224,7 +237,3 @@ def register(app: Flask) -> None:
     app.extensions["cache"][cache].serializer = BytesOnly()  # never pickle
     app.extensions[EXTENSION] = Store()
     app.wsgi_app = FastPath(app)  # type: ignore[method-assign]
-
-    @app.context_processor
-    def shared_page_flag() -> dict[str, bool]:
-        return {"shared_page": bool(g.get("shared_page"))}

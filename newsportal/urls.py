@@ -69,5 +69,4 @@ def routing_redirects_stay_relative(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    app.add_template_global(absolute_url)
     app.after_request(routing_redirects_stay_relative)

@@ -5,23 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..forms import Form
 from ..models import User
-from . import services
-from .decorators import check_role
-from .forms import ROLE_LABELS, NewUserForm, PasswordForm, RoleForm
-from .views import begin_session
+from . import queries, services
+from .decorators import ADMINS, check_role
+from .forms import ROLE_LABELS, NewUserForm, PasswordForm, RoleForm, account_message
+from .sessions import begin_session
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 
 @bp.before_request
 def _admins_only() -> Response | None:
-    return check_role(("admin",))
+    return check_role(ADMINS)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -34,11 +33,11 @@ def index() -> str | Response:
                 form.password.data or "",
             )  # fmt: skip
         except services.AccountError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            getattr(form, exc.field).errors.append(account_message(exc))
         else:
             flash(_("Account created for %(name)s.", name=user.name), "success")
             return redirect(url_for("users.index"))
-    users = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+    users = queries.staff()
     return render_template("admin/users.html", form=form, users=users, roles=ROLE_LABELS)
 
 
@@ -56,7 +55,7 @@ def change_role(user_id: int) -> str | Response:
         try:
             services.set_role(user.id, form.role.data or "", current_user.id)
         except services.AccountError as exc:
-            form.role.errors.append(exc.message)
+            form.role.errors.append(account_message(exc))
         else:
             flash(_("Role changed."), "success")
             return redirect(url_for("users.edit", user_id=user.id))
@@ -71,7 +70,7 @@ def change_password(user_id: int) -> str | Response:
         try:
             services.set_password(user.id, form.password.data or "")
         except services.AccountError as exc:
-            form.password.errors.append(exc.message)
+            form.password.errors.append(account_message(exc))
         else:
             if user.id == current_user.id:
                 begin_session(user)  # the admin's own sessions elsewhere end; this one goes on
@@ -103,7 +102,7 @@ def _set_active(user_id: int, active: bool) -> Response:
         try:
             services.set_active(user.id, active, current_user.id)
         except services.AccountError as exc:
-            flash(str(exc.message), "error")
+            flash(account_message(exc), "error")
         else:
             message = (
                 _("%(name)s can sign in again.", name=user.name)

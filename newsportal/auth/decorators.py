@@ -11,17 +11,18 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import login_manager
+from ..models import Role
+from .sessions import login_after_idle
 
-EDITORS = ("editor", "admin")
-MODERATORS = ("moderator", "admin")
+EDITORS = (Role.EDITOR, Role.ADMIN)
+MODERATORS = (Role.MODERATOR, Role.ADMIN)
+ADMINS = (Role.ADMIN,)
 
 
-def check_role(roles: tuple[str, ...]) -> Response | None:
+def check_role(roles: tuple[Role, ...]) -> Response | None:
     """None when the current user has one of `roles`; else the login redirect, or 403."""
     if not current_user.is_authenticated:
         if g.get("signed_out_idle") and request.method == "POST":
-            from .views import login_after_idle  # views import this module
-
             return login_after_idle()
         return login_manager.unauthorized()
     if not current_user.has_role(*roles):
@@ -29,7 +30,7 @@ def check_role(roles: tuple[str, ...]) -> Response | None:
     return None
 
 
-def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:

@@ -4,9 +4,32 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from ..errors import FieldError
 from ..forms import Form, email_field, too_long
+from ..models import Role
 from ..text import clean_line
-from .passwords import MAX_LENGTH
+from .passwords import MAX_LENGTH, MIN_LENGTH
+
+# What each AccountError code (services, passwords) says to the person at the form.
+ACCOUNT_ERRORS = {
+    "invalid_email": _l("This is not a valid email address."),
+    "required": _l("Please enter the name."),
+    "taken": _l("An account with this email already exists."),
+    "password_short": _l("The password must be at least %(n)d characters.", n=MIN_LENGTH),
+    "password_long": _l("The password is too long."),
+    "password_guessable": _l(
+        "This password is too easy to guess: it is a common password or close to one, "
+        "or it contains your name or email. Use a few unrelated words."
+    ),
+    "self_deactivate": _l("You cannot deactivate your own account."),
+    "self_demote": _l("You cannot take the administrator role from yourself."),
+    "unknown_role": _l("Choose one of the roles."),
+    "unknown_user": _l("There is no such account."),
+}
+
+
+def account_message(error: FieldError) -> str:
+    return str(ACCOUNT_ERRORS[error.code])
 
 
 class LoginForm(Form):
@@ -21,9 +44,9 @@ class LoginForm(Form):
 
 
 ROLE_LABELS = {
-    "admin": _l("Administrator"),
-    "editor": _l("Editor"),
-    "moderator": _l("Moderator"),
+    Role.ADMIN: _l("Administrator"),
+    Role.EDITOR: _l("Editor"),
+    Role.MODERATOR: _l("Moderator"),
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
@@ -14,16 +13,13 @@ MIN_SCORE = 3
 LOCAL_WORDS = ("matkhau", "dongthap", "congthongtin", "quantri", "bientap", "kiemduyet", "admin")
 
 
-def password_problem(password: str, *personal: str) -> object | None:
-    """Why this password is refused (a lazily translated sentence), or None when it is good."""
+def password_problem(password: str, *personal: str) -> str | None:
+    """Why this password is refused (a code auth.forms.ACCOUNT_ERRORS words), or None."""
     if len(password) < MIN_LENGTH:
-        return _l("The password must be at least %(n)d characters.", n=MIN_LENGTH)
+        return "password_short"
     if len(password) > MAX_LENGTH:
-        return _l("The password is too long.")
+        return "password_long"
     hints = [word for value in personal for word in value.replace("@", " ").split() if word]
     if zxcvbn(password[:72], user_inputs=[*hints, *LOCAL_WORDS])["score"] < MIN_SCORE:
-        return _l(
-            "This password is too easy to guess: it is a common password or close to one, "
-            "or it contains your name or email. Use a few unrelated words."
-        )
+        return "password_guessable"
     return None

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 from limits import RateLimitItem, RateLimitItemPerDay, parse
 from limits.strategies import RateLimiter
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..errors import FieldError
 from ..extensions import db
 from ..models import Role, User
 from ..text import clean_line
@@ -27,16 +27,8 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
-class AccountError(ValueError):
-    """A user could not be created or changed: the form field at fault and a translated reason."""
-
-    def __init__(self, field: str, message: object) -> None:
-        super().__init__(field)
-        self.field = field
-        self.message = message  # lazy: read where a locale is known
-
-    def __str__(self) -> str:
-        return str(self.message)
+class AccountError(FieldError):
+    """A user could not be created or changed; auth.forms.ACCOUNT_ERRORS words each code."""
 
 
 def normalise_email(email: str) -> str:
@@ -149,14 +141,14 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     try:
         address = validate_email(clean_line(email), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise AccountError("email", _l("This is not a valid email address.")) from exc
+        raise AccountError("email", "invalid_email") from exc
     _check_role(role)
     if not clean_line(name):
-        raise AccountError("name", _l("Please enter the name."))
+        raise AccountError("name", "required")
     if (problem := password_problem(password, address, name)) is not None:
         raise AccountError("password", problem)
     if find_user(address) is not None:
-        raise AccountError("email", _l("An account with this email already exists."))
+        raise AccountError("email", "taken")
     user = User(email=address.lower(), name=clean_line(name), role=role, active=True)
     user.set_password(password)
     db.session.add(user)
@@ -178,7 +170,7 @@ def set_active(user_id: int, active: bool, acting_id: int) -> User:
     """Deactivating ends the account's sessions at once; nobody can lock themselves out."""
     user = _account(user_id)
     if user_id == acting_id and not active:
-        raise AccountError("user", _l("You cannot deactivate your own account."))
+        raise AccountError("user", "self_deactivate")
     user.active = active
     if not active:
         user.end_sessions()
@@ -190,7 +182,7 @@ def set_role(user_id: int, role: str, acting_id: int) -> User:
     user = _account(user_id)
     _check_role(role)
     if user_id == acting_id and role != Role.ADMIN:
-        raise AccountError("role", _l("You cannot take the administrator role from yourself."))
+        raise AccountError("role", "self_demote")
     user.role = role
     db.session.commit()
     return user
@@ -198,11 +190,11 @@ def set_role(user_id: int, role: str, acting_id: int) -> User:
 
 def _check_role(role: str) -> None:
     if role not in set(Role):
-        raise AccountError("role", _l("Choose one of the roles."))
+        raise AccountError("role", "unknown_role")
 
 
 def _account(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise AccountError("user", _l("There is no such account."))
+        raise AccountError("user", "unknown_user")
     return user

@@ -19,16 +19,16 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import request_limits
+from ..auth import queries as auth_queries
 from ..auth.decorators import MODERATORS, check_role
 from ..extensions import db
-from ..models import Comment, CommentStatus, RuleKind, User
-from ..text import vi_sort_key
+from ..models import Comment, CommentStatus, Role, RuleKind
 from . import moderation, services
 from .forms import REJECT_REASONS, ModerationForm, ReplyForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 STATUSES = [s.value for s in CommentStatus]
-STAFF_REPLIERS = ("editor", "moderator", "admin")
+STAFF_REPLIERS = (Role.EDITOR, Role.MODERATOR, Role.ADMIN)
 
 
 @bp.before_request
@@ -152,7 +152,7 @@ def reply(comment_id: int) -> BaseResponse:
 def audit() -> str:
     status, actor = _audit_filters()
     page = request_limits.page_number()
-    staff = sorted(db.session.scalars(db.select(User)), key=lambda u: vi_sort_key(u.name))
+    staff = auth_queries.staff_by_name()
     return render_template(
         "moderation/audit.html",
         entries=moderation.audit_log(status, actor, page, 100),
@@ -182,7 +182,7 @@ def _audit_filters() -> tuple[str | None, int | None]:
 
 @bp.route("/rules", methods=["GET", "POST"])
 def rules() -> str | BaseResponse:
-    if not current_user.has_role("admin"):
+    if not current_user.has_role(Role.ADMIN):
         abort(403)
     form = ModerationForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -205,7 +205,7 @@ def rules() -> str | BaseResponse:
 
 @bp.post("/rules/<int:rule_id>/delete")
 def delete_rule(rule_id: int) -> BaseResponse:
-    if not current_user.has_role("admin"):
+    if not current_user.has_role(Role.ADMIN):
         abort(403)
     if ModerationForm().validate_on_submit():
         moderation.delete_rule(rule_id)

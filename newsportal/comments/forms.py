@@ -1,11 +1,31 @@
 from __future__ import annotations
 
+from flask import current_app, g
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..forms import Form, email_field, too_long
 from ..text import clean_line, nfc
+from . import stamp
+
+# What the form says for each CommentRefused code (services.submit_comment).
+REFUSALS = {
+    "closed": lambda: _("Comments are closed for this article."),
+    "expired": lambda: _(
+        "The form had expired, so your comment was not sent yet. It is still below: "
+        "please send it again."
+    ),
+    "rate": lambda: _(
+        "You have sent several comments in a short time. Please wait a few minutes and send "
+        "again; your text is kept below."
+    ),
+    "csrf": lambda: _(
+        "Your session had expired, so your comment was not sent yet. It is still below: "
+        "please send it again."
+    ),
+}
 
 REJECT_REASONS = [
     ("off-topic", _l("Off-topic")),
@@ -69,3 +89,11 @@ class ReplyForm(Form):
             Length(min=2, max=5000, message=_l("Please write the reply (2 to 5,000 characters).")),
         ],
     )
+
+
+def new_form() -> CommentForm:
+    # A page shared by every reader must not hold (or create) this reader's CSRF token: making
+    # one writes the session and the page could no longer be shared. The form fetches it.
+    form = CommentForm(meta={"csrf": False}) if g.get("shared_page") else CommentForm()
+    form.ts.data = stamp.issue(current_app.config["SECRET_KEY"])
+    return form

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from .. import markup
+from ..errors import FieldError
 from ..extensions import db
 from ..models import (
     Comment,
@@ -24,6 +25,7 @@ from ..models import (
     RuleKind,
 )
 from ..text import clean_line, nfc, utcnow
+from .services import ip_hash
 
 ACTIONS = {
     "approve": CommentStatus.APPROVED,
@@ -32,10 +34,14 @@ ACTIONS = {
 }
 
 
-class ModerationError(ValueError):
+class ModerationError(FieldError):
+    """A moderation step refused; the desk flashes the message its code maps to."""
+
     def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+        super().__init__(MODERATION_FIELDS.get(code, "action"), code)
+
+
+MODERATION_FIELDS = {"none": "ids", "kind": "kind", "value": "value", "not_approved": "comment"}
 
 
 @dataclass(frozen=True)
@@ -241,8 +247,6 @@ def add_rule(kind: str, value: str, actor_id: int | None, secret: str = "") -> M
     if kind == RuleKind.BLOCKED_EMAIL:
         value = value.lower()
     elif kind == RuleKind.BLOCKED_IP:
-        from .services import ip_hash
-
         # Moderators never see raw addresses; an admin may paste one and we keep only its HMAC.
         value = value.lower() if len(value) == 64 else ip_hash(value, secret)
     if not value or len(value) > 254:

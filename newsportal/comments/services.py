@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from limits import parse
 from limits.strategies import RateLimiter
@@ -23,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import markup
+from ..errors import FieldError
 from ..extensions import db
 from ..models import (
     Article,
@@ -39,12 +42,15 @@ _BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
-class CommentRefused(Exception):
-    """Nothing stored; the form comes back with what was typed and this reason."""
+class CommentRefused(FieldError):
+    """Nothing stored; the form comes back with what was typed and this reason (its code)."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__("form", reason)
+
+    @property
+    def reason(self) -> str:
+        return self.code
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,18 @@ class Policy:
     rate_limit: str | None = "5 per 10 minutes"
     limiter: RateLimiter | None = None
     close_after_days: int = 0
+
+
+def policy_from(config: Mapping[str, Any], limiter: RateLimiter | None) -> Policy:
+    """The policy the settings describe; the rate limit is off where rate limiting is."""
+    enabled = config.get("RATELIMIT_ENABLED", True)
+    return Policy(
+        secret=config["SECRET_KEY"],
+        min_seconds=float(config["COMMENT_MIN_SECONDS"]),
+        rate_limit=config["COMMENT_RATE_LIMIT"] if enabled else None,
+        limiter=limiter,
+        close_after_days=int(config["COMMENTS_CLOSE_AFTER_DAYS"] or 0),
+    )
 
 
 @dataclass

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     flash,
-    g,
     redirect,
     request,
     session,
@@ -20,47 +22,27 @@ from werkzeug.wrappers import Response
 from .. import ratelimits
 from ..articles import queries as article_queries
 from ..extensions import csrf
+from ..request_limits import public_form
 from . import services, stamp
-from .forms import CommentForm
+from .forms import REFUSALS, CommentForm, new_form  # noqa: F401 (articles/reader reads it here)
 
 bp = Blueprint("comments", __name__)
+# The article page shows the comment form again as typed; the articles feature renders it and
+# hands the renderer over when the app is wired (register), so this module never imports it.
+ARTICLE_PAGE = "newsportal.article_page"
+ArticlePage = Callable[..., str]
 
-REFUSALS = {
-    "closed": lambda: _("Comments are closed for this article."),
-    "expired": lambda: _(
-        "The form had expired, so your comment was not sent yet. It is still below: "
-        "please send it again."
-    ),
-    "rate": lambda: _(
-        "You have sent several comments in a short time. Please wait a few minutes and send "
-        "again; your text is kept below."
-    ),
-    "csrf": lambda: _(
-        "Your session had expired, so your comment was not sent yet. It is still below: "
-        "please send it again."
-    ),
-}
+
+def register(app: Flask, article_page: ArticlePage) -> None:
+    app.extensions[ARTICLE_PAGE] = article_page
+    app.register_blueprint(bp)
+
+
 OWN_COMMENTS_KEPT = 20
 
 
 def policy() -> services.Policy:
-    config = current_app.config
-    enabled = config.get("RATELIMIT_ENABLED", True)
-    return services.Policy(
-        secret=config["SECRET_KEY"],
-        min_seconds=float(config["COMMENT_MIN_SECONDS"]),
-        rate_limit=config["COMMENT_RATE_LIMIT"] if enabled else None,
-        limiter=ratelimits.current(),  # counts in memory while Redis is down or full
-        close_after_days=int(config["COMMENTS_CLOSE_AFTER_DAYS"] or 0),
-    )
-
-
-def new_form() -> CommentForm:
-    # A page shared by every reader must not hold (or create) this reader's CSRF token: making
-    # one writes the session and the page could no longer be shared. The form fetches it.
-    form = CommentForm(meta={"csrf": False}) if g.get("shared_page") else CommentForm()
-    form.ts.data = stamp.issue(current_app.config["SECRET_KEY"])
-    return form
+    return services.policy_from(current_app.config, ratelimits.current())  # memory if Redis is down
 
 
 @bp.get("/comments/token")
@@ -71,10 +53,9 @@ def token() -> tuple[dict[str, str], int, dict[str, str]]:
 
 
 @bp.post("/articles/<slug>/comments")
+@public_form
 @csrf.exempt  # checked by the form itself, so an expired token re-shows the text, not a 400
 def submit(slug: str) -> tuple[str, int] | Response:
-    from ..articles.reader import render_article
-
     article = article_queries.published_article(slug)
     if article is None:
         abort(404)
@@ -113,4 +94,5 @@ def submit(slug: str) -> tuple[str, int] | Response:
     form.ts.data = stamp.issue(config["SECRET_KEY"], head_start=config["COMMENT_MIN_SECONDS"])
     message = REFUSALS[refusal]() if refusal else None
     status = 429 if refusal == "rate" else 200
-    return render_article(article, form=form, comment_message=message), status
+    page = current_app.extensions[ARTICLE_PAGE](article, form=form, comment_message=message)
+    return page, status

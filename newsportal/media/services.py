@@ -15,6 +15,7 @@ from PIL import ExifTags, ImageOps, UnidentifiedImageError
 from PIL import Image as PILImage
 from sqlalchemy import select
 
+from ..errors import FieldError
 from ..extensions import db
 from ..files import write_private
 from ..models import Image
@@ -26,13 +27,12 @@ LARGEST = 2400  # the biggest copy kept: sharp on any phone or laptop, a fractio
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-class ImageError(ValueError):
+class ImageError(FieldError):
     """An upload refused; `code` says why (too_large, not_image, format, too_many_pixels,
     too_many_pixels_lossless)."""
 
     def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+        super().__init__("file", code)
 
 
 @dataclass(frozen=True)

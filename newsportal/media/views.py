@@ -18,15 +18,13 @@ from flask import (
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import EDITORS, check_role
-from ..extensions import csrf, db
-from ..models import Image
-from ..request_limits import query_int
-from . import services
+from ..extensions import csrf
+from ..request_limits import query_int, upload_form
+from . import queries, services
 from .forms import ERRORS, ImageForm
 
 bp = Blueprint("media", __name__)
@@ -78,6 +76,7 @@ def _error(code: str) -> str:
 
 # The form checks its own CSRF token, so a too-large file gets a form error, not a 413 page.
 @desk.route("/", methods=["GET", "POST"])
+@upload_form
 @csrf.exempt
 def index() -> str | Response | tuple[str, int]:
     status = 200
@@ -103,7 +102,7 @@ def index() -> str | Response | tuple[str, int]:
             return redirect(f"{request.path}?uploaded={image.id}")
     elif request.method == "POST":
         status = 400
-    images = db.session.scalars(select(Image).order_by(Image.id.desc()).limit(24)).all()
+    images = queries.latest()
     uploaded = request.args.get("uploaded", type=query_int)
     page = render_template(
         "media/index.html", form=form, images=images, uploaded=uploaded, mb=max_megabytes()

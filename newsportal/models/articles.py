@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..text import utcnow
 from .media import Image
+from .public import PrivateContent, PublicContent
 from .types import UTCDateTime
 from .users import User
 
@@ -21,7 +22,7 @@ class ArticleStatus(StrEnum):
     PUBLISHED = "published"
 
 
-class Category(db.Model):  # type: ignore[name-defined]
+class Category(PublicContent, db.Model):  # type: ignore[name-defined]
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +34,7 @@ class Category(db.Model):  # type: ignore[name-defined]
         return f"<Category {self.slug}>"
 
 
-class Article(db.Model):  # type: ignore[name-defined]
+class Article(PublicContent, db.Model):  # type: ignore[name-defined]
     __tablename__ = "articles"
     __table_args__ = (
         Index("ix_articles_status_published_at", "status", "published_at"),
@@ -93,7 +94,7 @@ class Article(db.Model):  # type: ignore[name-defined]
         return f"<Article {self.slug} {self.status}>"
 
 
-class ArticleRevision(db.Model):  # type: ignore[name-defined]
+class ArticleRevision(PrivateContent, db.Model):  # type: ignore[name-defined]
     __tablename__ = "article_revisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

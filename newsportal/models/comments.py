@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..text import utcnow
 from .articles import Article
+from .public import PrivateContent, PublicContent
 from .types import UTCDateTime
 from .users import User
 
@@ -22,7 +23,7 @@ class CommentStatus(StrEnum):
     SPAM = "spam"
 
 
-class Comment(db.Model):  # type: ignore[name-defined]
+class Comment(PublicContent, db.Model):  # type: ignore[name-defined]
     __tablename__ = "comments"
     __table_args__ = (
         # approved comments of an article in time order; the queue oldest first
@@ -57,12 +58,15 @@ class Comment(db.Model):  # type: ignore[name-defined]
         lazy="raise_on_sql",
     )
 
+    def public_when_added(self) -> bool:
+        return self.status == CommentStatus.APPROVED  # a pending comment changes no page
+
     @property
     def flag_list(self) -> list[str]:
         return [flag for flag in self.flags.split("|") if flag]
 
 
-class CommentReply(db.Model):  # type: ignore[name-defined]
+class CommentReply(PublicContent, db.Model):  # type: ignore[name-defined]
     """The editorial board's answer under a comment; one level only."""
 
     __tablename__ = "comment_replies"
@@ -80,7 +84,7 @@ class CommentReply(db.Model):  # type: ignore[name-defined]
     author: Mapped[User | None] = relationship(lazy="raise_on_sql")
 
 
-class CommentAudit(db.Model):  # type: ignore[name-defined]
+class CommentAudit(PrivateContent, db.Model):  # type: ignore[name-defined]
     """Every status change of a comment: who (None = the system), from, to, why, when."""
 
     __tablename__ = "comment_audit"
@@ -107,7 +111,7 @@ class RuleKind(StrEnum):
     BLOCKED_IP = "blocked_ip"
 
 
-class ModerationRule(db.Model):  # type: ignore[name-defined]
+class ModerationRule(PrivateContent, db.Model):  # type: ignore[name-defined]
     """Banned / suspect terms and blocked addresses, managed by admins."""
 
     __tablename__ = "moderation_rules"
@@ -120,7 +124,7 @@ class ModerationRule(db.Model):  # type: ignore[name-defined]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class BotSubmissionCount(db.Model):  # type: ignore[name-defined]
+class BotSubmissionCount(PrivateContent, db.Model):  # type: ignore[name-defined]
     """Comment submissions taken for a bot's, counted per UTC day and reason and never stored.
 
     Two rows a day at most, however many bots send: a count the operator reads on the spam tab.

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ..text import utcnow
+from .public import PrivateContent
 from .types import UTCDateTime
 
 
-class Image(db.Model):  # type: ignore[name-defined]
+class Image(PrivateContent, db.Model):  # type: ignore[name-defined]
     __tablename__ = "images"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..text import utcnow
+from .public import PrivateContent, PublicContent
 from .types import UTCDateTime
 from .users import User
 
@@ -29,7 +30,7 @@ class PageBlock(StrEnum):
     LEGAL_DOCUMENTS = "legal_documents"
 
 
-class Page(db.Model):  # type: ignore[name-defined]
+class Page(PublicContent, db.Model):  # type: ignore[name-defined]
     __tablename__ = "pages"
     __table_args__ = (Index("ix_pages_parent_position", "parent_id", "position"),)
 
@@ -63,7 +64,7 @@ class Page(db.Model):  # type: ignore[name-defined]
         return f"<Page {self.slug} {self.status}>"
 
 
-class PageRevision(db.Model):  # type: ignore[name-defined]
+class PageRevision(PrivateContent, db.Model):  # type: ignore[name-defined]
     __tablename__ = "page_revisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +92,7 @@ class ReceptionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class ReceptionSession(db.Model):  # type: ignore[name-defined]
+class ReceptionSession(PublicContent, db.Model):  # type: ignore[name-defined]
     """One dated citizen-reception session ("Lịch tiếp công dân")."""
 
     __tablename__ = "reception_sessions"
@@ -124,7 +125,7 @@ class ResultKind(StrEnum):
     DENUNCIATION = "denunciation"
 
 
-class PublishedResult(db.Model):  # type: ignore[name-defined]
+class PublishedResult(PublicContent, db.Model):  # type: ignore[name-defined]
     """A complaint decision or a denunciation conclusion made public, never with the denouncer."""
 
     __tablename__ = "published_results"
@@ -153,7 +154,7 @@ class DocumentKind(StrEnum):
     DECISION = "decision"
 
 
-class LegalDocument(db.Model):  # type: ignore[name-defined]
+class LegalDocument(PublicContent, db.Model):  # type: ignore[name-defined]
     __tablename__ = "legal_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)

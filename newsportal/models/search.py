@@ -21,10 +21,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ..text import utcnow
+from .public import PrivateContent
 from .types import UTCDateTime
 
 
-class SearchDocument(db.Model):  # type: ignore[name-defined]
+class SearchDocument(PrivateContent, db.Model):  # type: ignore[name-defined]
     __tablename__ = "search_documents"
     __table_args__ = (
         UniqueConstraint("kind", "ref_id", name="uq_search_documents_kind_ref"),

@@ -8,10 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ..text import utcnow
+from .public import PrivateContent
 from .types import UTCDateTime
 
 
-class ContentState(db.Model):  # type: ignore[name-defined]
+class ContentState(PrivateContent, db.Model):  # type: ignore[name-defined]
     """One row: the version of everything readers can see.
 
     Any change to public content raises `version` in the same transaction, so page caches keyed

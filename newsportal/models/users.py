@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..text import utcnow
+from .public import PrivateContent
 from .types import UTCDateTime
 
 
@@ -27,7 +28,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined]
+class User(PrivateContent, UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +64,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     def is_active(self) -> bool:
         return self.active
 
-    def has_role(self, *roles: str) -> bool:
+    def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
     def __repr__(self) -> str:

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import format_decimal
 
-from .. import markup
 from ..request_limits import query_int
 from ..text import clean_line
 from . import queries
 
 bp = Blueprint("search", __name__)
-bp.add_app_template_global(markup.highlight, "highlight")
-
-
-@bp.app_template_filter("thousands")
-def thousands(value: int) -> str:
-    return format_decimal(value)
 
 
 @bp.get("/search")
@@ -28,12 +19,3 @@ def search() -> str:
     terms = queries.parse(typed)
     results = queries.search(terms, page, current_app.config["SEARCH_PER_PAGE"]) if terms else None
     return render_template("search/results.html", q=typed, terms=terms, results=results)
-
-
-@bp.cli.command("reindex")
-def reindex_command() -> None:
-    """Rebuild the search index from the articles and the information pages."""
-    from ..articles.services import reindex_articles
-    from ..pages.services import reindex_pages
-
-    click.echo(f"indexed {reindex_articles()} articles and {reindex_pages()} pages")

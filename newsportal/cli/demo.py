@@ -1,4 +1,4 @@
-"""`flask --app newsportal ...` commands: users, demo, articles."""
+"""`flask demo ...`: sample content for trying the site, and synthetic bulk for benchmarks."""
 
 from __future__ import annotations
 
@@ -8,93 +8,31 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
-from flask_babel import force_locale
 from sqlalchemy import select
 
-from .articles.importer import ImportFailure, import_article, parse_file
-from .articles.services import reindex_articles
-from .auth.services import AccountError, create_user, find_user, set_password
-from .comments import moderation
-from .comments import services as comment_services
-from .extensions import db
-from .media import demo as demo_pictures
-from .media.services import Limits, store_image
-from .models import Article, Comment, Role
-from .pages import demo as page_demo
-from .pages.services import reindex_pages
-from .text import utcnow
+from ..articles.importer import import_article, parse_file
+from ..articles.services import reindex_articles
+from ..auth.services import create_user, find_user
+from ..comments import moderation
+from ..comments import services as comment_services
+from ..demo_data.generate import SHOWCASE_COMMENTS, generate
+from ..extensions import db
+from ..media import demo as demo_pictures
+from ..media.services import Limits, store_image
+from ..models import Article, Comment, Role
+from ..pages import demo as page_demo
+from ..pages.services import reindex_pages
+from ..text import utcnow
 
-users = AppGroup("users", help="Staff accounts.")
 demo = AppGroup("demo", help="Sample content for trying the site.")
-articles = AppGroup("articles", help="Articles from files.")
-comments = AppGroup("comments", help="Reader comments.")
-
-DEMO_CONTENT = Path(__file__).resolve().parent / "demo_content"
+DEMO_CONTENT = Path(__file__).resolve().parent.parent / "demo_content"
 DEMO_ACCOUNTS = [
     ("admin@example.org", "Quản trị viên", Role.ADMIN),
     ("bientap@example.org", "Biên tập viên", Role.EDITOR),
     ("kiemduyet@example.org", "Kiểm duyệt viên", Role.MODERATOR),
 ]
-
-
-@users.command("create")
-@click.argument("email")
-@click.option("--name", required=True, help="Display name, e.g. 'Nguyễn Văn An'.")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option(
-    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="12+ characters."
-)
-def create_user_command(email: str, name: str, role: str, password: str) -> None:
-    """Create a staff account."""
-    try:
-        user = create_user(email, name, role, password)
-    except AccountError as exc:
-        raise _account_failure(exc) from None
-    click.echo(f"created {user.role} {user.email}")
-
-
-@users.command("set-password")
-@click.argument("email")
-@click.option(
-    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="12+ characters."
-)
-def set_password_command(email: str, password: str) -> None:
-    """Give a staff account a new password; its open sessions end."""
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"no account with email {email}")
-    try:
-        set_password(user.id, password)
-    except AccountError as exc:
-        raise _account_failure(exc) from None
-    click.echo(f"password changed for {user.email}; its sessions have ended")
-
-
-def _account_failure(exc: AccountError) -> click.ClickException:
-    # The command line speaks English like the rest of its output; Flask-Babel picks a locale
-    # per request, so the message is read inside one.
-    with current_app.test_request_context(), force_locale("en"):
-        return click.ClickException(f"{exc.field}: {exc.message}")
-
-
-@articles.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--update", is_flag=True, help="Replace articles whose slug already exists.")
-def import_command(files: tuple[Path, ...], update: bool) -> None:
-    """Import Markdown files with front matter (title, author, published_at, ...)."""
-    failed = 0
-    for path in files:
-        try:
-            article = import_article(parse_file(path), update=update)
-        except ImportFailure as exc:
-            click.echo(f"error: {exc}", err=True)
-            failed += 1
-        else:
-            click.echo(f"imported {path} -> /articles/{article.slug}")
-    if failed:
-        raise SystemExit(1)
 
 
 @demo.command("load")
@@ -129,8 +67,6 @@ def demo_load() -> None:
 @click.option("--seed", type=int, default=None, help="Same seed, same texts (slugs stay unique).")
 def demo_generate(articles: int, comments: int, seed: int | None) -> None:
     """Add synthetic Vietnamese articles and comments in bulk, for benchmarks. Adds on re-run."""
-    from .demo_data.generate import SHOWCASE_COMMENTS, generate
-
     started = time.perf_counter()
     with click.progressbar(length=articles + comments, label="generating") as bar:
         summary = generate(articles, comments, current_app.config["SECRET_KEY"], seed, bar.update)
@@ -145,15 +81,6 @@ def demo_generate(articles: int, comments: int, seed: int | None) -> None:
         f"largest category: /categories/{summary.deep_category_slug} "
         f"({summary.deep_category_articles} published articles)"
     )
-
-
-@comments.command("purge")
-@click.option("--older-than", "days", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Age in days of the spam and rejected comments to delete.")  # fmt: skip
-def purge_command(days: int) -> None:
-    """Delete spam and rejected comments older than N days (approved ones stay)."""
-    removed = moderation.purge(days)
-    click.echo(f"deleted {removed} spam/rejected comments older than {days} days")
 
 
 # (article slug, name, email, text, approved?, official reply)
@@ -179,8 +106,6 @@ DEMO_COMMENTS = [
 
 def _demo_comments() -> None:
     """A few comments to moderate; added once (an article that has comments is left alone)."""
-    from datetime import timedelta as td
-
     policy = comment_services.Policy(secret=current_app.config["SECRET_KEY"], rate_limit=None)
     for slug, name, email, text, approve, answer in DEMO_COMMENTS:
         article = db.session.scalar(select(Article).where(Article.slug == slug))
@@ -189,7 +114,7 @@ def _demo_comments() -> None:
         ):
             continue
         data = comment_services.CommentInput(
-            name=name, email=email, body=text, ip="192.0.2.10", form_age=td(minutes=5)
+            name=name, email=email, body=text, ip="192.0.2.10", form_age=timedelta(minutes=5)
         )
         comment = comment_services.submit_comment(article, data, policy).comment
         if comment is None:  # taken for a bot's: never, the demo form is five minutes old
@@ -240,8 +165,3 @@ def _demo_pictures() -> None:
         article.featured_image_alt, article.featured_image_caption = alt, caption
         db.session.commit()
         click.echo(f"picture: /uploads/{image.largest['name']}")
-
-
-def register(app: Flask) -> None:
-    for group in (users, demo, articles, comments):
-        app.cli.add_command(group)

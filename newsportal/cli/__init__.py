@@ -1,0 +1,14 @@
+"""`flask --app newsportal ...` commands, a module per group."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .content import articles, comments, search
+from .demo import demo
+from .users import users
+
+
+def register(app: Flask) -> None:
+    for group in (users, demo, articles, comments, search):
+        app.cli.add_command(group)

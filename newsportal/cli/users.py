@@ -1,0 +1,54 @@
+"""`flask users ...`: staff accounts."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import force_locale
+
+from ..auth.forms import account_message
+from ..auth.services import AccountError, create_user, find_user, set_password
+from ..models import Role
+
+users = AppGroup("users", help="Staff accounts.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name, e.g. 'Nguyễn Văn An'.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="12+ characters."
+)
+def create_user_command(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff account."""
+    try:
+        user = create_user(email, name, role, password)
+    except AccountError as exc:
+        raise _account_failure(exc) from None
+    click.echo(f"created {user.role} {user.email}")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="12+ characters."
+)
+def set_password_command(email: str, password: str) -> None:
+    """Give a staff account a new password; its open sessions end."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account with email {email}")
+    try:
+        set_password(user.id, password)
+    except AccountError as exc:
+        raise _account_failure(exc) from None
+    click.echo(f"password changed for {user.email}; its sessions have ended")
+
+
+def _account_failure(exc: AccountError) -> click.ClickException:
+    # The command line speaks English like the rest of its output; Flask-Babel picks a locale
+    # per request, so the message is read inside one.
+    with current_app.test_request_context(), force_locale("en"):
+        return click.ClickException(f"{exc.field}: {account_message(exc)}")

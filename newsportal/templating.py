@@ -1,0 +1,49 @@
+"""Every filter and global the templates use, registered in one place.
+
+Feature-specific context processors that query the database (the menu, the moderation badge)
+stay with their feature: they are called only by the templates that need them.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_babel import format_decimal, get_locale
+
+from . import markup
+from .i18n import url_with_lang, url_with_page, weekday
+from .text import display_clock, display_date, display_time, iso_time, slugify
+from .urls import absolute_url
+
+FILTERS = {
+    "vntime": display_time,
+    "isotime": iso_time,
+    "vndate": display_date,
+    "vnclock": display_clock,
+    "vnweekday": weekday,
+    "slugify": slugify,
+    "thousands": format_decimal,
+}
+
+
+def current_language() -> str:
+    return str(get_locale())
+
+
+GLOBALS = {
+    "url_with_lang": url_with_lang,
+    "url_with_page": url_with_page,
+    "current_language": current_language,
+    "absolute_url": absolute_url,
+    "highlight": markup.highlight,
+}
+
+
+def shared_page_flag() -> dict[str, bool]:
+    """Templates leave per-reader tokens out of a page shared by every reader (pagecache)."""
+    return {"shared_page": bool(g.get("shared_page"))}
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals.update(GLOBALS)
+    app.context_processor(shared_page_flag)
