@@ -7,20 +7,32 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import markup
 from ..auth.decorators import EDITORS, check_role
+from ..content import desk
 from ..extensions import csrf, db
-from ..models import Article, ArticleRevision, Image
+from ..models import Article, Image
 from ..request_limits import page_number, query_int
-from ..revisions import revision_diff
 from ..text import local_to_utc, to_local
 from . import queries, services
-from .forms import ERRORS, ActionForm, ArticleForm, PreviewForm
+from .forms import ERRORS, ArticleForm, PreviewForm
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
+KIND = desk.DeskKind(
+    model=Article,
+    key="article_id",
+    errors=ERRORS,
+    expired=_l(
+        "Your session had expired, so the article was not saved yet. "
+        "Everything you typed is below: save again."
+    ),  # fmt: skip
+    not_saved=_l("The article was not saved. Check the fields marked below."),
+    unpublished=_l("The article is no longer public. It is kept as a draft."),
+)
 
 
 @bp.before_request
@@ -47,17 +59,6 @@ def _image_choices(form: Any, article: Article | None) -> None:
 
 def _load(article_id: int) -> Article:
     return db.get_or_404(Article, article_id)
-
-
-def _revision_of(article: Article, revision_id: int) -> ArticleRevision:
-    rev = db.session.scalar(
-        db.select(ArticleRevision)
-        .options(db.joinedload(ArticleRevision.user))
-        .where(ArticleRevision.id == revision_id, ArticleRevision.article_id == article.id)
-    )
-    if rev is None:
-        abort(404)
-    return rev
 
 
 def _data(form: ArticleForm) -> services.ArticleData:
@@ -97,38 +98,15 @@ def _edit(article: Article | None) -> str | Response:
     form = ArticleForm(obj=None if article is None else _form_values(article))
     _category_choices(form)
     _image_choices(form, article)
-    preview = None
-    if request.method == "POST":
-        action = request.form.get("action", "save")
-        if not form.validate():
-            if form.meta.csrf and form.csrf_token.errors:
-                flash(_("Your session had expired, so the article was not saved yet. "
-                        "Everything you typed is below: save again."), "error")  # fmt: skip
-            else:
-                flash(_("The article was not saved. Check the fields marked below."), "error")
-        elif action == "preview":
-            preview = render_preview(form)
-        else:
-            try:
-                saved = services.save_article(article, _data(form), current_user.id, action)
-            except services.ArticleError as exc:
-                field = getattr(form, exc.field, form.title)
-                field.errors = [*field.errors, ERRORS.get(exc.message, ERRORS["invalid"])]
-                flash(_("The article was not saved. Check the fields marked below."), "error")
-            else:
-                flash(_state_message(saved), "success")
-                return redirect(url_for("editor.edit", article_id=saved.id))
+
+    def save(action: str) -> Article:
+        return services.save_article(article, _data(form), current_user.id, action)
+
+    saved, preview = desk.submit(form, KIND, save)
+    if isinstance(saved, Article):
+        flash(_state_message(saved), "success")
+        return redirect(url_for("editor.edit", article_id=saved.id))
     return render_template("editor/edit.html", form=form, article=article, preview=preview)
-
-
-def render_preview(form: Any) -> str | None:
-    """The rendered body, or None with the reason next to the body field (pages desk too)."""
-    try:
-        return markup.render_article(form.body.data or "")
-    except markup.MarkupRefused as exc:
-        form.body.errors = [*form.body.errors, ERRORS[exc.message]]
-        flash(_("The preview could not be made. Check the fields marked below."), "error")
-        return None
 
 
 def _form_values(article: Article) -> SimpleNamespace:
@@ -170,14 +148,6 @@ def edit(article_id: int) -> str | Response:
     return _edit(_load(article_id))
 
 
-@bp.post("/articles/<int:article_id>/unpublish")
-def unpublish(article_id: int) -> Response:
-    if ActionForm().validate_on_submit():
-        services.unpublish(_load(article_id), current_user.id)
-        flash(_("The article is no longer public. It is kept as a draft."), "success")
-    return redirect(url_for("editor.edit", article_id=article_id))
-
-
 @bp.post("/preview")
 def preview() -> tuple[str, int, dict[str, str]]:
     """The HTML the article body will have, for the live preview beside the editor."""
@@ -193,42 +163,4 @@ def preview() -> tuple[str, int, dict[str, str]]:
         return notice, 200, headers
 
 
-@bp.get("/articles/<int:article_id>/history")
-def history(article_id: int) -> str:
-    article = _load(article_id)
-    revisions = db.session.scalars(
-        db.select(ArticleRevision)
-        .options(db.joinedload(ArticleRevision.user))
-        .where(ArticleRevision.article_id == article.id)
-        .order_by(ArticleRevision.id.desc())
-    ).all()
-    return render_template("editor/history.html", item=article, desk="editor", revisions=revisions)
-
-
-@bp.get("/articles/<int:article_id>/revisions/<int:revision_id>")
-def revision(article_id: int, revision_id: int) -> str:
-    article = _load(article_id)
-    rev = _revision_of(article, revision_id)
-    return render_template(
-        "editor/revision.html",
-        item=article,
-        desk="editor",
-        revision=rev,
-        diff=revision_diff(article, rev, rev.id),
-        form=ActionForm(),
-    )
-
-
-@bp.post("/articles/<int:article_id>/revisions/<int:revision_id>/restore")
-def restore(article_id: int, revision_id: int) -> Response:
-    article = _load(article_id)
-    rev = _revision_of(article, revision_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.restore_revision(article, rev, current_user.id)
-        except markup.MarkupRefused as exc:
-            db.session.rollback()
-            flash(str(ERRORS[exc.message]), "error")
-        else:
-            flash(_("Revision restored. The restore is itself saved as a new revision."), "success")
-    return redirect(url_for("editor.edit", article_id=article.id))
+desk.add_views(bp, "/articles/<int:article_id>", KIND)
