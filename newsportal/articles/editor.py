@@ -5,40 +5,22 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import markup
-from ..auth.decorators import EDITORS, check_role
 from ..content import desk
-from ..extensions import csrf, db
+from ..extensions import db
 from ..models import Article, Image
 from ..request_limits import page_number, query_int
 from ..text import local_to_utc, to_local
 from . import queries, services
 from .forms import ERRORS, ArticleForm, PreviewForm
 
-bp = Blueprint("editor", __name__, url_prefix="/editor")
-KIND = desk.DeskKind(
-    model=Article,
-    key="article_id",
-    errors=ERRORS,
-    expired=_l(
-        "Your session had expired, so the article was not saved yet. "
-        "Everything you typed is below: save again."
-    ),  # fmt: skip
-    not_saved=_l("The article was not saved. Check the fields marked below."),
-    unpublished=_l("The article is no longer public. It is kept as a draft."),
-)
-
-
-@bp.before_request
-def _editors_only() -> Response | None:
-    """Every URL of the desk is for editors and admins."""
-    return check_role(EDITORS)
+bp = desk.blueprint("editor", __name__, "/editor")
+KIND = desk.DeskKind(Article, "article_id", ERRORS)
 
 
 def _category_choices(form: Any) -> None:
@@ -55,10 +37,6 @@ def _image_choices(form: Any, article: Article | None) -> None:
     form.featured_image_id.choices = [(None, _("(no picture)"))] + [
         (i.id, f"{i.original_name or i.key[:12]} ({i.width}×{i.height})") for i in recent
     ]
-
-
-def _load(article_id: int) -> Article:
-    return db.get_or_404(Article, article_id)
 
 
 def _data(form: ArticleForm) -> services.ArticleData:
@@ -111,18 +89,11 @@ def _edit(article: Article | None) -> str | Response:
 
 def _form_values(article: Article) -> SimpleNamespace:
     published = article.published_at
-    return SimpleNamespace(
-        title=article.title,
-        slug=article.slug,
-        lead=article.lead,
-        byline=article.byline,
-        body=article.body_md,
-        category_id=article.category_id,
-        comments_enabled=article.comments_enabled,
+    own = ("byline", "category_id", "comments_enabled", "featured_image_id")
+    return desk.form_values(
+        article,
+        (*own, "featured_image_alt", "featured_image_caption"),
         published_at=to_local(published).replace(tzinfo=None) if published else None,
-        featured_image_id=article.featured_image_id,
-        featured_image_alt=article.featured_image_alt,
-        featured_image_caption=article.featured_image_caption,
     )
 
 
@@ -133,19 +104,6 @@ def _state_message(article: Article) -> str:
     if state == "scheduled":
         return _("Saved. The article will be published at the scheduled time.")
     return _("Saved as a draft.")
-
-
-# The article form checks its own CSRF token, so an expired one shows the text again, not a 400.
-@bp.route("/articles/new", methods=["GET", "POST"])
-@csrf.exempt
-def new() -> str | Response:
-    return _edit(None)
-
-
-@bp.route("/articles/<int:article_id>", methods=["GET", "POST"])
-@csrf.exempt
-def edit(article_id: int) -> str | Response:
-    return _edit(_load(article_id))
 
 
 @bp.post("/preview")
@@ -163,4 +121,4 @@ def preview() -> tuple[str, int, dict[str, str]]:
         return notice, 200, headers
 
 
-desk.add_views(bp, "/articles/<int:article_id>", KIND)
+desk.add_views(bp, "/articles", KIND, _edit)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from .. import markup
 from ..content import services as content
 from ..extensions import db
-from ..models import Article, ArticleStatus, Category, Image, Revision
+from ..models import Article, ArticleStatus, Category, Image
 from ..revisions import FieldError
 from ..text import clean_line, nfc, slugify, utcnow
 
@@ -66,11 +66,6 @@ def _apply_featured_image(article: Article, data: ArticleData) -> None:
     article.featured_image_caption = caption if data.featured_image_id else ""
 
 
-def index_article(article: Article) -> None:
-    """Stage the article's search document: searchable from its publication time, or not at all."""
-    content.index(article)
-
-
 def reindex_articles() -> int:
     """Rebuild every article's search document (after a restore from backup or an upgrade)."""
     return content.reindex(Article)
@@ -89,7 +84,7 @@ def save_article(
         raise ArticleError("action", "invalid")
     if article is None:
         article = Article(status=ArticleStatus.DRAFT, created_by_id=user_id)
-    try:
+    with content.one_write():
         was_live = article.id is not None and article.state() == "published"
         with db.session.no_autoflush:  # the slug check must not flush a half-filled row
             _apply(article, data)
@@ -104,27 +99,12 @@ def save_article(
                 raise ArticleError("published_at", "future_live")
             article.published_at = data.published_at
         article.remember_if_live()
-        content.revise(article, user_id, "save" if action == "save" else "publish")
-        db.session.add(article)
-        db.session.flush()  # a new article needs its id for the search index
-        index_article(article)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        content.keep(article, user_id, "save" if action == "save" else "publish")
     return article
 
 
-def unpublish(article: Article, user_id: int | None) -> Article:
-    """Back to draft. The slug stays frozen if readers have seen the article."""
-    content.unpublish(article, user_id)
-    return article
-
-
-def restore_revision(article: Article, revision: Revision, user_id: int | None) -> Article:
-    """Bring back an earlier title, lead and body; the restore is itself a new revision."""
-    content.restore(article, revision, user_id)
-    return article
+unpublish = content.unpublish  # back to draft; the slug stays frozen if readers saw it
+restore_revision = content.restore
 
 
 def save_category(category: Category | None, name: str, slug: str, position: int) -> Category:

@@ -4,8 +4,9 @@ own fields, lists and messages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,20 +16,32 @@ from werkzeug.wrappers import Response
 
 from .. import markup
 from ..articles.forms import ActionForm
-from ..extensions import db
+from ..auth.decorators import EDITORS, check_role
+from ..extensions import csrf, db
 from ..models import Content, Revision
 from ..revisions import FieldError, revision_diff
 from . import queries, services
+
+EditForm = Callable[[Any], "str | Response"]
+
+
+def blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
+    """A desk's blueprint: every URL of it is for editors and admins."""
+    bp = Blueprint(name, import_name, url_prefix=url_prefix)
+    bp.before_request(lambda: check_role(EDITORS))
+    return bp
 
 
 @dataclass(frozen=True)
 class DeskKind:
     model: type[Content]
     key: str  # the URL variable holding the item's id
-    errors: Mapping[str, Any]  # FieldError and MarkupRefused codes -> messages
-    expired: Any  # the CSRF token expired: nothing was saved, the text is kept
-    not_saved: Any
-    unpublished: Any
+    # FieldError and MarkupRefused codes -> messages, and what the desk flashes: "expired" (the
+    # CSRF token expired: nothing was saved, the text is kept), "not_saved", "unpublished"
+    messages: Mapping[str, Any]
+
+    def say(self, code: str) -> str:
+        return str(self.messages[code])
 
     def load(self, ids: Mapping[str, int]) -> Content:
         item: Content = db.get_or_404(self.model, ids[self.key])
@@ -41,12 +54,18 @@ class DeskKind:
         return rev
 
 
+def form_values(item: Content, names: Iterable[str], **values: Any) -> SimpleNamespace:
+    """What a kind's form starts from: the shared fields, the kind's named columns, `values`."""
+    shared = {"title": item.title, "slug": item.slug, "lead": item.lead, "body": item.body_md}
+    return SimpleNamespace(**shared, **{name: getattr(item, name) for name in names}, **values)
+
+
 def render_preview(form: Any, kind: DeskKind) -> str | None:
     """The rendered body, or None with the reason next to the body field."""
     try:
         return markup.render_article(form.body.data or "")
     except markup.MarkupRefused as exc:
-        form.body.errors = [*form.body.errors, kind.errors[exc.message]]
+        form.body.errors = [*form.body.errors, kind.messages[exc.message]]
         flash(_("The preview could not be made. Check the fields marked below."), "error")
         return None
 
@@ -62,7 +81,7 @@ def submit(
     action = request.form.get("action", "save")
     if not form.validate():
         expired = form.meta.csrf and form.csrf_token.errors
-        flash(str(kind.expired if expired else kind.not_saved), "error")
+        flash(kind.say("expired" if expired else "not_saved"), "error")
         return None, None
     if action == "preview":
         return None, render_preview(form, kind)
@@ -70,13 +89,25 @@ def submit(
         return save(action), None
     except FieldError as exc:
         field = getattr(form, exc.field, form.title)
-        field.errors = [*field.errors, kind.errors.get(exc.message, kind.errors["invalid"])]
-        flash(str(kind.not_saved), "error")
+        field.errors = [*field.errors, kind.messages.get(exc.message, kind.messages["invalid"])]
+        flash(kind.say("not_saved"), "error")
         return None, None
 
 
-def add_views(bp: Blueprint, rule: str, kind: DeskKind) -> None:
-    """unpublish, history, revision and restore under `rule`, e.g. "/articles/<int:article_id>"."""
+def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -> None:
+    """new, edit, unpublish, history, revision and restore under `prefix` ("/articles" or "").
+
+    `edit_form` shows the kind's form for an item (None: a new one) and handles its POST."""
+    rule = f"{prefix}/<int:{kind.key}>"
+
+    # The edit form checks its own CSRF token, so an expired one shows the text again, not a 400.
+    @csrf.exempt
+    def new() -> str | Response:
+        return edit_form(None)
+
+    @csrf.exempt
+    def edit(**ids: int) -> str | Response:
+        return edit_form(kind.load(ids))
 
     def back(item_id: int) -> Response:
         ids: dict[str, Any] = {kind.key: item_id}
@@ -85,7 +116,7 @@ def add_views(bp: Blueprint, rule: str, kind: DeskKind) -> None:
     def unpublish(**ids: int) -> Response:
         if ActionForm().validate_on_submit():
             services.unpublish(kind.load(ids), current_user.id)
-            flash(str(kind.unpublished), "success")
+            flash(kind.say("unpublished"), "success")
         return back(ids[kind.key])
 
     def history(**ids: int) -> str:
@@ -114,7 +145,7 @@ def add_views(bp: Blueprint, rule: str, kind: DeskKind) -> None:
                 services.restore(item, rev, current_user.id)
             except markup.MarkupRefused as exc:
                 db.session.rollback()
-                flash(str(kind.errors[exc.message]), "error")
+                flash(kind.say(exc.message), "error")
             else:
                 flash(
                     _("Revision restored. The restore is itself saved as a new revision."),
@@ -122,6 +153,8 @@ def add_views(bp: Blueprint, rule: str, kind: DeskKind) -> None:
                 )
         return back(item.id)
 
+    bp.add_url_rule(f"{prefix}/new", "new", new, methods=["GET", "POST"])
+    bp.add_url_rule(rule, "edit", edit, methods=["GET", "POST"])
     bp.add_url_rule(f"{rule}/unpublish", "unpublish", unpublish, methods=["POST"])
     bp.add_url_rule(f"{rule}/history", "history", history, methods=["GET"])
     revision_rule = f"{rule}/revisions/<int:revision_id>"

@@ -3,6 +3,10 @@ search indexing. Each kind's services call these inside their own unit of work."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
 from sqlalchemy import select
 
 from .. import markup
@@ -12,6 +16,7 @@ from ..revisions import FieldError
 from ..search import services as search
 from ..text import slugify, utcnow
 
+C = TypeVar("C", bound=Content)
 SLUG_ROOM = 150  # a suffix still fits the 160-character column
 
 
@@ -79,6 +84,24 @@ def revise(item: Content, user_id: int | None, note: str) -> None:
     db.session.add(Revision.of_kind(item.kind)(**revision_row(item, user_id, note)))
 
 
+def keep(item: Content, user_id: int | None, note: str) -> None:
+    """A new revision of the item as it is now, and its search document, in the same commit."""
+    revise(item, user_id, note)
+    db.session.flush()
+    index(item)
+
+
+@contextmanager
+def one_write() -> Iterator[None]:
+    """Everything the block stages is committed together, or none of it is."""
+    try:
+        yield
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
 def forget_revisions(item: Content) -> None:
     """With the content itself (there is no foreign key to cascade from one table to two)."""
     model = Revision.of_kind(item.kind)
@@ -111,7 +134,7 @@ def reindex(model: type[Content]) -> int:
     return count
 
 
-def unpublish(item: Content, user_id: int | None) -> None:
+def unpublish(item: C, user_id: int | None) -> C:
     """Off the public site at once, kept as a draft; the slug stays frozen if readers saw it."""
     item.remember_if_live()
     item.status = item.draft_status
@@ -119,14 +142,15 @@ def unpublish(item: Content, user_id: int | None) -> None:
     item.updated_by_id = user_id
     index(item)
     db.session.commit()
+    return item
 
 
-def restore(item: Content, revision: Revision, user_id: int | None) -> None:
+def restore(item: C, revision: Revision, user_id: int | None) -> C:
     """Bring back an earlier title, lead and body; the restore is itself a new revision."""
     item.title = revision.title
     item.lead = revision.lead
     item.body_md = revision.body_md
     item.body_html = markup.render_article(revision.body_md)
-    revise(item, user_id, f"restore:{revision.id}")
-    index(item)
+    keep(item, user_id, f"restore:{revision.id}")
     db.session.commit()
+    return item

@@ -4,39 +4,21 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..articles.forms import ActionForm
-from ..auth.decorators import EDITORS, check_role
 from ..content import desk
-from ..extensions import csrf, db
+from ..extensions import db
 from ..models import Page
 from ..revisions import FieldError
 from . import queries, services
 from .forms import ERRORS, PageForm
 
-bp = Blueprint("pages_desk", __name__, url_prefix="/editor/pages")
-KIND = desk.DeskKind(
-    model=Page,
-    key="page_id",
-    errors=ERRORS,
-    expired=_l(
-        "Your session had expired, so the page was not saved yet. "
-        "Everything you typed is below: save again."
-    ),  # fmt: skip
-    not_saved=_l("The page was not saved. Check the fields marked below."),
-    unpublished=_l("The page is no longer public. It is kept as a draft."),
-)
-
-
-@bp.before_request
-def _editors_only() -> Response | None:
-    """Every URL here is for editors and admins."""
-    return check_role(EDITORS)
+bp = desk.blueprint("pages_desk", __name__, "/editor/pages")
+KIND = desk.DeskKind(Page, "page_id", ERRORS)
 
 
 def _load(page_id: int) -> Page:
@@ -51,17 +33,8 @@ def _parent_choices(form: PageForm, page: Page | None) -> None:
 
 
 def _form_values(page: Page) -> SimpleNamespace:
-    return SimpleNamespace(
-        title=page.title,
-        slug=page.slug,
-        lead=page.lead,
-        body=page.body_md,
-        parent_id=page.parent_id,
-        position=page.position,
-        block=page.block,
-        sample_notice=page.sample_notice,
-        reviewed_on=page.reviewed_on,
-    )
+    own = ("parent_id", "position", "block", "sample_notice", "reviewed_on")
+    return desk.form_values(page, own)
 
 
 def _data(form: PageForm) -> services.PageData:
@@ -104,19 +77,6 @@ def _edit(page: Page | None) -> str | Response:
     return render_template("editor/pages/edit.html", form=form, page=page, preview=preview)
 
 
-# The page form checks its own CSRF token, so an expired one shows the text again, not a 400.
-@bp.route("/new", methods=["GET", "POST"])
-@csrf.exempt
-def new() -> str | Response:
-    return _edit(None)
-
-
-@bp.route("/<int:page_id>", methods=["GET", "POST"])
-@csrf.exempt
-def edit(page_id: int) -> str | Response:
-    return _edit(_load(page_id))
-
-
 @bp.post("/<int:page_id>/delete")
 def delete(page_id: int) -> Response:
     page = _load(page_id)
@@ -130,4 +90,4 @@ def delete(page_id: int) -> Response:
     return redirect(url_for("pages_desk.index"))
 
 
-desk.add_views(bp, "/<int:page_id>", KIND)
+desk.add_views(bp, "", KIND, _edit)

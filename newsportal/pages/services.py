@@ -13,7 +13,7 @@ from sqlalchemy import select
 from .. import markup
 from ..content import services as content
 from ..extensions import db
-from ..models import Page, PageBlock, PageStatus, Revision
+from ..models import Page, PageBlock, PageStatus
 from ..revisions import FieldError
 from ..search import services as search
 from ..text import clean_line, nfc, utcnow
@@ -67,11 +67,6 @@ def _apply(page: Page, data: PageData) -> None:
     page.reviewed_on = data.reviewed_on
 
 
-def index_page(page: Page) -> None:
-    """Stage the page's search document: findable while it is public, from when it first was."""
-    content.index(page)
-
-
 def reindex_pages() -> int:
     return content.reindex(Page)
 
@@ -85,32 +80,19 @@ def save_page(page: Page | None, data: PageData, user_id: int | None, action: st
         raise FieldError("action", "invalid")
     if page is None:
         page = Page(status=PageStatus.DRAFT)
-    try:
+    with content.one_write():
         with db.session.no_autoflush:  # the checks above must not flush a half-filled row
             _apply(page, data)
         if action == "publish":
             page.status = PageStatus.PUBLISHED
         if page.status == PageStatus.PUBLISHED and page.first_published_at is None:
             page.first_published_at = utcnow()
-        content.revise(page, user_id, action if action == "publish" else "save")
-        index_page(page)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        content.keep(page, user_id, action if action == "publish" else "save")
     return page
 
 
-def unpublish_page(page: Page, user_id: int | None) -> Page:
-    """Off the public site at once; kept as a draft with its address."""
-    content.unpublish(page, user_id)
-    return page
-
-
-def restore_revision(page: Page, revision: Revision, user_id: int | None) -> Page:
-    """Bring back an earlier title, lead and body; the restore is itself a new revision."""
-    content.restore(page, revision, user_id)
-    return page
+unpublish_page = content.unpublish  # off the public site at once, kept as a draft
+restore_revision = content.restore
 
 
 def delete_draft(page: Page) -> None:
