@@ -5,28 +5,22 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import markup
-from ..auth.decorators import EDITORS, check_role
-from ..extensions import csrf, db
-from ..models import Article, ArticleRevision, Image
+from ..content import desk
+from ..extensions import db
+from ..models import Article, Image
 from ..request_limits import page_number, query_int
-from ..revisions import revision_diff
 from ..text import local_to_utc, to_local
 from . import queries, services
-from .forms import ERRORS, ActionForm, ArticleForm, PreviewForm
+from .forms import ERRORS, ArticleForm, PreviewForm
 
-bp = Blueprint("editor", __name__, url_prefix="/editor")
-
-
-@bp.before_request
-def _editors_only() -> Response | None:
-    """Every URL of the desk is for editors and admins."""
-    return check_role(EDITORS)
+bp = desk.blueprint("editor", __name__, "/editor")
+KIND = desk.DeskKind(Article, "article_id", ERRORS)
 
 
 def _category_choices(form: Any) -> None:
@@ -43,21 +37,6 @@ def _image_choices(form: Any, article: Article | None) -> None:
     form.featured_image_id.choices = [(None, _("(no picture)"))] + [
         (i.id, f"{i.original_name or i.key[:12]} ({i.width}×{i.height})") for i in recent
     ]
-
-
-def _load(article_id: int) -> Article:
-    return db.get_or_404(Article, article_id)
-
-
-def _revision_of(article: Article, revision_id: int) -> ArticleRevision:
-    rev = db.session.scalar(
-        db.select(ArticleRevision)
-        .options(db.joinedload(ArticleRevision.user))
-        .where(ArticleRevision.id == revision_id, ArticleRevision.article_id == article.id)
-    )
-    if rev is None:
-        abort(404)
-    return rev
 
 
 def _data(form: ArticleForm) -> services.ArticleData:
@@ -97,54 +76,24 @@ def _edit(article: Article | None) -> str | Response:
     form = ArticleForm(obj=None if article is None else _form_values(article))
     _category_choices(form)
     _image_choices(form, article)
-    preview = None
-    if request.method == "POST":
-        action = request.form.get("action", "save")
-        if not form.validate():
-            if form.meta.csrf and form.csrf_token.errors:
-                flash(_("Your session had expired, so the article was not saved yet. "
-                        "Everything you typed is below: save again."), "error")  # fmt: skip
-            else:
-                flash(_("The article was not saved. Check the fields marked below."), "error")
-        elif action == "preview":
-            preview = render_preview(form)
-        else:
-            try:
-                saved = services.save_article(article, _data(form), current_user.id, action)
-            except services.ArticleError as exc:
-                field = getattr(form, exc.field, form.title)
-                field.errors = [*field.errors, ERRORS.get(exc.message, ERRORS["invalid"])]
-                flash(_("The article was not saved. Check the fields marked below."), "error")
-            else:
-                flash(_state_message(saved), "success")
-                return redirect(url_for("editor.edit", article_id=saved.id))
+
+    def save(action: str) -> Article:
+        return services.save_article(article, _data(form), current_user.id, action)
+
+    saved, preview = desk.submit(form, KIND, save)
+    if isinstance(saved, Article):
+        flash(_state_message(saved), "success")
+        return redirect(url_for("editor.edit", article_id=saved.id))
     return render_template("editor/edit.html", form=form, article=article, preview=preview)
-
-
-def render_preview(form: Any) -> str | None:
-    """The rendered body, or None with the reason next to the body field (pages desk too)."""
-    try:
-        return markup.render_article(form.body.data or "")
-    except markup.MarkupRefused as exc:
-        form.body.errors = [*form.body.errors, ERRORS[exc.message]]
-        flash(_("The preview could not be made. Check the fields marked below."), "error")
-        return None
 
 
 def _form_values(article: Article) -> SimpleNamespace:
     published = article.published_at
-    return SimpleNamespace(
-        title=article.title,
-        slug=article.slug,
-        lead=article.lead,
-        byline=article.byline,
-        body=article.body_md,
-        category_id=article.category_id,
-        comments_enabled=article.comments_enabled,
+    own = ("byline", "category_id", "comments_enabled", "featured_image_id")
+    return desk.form_values(
+        article,
+        (*own, "featured_image_alt", "featured_image_caption"),
         published_at=to_local(published).replace(tzinfo=None) if published else None,
-        featured_image_id=article.featured_image_id,
-        featured_image_alt=article.featured_image_alt,
-        featured_image_caption=article.featured_image_caption,
     )
 
 
@@ -155,27 +104,6 @@ def _state_message(article: Article) -> str:
     if state == "scheduled":
         return _("Saved. The article will be published at the scheduled time.")
     return _("Saved as a draft.")
-
-
-# The article form checks its own CSRF token, so an expired one shows the text again, not a 400.
-@bp.route("/articles/new", methods=["GET", "POST"])
-@csrf.exempt
-def new() -> str | Response:
-    return _edit(None)
-
-
-@bp.route("/articles/<int:article_id>", methods=["GET", "POST"])
-@csrf.exempt
-def edit(article_id: int) -> str | Response:
-    return _edit(_load(article_id))
-
-
-@bp.post("/articles/<int:article_id>/unpublish")
-def unpublish(article_id: int) -> Response:
-    if ActionForm().validate_on_submit():
-        services.unpublish(_load(article_id), current_user.id)
-        flash(_("The article is no longer public. It is kept as a draft."), "success")
-    return redirect(url_for("editor.edit", article_id=article_id))
 
 
 @bp.post("/preview")
@@ -193,42 +121,4 @@ def preview() -> tuple[str, int, dict[str, str]]:
         return notice, 200, headers
 
 
-@bp.get("/articles/<int:article_id>/history")
-def history(article_id: int) -> str:
-    article = _load(article_id)
-    revisions = db.session.scalars(
-        db.select(ArticleRevision)
-        .options(db.joinedload(ArticleRevision.user))
-        .where(ArticleRevision.article_id == article.id)
-        .order_by(ArticleRevision.id.desc())
-    ).all()
-    return render_template("editor/history.html", item=article, desk="editor", revisions=revisions)
-
-
-@bp.get("/articles/<int:article_id>/revisions/<int:revision_id>")
-def revision(article_id: int, revision_id: int) -> str:
-    article = _load(article_id)
-    rev = _revision_of(article, revision_id)
-    return render_template(
-        "editor/revision.html",
-        item=article,
-        desk="editor",
-        revision=rev,
-        diff=revision_diff(article, rev, rev.id),
-        form=ActionForm(),
-    )
-
-
-@bp.post("/articles/<int:article_id>/revisions/<int:revision_id>/restore")
-def restore(article_id: int, revision_id: int) -> Response:
-    article = _load(article_id)
-    rev = _revision_of(article, revision_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.restore_revision(article, rev, current_user.id)
-        except markup.MarkupRefused as exc:
-            db.session.rollback()
-            flash(str(ERRORS[exc.message]), "error")
-        else:
-            flash(_("Revision restored. The restore is itself saved as a new revision."), "success")
-    return redirect(url_for("editor.edit", article_id=article.id))
+desk.add_views(bp, "/articles", KIND, _edit)

@@ -11,39 +11,34 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..content.forms import ERRORS as CONTENT_ERRORS
+from ..content.forms import ContentForm
 from ..forms import Form, int_or_none, sensible_year, too_long
 from ..text import clean_line, nfc
 
 # Service error codes -> what the editor reads next to the field.
 ERRORS = {
-    "required": _l("This field is required."),
+    **CONTENT_ERRORS,
     "published": _l("The address of a published article cannot change: readers' links use it."),
-    "taken": _l("This address is already used. Choose another."),
-    "invalid": _l("Use letters, digits and hyphens."),
-    "no_slug": _l("The title needs at least one letter or digit to make an address from."),
     "unknown": _l("Choose a category from the list."),
     "in_use": _l("This category still has articles. Move them first."),
     "future_live": _l(
         "A published article cannot be moved to a future time. Unpublish it first, then "
         "schedule it."
     ),
-    "year": _l("Enter a year between 1900 and 2200."),
     "alt_required": _l("Describe the picture for readers who cannot see it."),
     "unknown_image": _l("Choose a picture from the list."),
-    # markup_bounds refusals: the body is kept in the form, as typed.
-    "too_deep": _l(
-        "The body nests quotes, lists, emphasis or HTML tags more than 64 levels deep and "
-        "cannot be displayed. Remove the extra levels and try again."
+    # what the desk flashes (content/desk.py)
+    "expired": _l(
+        "Your session had expired, so the article was not saved yet. "
+        "Everything you typed is below: save again."
     ),
-    "too_complex": _l(
-        "The body cannot be displayed: it has thousands of unclosed brackets [ or tags <, "
-        "headings or rules without blank lines between them, or far more table cells or tags "
-        "than text. Simplify that part and try again."
-    ),
+    "not_saved": _l("The article was not saved. Check the fields marked below."),
+    "unpublished": _l("The article is no longer public. It is kept as a draft."),
 }
 
 
-class ArticleForm(Form):
+class ArticleForm(ContentForm):
     title = StringField(
         _l("Title"),
         filters=[clean_line],
@@ -51,19 +46,6 @@ class ArticleForm(Form):
             InputRequired(_l("Please enter a title.")),
             Length(max=300, message=too_long(300)),
         ],
-    )
-    slug = StringField(
-        _l("Address (slug)"),
-        filters=[clean_line],
-        validators=[Length(max=160, message=too_long(160))],
-    )
-    lead = TextAreaField(
-        _l("Lead"), filters=[nfc], validators=[Length(max=2000, message=too_long(2000))]
-    )
-    body = TextAreaField(
-        _l("Body (Markdown)"),
-        filters=[nfc],
-        validators=[Length(max=200_000, message=too_long(200_000))],
     )
     byline = StringField(
         _l("Byline"), filters=[clean_line], validators=[Length(max=120, message=too_long(120))]

@@ -12,10 +12,10 @@ import yaml
 from sqlalchemy import select
 
 from .. import markup
+from ..content import services as content
 from ..extensions import db
-from ..models import Article, ArticleRevision, ArticleStatus, Category
+from ..models import Article, ArticleStatus, Category
 from ..text import clean_line, local_to_utc, nfc, slugify, utcnow, without_controls
-from .services import index_article
 
 STATUSES = {"published": ArticleStatus.PUBLISHED, "draft": ArticleStatus.DRAFT}
 
@@ -133,7 +133,7 @@ def import_article(item: ArticleFile, update: bool = False) -> Article:
     article = db.session.scalar(select(Article).where(Article.slug == item.slug))
     if article is not None and not update:
         raise ImportFailure(item.path, "slug", f"{item.slug!r} already exists (use --update)")
-    try:
+    with content.one_write():
         if article is None:
             article = Article(slug=item.slug)
         article.title = item.title
@@ -151,18 +151,5 @@ def import_article(item: ArticleFile, update: bool = False) -> Article:
         if item.status == ArticleStatus.PUBLISHED and article.published_at is None:
             article.published_at = utcnow()
         article.remember_if_live()
-        article.updated_at = utcnow()
-        db.session.add(article)
-        db.session.add(
-            ArticleRevision(
-                article=article, title=item.title, lead=item.summary, body_md=item.body,
-                note="import",
-            )
-        )  # fmt: skip
-        db.session.flush()
-        index_article(article)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        content.keep(article, None, "import")
     return article

@@ -6,15 +6,13 @@ from flask import Blueprint, abort, current_app, render_template, request, sessi
 
 from ..comments import queries as comment_queries
 from ..comments import services as comment_services
-from ..comments import views as comment_views
-from ..comments.forms import CommentForm
+from ..comments.forms import CommentForm, new_form
 from ..models import Article
 from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
-from ..syndication import cards
 from ..text import slugify
 from ..urls import absolute_url
-from . import queries
+from . import cards, queries
 
 bp = Blueprint("reader", __name__)
 bp.add_app_template_filter(slugify, "slugify")
@@ -47,7 +45,7 @@ def render_article(
     article: Article, form: CommentForm | None = None, comment_message: str | None = None
 ) -> str:
     """The article page; also used to show the comment form again exactly as it was typed."""
-    policy = comment_views.policy()
+    policy = comment_services.policy_from(current_app.config, None)  # its rules, no counting
     share_image = _share_image(article)
     return render_template(
         "articles/article.html",
@@ -56,7 +54,7 @@ def render_article(
         jsonld=_card(article, share_image),
         share_image=share_image,
         comments=comment_queries.for_article(article.id, session.get("own_comments", [])),
-        form=form or comment_views.new_form(),
+        form=form or new_form(),
         comments_open=comment_services.comments_open(article, policy.close_after_days),
         comment_message=comment_message,
     )

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from .. import markup
+from ..content import services as content
 from ..extensions import db
-from ..models import Article, ArticleRevision, ArticleStatus, Category, Image
+from ..models import Article, ArticleStatus, Category, Image
 from ..revisions import FieldError
-from ..search import services as search
 from ..text import clean_line, nfc, slugify, utcnow
 
 ArticleError = FieldError
@@ -32,40 +32,8 @@ class ArticleData:
     featured_image_caption: str = ""
 
 
-def _slug_taken(slug: str, article_id: int | None) -> bool:
-    query = select(Article.id).where(Article.slug == slug)
-    if article_id is not None:
-        query = query.where(Article.id != article_id)
-    return db.session.scalar(query) is not None
-
-
 def unique_slug(base: str, article_id: int | None = None) -> str:
-    slug, n = base, 2
-    while _slug_taken(slug, article_id):
-        slug = f"{base[:150]}-{n}"
-        n += 1
-    return slug
-
-
-def _choose_slug(article: Article, typed: str, title: str) -> str:
-    typed = typed.strip()
-    if article.id is not None and article.ever_published:
-        if typed and typed != article.slug:
-            raise ArticleError("slug", "published")
-        return article.slug
-    if typed:
-        slug = slugify(typed)
-        if not slug:
-            raise ArticleError("slug", "invalid")
-        if _slug_taken(slug, article.id):
-            raise ArticleError("slug", "taken")
-        return slug
-    if article.id is not None and article.slug:
-        return article.slug
-    base = slugify(title)
-    if not base:
-        raise ArticleError("title", "no_slug")
-    return unique_slug(base, article.id)
+    return content.unique_slug(Article, base, article_id)
 
 
 def _apply(article: Article, data: ArticleData) -> None:
@@ -74,7 +42,7 @@ def _apply(article: Article, data: ArticleData) -> None:
         raise ArticleError("title", "required")
     if data.category_id is not None and db.session.get(Category, data.category_id) is None:
         raise ArticleError("category_id", "unknown")
-    article.slug = _choose_slug(article, data.slug, title)
+    article.slug = content.choose_slug(article, data.slug, title)
     article.title = title
     article.lead = nfc(data.lead).strip()
     article.body_md = nfc(data.body_md).strip()
@@ -98,44 +66,9 @@ def _apply_featured_image(article: Article, data: ArticleData) -> None:
     article.featured_image_caption = caption if data.featured_image_id else ""
 
 
-def _revise(article: Article, user_id: int | None, note: str) -> None:
-    article.updated_at = utcnow()
-    article.updated_by_id = user_id
-    db.session.add(
-        ArticleRevision(
-            article=article,
-            user_id=user_id,
-            title=article.title,
-            lead=article.lead,
-            body_md=article.body_md,
-            note=note,
-        )
-    )
-
-
-def index_article(article: Article) -> None:
-    """Stage the article's search document: searchable from its publication time, or not at all."""
-    if article.status != ArticleStatus.PUBLISHED or article.published_at is None:
-        search.remove_document("article", article.id)
-        return
-    search.index_document(
-        "article",
-        article.id,
-        url=search.path_for("reader.article", slug=article.slug),
-        title=article.title,
-        text=f"{article.lead}\n{markup.plain_text(article.body_html)}",
-        visible_from=article.published_at,
-    )
-
-
 def reindex_articles() -> int:
     """Rebuild every article's search document (after a restore from backup or an upgrade)."""
-    count = 0
-    for article in db.session.scalars(select(Article)):
-        index_article(article)
-        count += 1
-    db.session.commit()
-    return count
+    return content.reindex(Article)
 
 
 def save_article(
@@ -151,7 +84,7 @@ def save_article(
         raise ArticleError("action", "invalid")
     if article is None:
         article = Article(status=ArticleStatus.DRAFT, created_by_id=user_id)
-    try:
+    with content.one_write():
         was_live = article.id is not None and article.state() == "published"
         with db.session.no_autoflush:  # the slug check must not flush a half-filled row
             _apply(article, data)
@@ -166,38 +99,12 @@ def save_article(
                 raise ArticleError("published_at", "future_live")
             article.published_at = data.published_at
         article.remember_if_live()
-        _revise(article, user_id, "save" if action == "save" else "publish")
-        db.session.add(article)
-        db.session.flush()  # a new article needs its id for the search index
-        index_article(article)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        content.keep(article, user_id, "save" if action == "save" else "publish")
     return article
 
 
-def unpublish(article: Article, user_id: int | None) -> Article:
-    """Back to draft. The slug stays frozen if readers have seen the article."""
-    article.remember_if_live()
-    article.status = ArticleStatus.DRAFT
-    article.updated_at = utcnow()
-    article.updated_by_id = user_id
-    index_article(article)
-    db.session.commit()
-    return article
-
-
-def restore_revision(article: Article, revision: ArticleRevision, user_id: int | None) -> Article:
-    """Bring back an earlier title, lead and body; the restore is itself a new revision."""
-    article.title = revision.title
-    article.lead = revision.lead
-    article.body_md = revision.body_md
-    article.body_html = markup.render_article(revision.body_md)
-    _revise(article, user_id, f"restore:{revision.id}")
-    index_article(article)
-    db.session.commit()
-    return article
+unpublish = content.unpublish  # back to draft; the slug stays frozen if readers saw it
+restore_revision = content.restore
 
 
 def save_category(category: Category | None, name: str, slug: str, position: int) -> Category:

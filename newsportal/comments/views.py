@@ -24,7 +24,7 @@ from ..articles import queries as article_queries
 from ..extensions import csrf
 from ..request_limits import public_form
 from . import services, stamp
-from .forms import REFUSALS, CommentForm, new_form  # noqa: F401 (articles/reader reads it here)
+from .forms import REFUSALS, CommentForm
 
 bp = Blueprint("comments", __name__)
 # The article page shows the comment form again as typed; the articles feature renders it and

@@ -1,8 +1,8 @@
 """Search documents for generated articles, written in bulk like the articles themselves.
 
-The site indexes an article through `search.services.index_document` when it is saved; the
-generator writes articles with Core inserts, so it writes their documents the same way here:
-the same fields, the same folding (`search.queries.words`), the same rank key.
+The generator writes articles with Core inserts, so it writes their documents the same way, with
+what `search.services.index_document` would store: the same fields (`document_fields`), URL
+(the kind's reader endpoint) and rank key. The bodies come from a pool, so each is folded once.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from .. import markup
 from ..extensions import db
 from ..models import Article, ArticleStatus, SearchDocument
 from ..models.search import rank_key
-from ..search.queries import words
-from ..text import clean_line, nfc
+from ..search import services as search
 
 BATCH = 5000
 
@@ -32,19 +31,22 @@ def index_articles(after_id: int, progress: Callable[[int], None] = lambda n: No
         .order_by(Article.id)
     ).all()  # fmt: skip
     next_id = (db.session.scalar(select(func.max(SearchDocument.id))) or 0) + 1
-    bodies: dict[str, tuple[str, str]] = {}  # the generator reuses a pool of bodies
+    bodies: dict[str, dict[str, str]] = {}  # the generator reuses a pool of bodies
     rows: list[dict[str, Any]] = []
     for article in found:
         if article.body_html not in bodies:
-            plain = " ".join(nfc(markup.plain_text(article.body_html)).split())
-            bodies[article.body_html] = (plain, " ".join(words(plain)))
-        body, body_folded = bodies[article.body_html]
-        title, lead = clean_line(article.title), " ".join(nfc(article.lead).split())
+            bodies[article.body_html] = search.document_fields(
+                "", markup.plain_text(article.body_html)
+            )
+        body = bodies[article.body_html]
+        # folding is word by word, so title + lead and the body can be folded apart
+        head = search.document_fields(article.title, article.lead)
         rows.append({
-            "id": next_id, "kind": "article", "ref_id": article.id,
-            "url": f"/articles/{article.slug}", "title": title, "text": f"{lead} {body}",
-            "title_folded": " ".join(words(title)),
-            "text_folded": f"{' '.join(words(lead))} {body_folded}",
+            "id": next_id, "kind": Article.kind, "ref_id": article.id,
+            "url": search.path_for(Article.reader_endpoint, slug=article.slug),
+            "title": head["title"], "title_folded": head["title_folded"],
+            "text": f"{head['text']} {body['text']}".strip(),
+            "text_folded": f"{head['text_folded']} {body['text_folded']}".strip(),
             "visible_from": article.published_at,
             "rank_key": rank_key(article.published_at, next_id),
         })  # fmt: skip

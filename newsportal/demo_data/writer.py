@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 
 from .. import markup
+from ..comments.services import ip_hash
 from ..text import slugify
 from . import words
 
@@ -128,8 +129,6 @@ class Pools:
 
 
 def make_pools(rng: random.Random, secret: str) -> Pools:
-    from ..comments.services import ip_hash
-
     sizes = ["short"] * 5 + ["medium"] * 4 + ["long"] * 2
     sources = [body(rng, rng.choice(sizes)) for _ in range(BODY_POOL)]
     texts = list(dict.fromkeys(comment(rng) for _ in range(COMMENT_POOL)))

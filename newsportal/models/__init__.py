@@ -11,6 +11,7 @@ from .comments import (
     ModerationRule,
     RuleKind,
 )
+from .content import Content, Revision
 from .media import Image
 from .pages import (
     DocumentKind,
@@ -31,9 +32,9 @@ from .types import UTCDateTime
 from .users import Role, User
 
 __all__ = [
-    "Article", "ArticleRevision", "ArticleStatus", "Category", "Comment", "CommentAudit",
+    "Article", "ArticleRevision", "ArticleStatus", "Category", "Content", "Comment", "CommentAudit",
     "CommentReply", "CommentStatus", "ContentState", "DocumentKind", "Image", "LegalDocument",
     "ModerationRule", "Page", "PageBlock", "PageRevision", "PageStatus", "PublishedResult",
-    "ReceptionMode", "ReceptionSession", "ReceptionStatus", "ResultKind", "Role", "RuleKind",
-    "SearchDocument", "User", "UTCDateTime", "published_filter", "BotSubmissionCount",
+    "ReceptionMode", "ReceptionSession", "ReceptionStatus", "ResultKind", "Revision", "Role",
+    "RuleKind", "SearchDocument", "User", "UTCDateTime", "published_filter", "BotSubmissionCount",
 ]  # fmt: skip

@@ -7,14 +7,14 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship, synonym
 
 from ..extensions import db
 from ..text import utcnow
+from .content import Content, Revision
 from .media import Image
-from .public import PrivateContent, PublicContent
+from .public import PublicContent
 from .types import UTCDateTime
-from .users import User
 
 
 class ArticleStatus(StrEnum):
@@ -34,8 +34,10 @@ class Category(PublicContent, db.Model):  # type: ignore[name-defined]
         return f"<Category {self.slug}>"
 
 
-class Article(PublicContent, db.Model):  # type: ignore[name-defined]
+class Article(PublicContent, Content, db.Model):  # type: ignore[name-defined]
     __tablename__ = "articles"
+    kind = "article"
+    reader_endpoint = "reader.article"
     __table_args__ = (
         Index("ix_articles_status_published_at", "status", "published_at"),
         Index("ix_articles_category_status_published_at", "category_id", "status", "published_at"),
@@ -67,22 +69,18 @@ class Article(PublicContent, db.Model):  # type: ignore[name-defined]
 
     category: Mapped[Category | None] = relationship(lazy="raise_on_sql")
     featured_image: Mapped[Image | None] = relationship(lazy="joined")
-    revisions: Mapped[list[ArticleRevision]] = relationship(
-        back_populates="article",
-        order_by="ArticleRevision.id.desc()",
-        cascade="all, delete-orphan",
-        lazy="raise_on_sql",
-    )
 
-    @property
-    def ever_published(self) -> bool:
-        """Once readers may have seen it, its URL stays put."""
-        return self.first_published_at is not None or self.state() == "published"
+    def is_live(self) -> bool:
+        return self.state() == "published"
 
-    def remember_if_live(self) -> None:
-        """Record the first time readers could see it (freezes the slug)."""
-        if self.first_published_at is None and self.state() == "published":
-            self.first_published_at = self.published_at
+    def went_live_at(self) -> datetime | None:
+        return self.published_at
+
+    def visible_from(self) -> datetime | None:
+        """Searchable from its publication time (a scheduled one too), or not at all."""
+        if self.status != ArticleStatus.PUBLISHED:
+            return None
+        return self.published_at
 
     def state(self, now: datetime | None = None) -> str:
         """draft | scheduled | published, decided at read time (no cron)."""
@@ -94,22 +92,13 @@ class Article(PublicContent, db.Model):  # type: ignore[name-defined]
         return f"<Article {self.slug} {self.status}>"
 
 
-class ArticleRevision(PrivateContent, db.Model):  # type: ignore[name-defined]
-    __tablename__ = "article_revisions"
+class ArticleRevision(Revision):
+    __mapper_args__ = {"polymorphic_identity": "article"}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    article_id = synonym("content_id")
+    article: Mapped[Article] = relationship(
+        primaryjoin=lambda: Article.id == foreign(Revision.content_id), lazy="raise_on_sql"
     )
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    title: Mapped[str] = mapped_column(String(300))
-    lead: Mapped[str] = mapped_column(Text, default="")
-    body_md: Mapped[str] = mapped_column(Text, default="")
-    note: Mapped[str] = mapped_column(String(200), default="")
-
-    article: Mapped[Article] = relationship(back_populates="revisions", lazy="raise_on_sql")
-    user: Mapped[User | None] = relationship(lazy="raise_on_sql")
 
 
 def published_filter(now: datetime | None = None) -> Any:

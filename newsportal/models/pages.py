@@ -7,11 +7,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ..extensions import db
 from ..text import utcnow
-from .public import PrivateContent, PublicContent
+from .content import Content, Revision
+from .public import PublicContent
 from .types import UTCDateTime
 from .users import User
 
@@ -30,8 +31,10 @@ class PageBlock(StrEnum):
     LEGAL_DOCUMENTS = "legal_documents"
 
 
-class Page(PublicContent, db.Model):  # type: ignore[name-defined]
+class Page(PublicContent, Content, db.Model):  # type: ignore[name-defined]
     __tablename__ = "pages"
+    kind = "page"
+    reader_endpoint = "pages.page"
     __table_args__ = (Index("ix_pages_parent_position", "parent_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,23 +63,24 @@ class Page(PublicContent, db.Model):  # type: ignore[name-defined]
     def is_public(self) -> bool:
         return self.status == PageStatus.PUBLISHED
 
+    def is_live(self) -> bool:
+        return self.is_public
+
+    def went_live_at(self) -> datetime | None:
+        return utcnow()
+
+    def visible_from(self) -> datetime | None:
+        """Findable while it is public, from when it first was."""
+        return self.first_published_at if self.is_public else None
+
     def __repr__(self) -> str:
         return f"<Page {self.slug} {self.status}>"
 
 
-class PageRevision(PrivateContent, db.Model):  # type: ignore[name-defined]
-    __tablename__ = "page_revisions"
+class PageRevision(Revision):
+    __mapper_args__ = {"polymorphic_identity": "page"}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    title: Mapped[str] = mapped_column(String(300))
-    lead: Mapped[str] = mapped_column(Text, default="")
-    body_md: Mapped[str] = mapped_column(Text, default="")
-    note: Mapped[str] = mapped_column(String(200), default="")
-
-    user: Mapped[User | None] = relationship(lazy="raise_on_sql")
+    page_id = synonym("content_id")
 
 
 class ReceptionMode(StrEnum):

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..articles.editor import render_preview
 from ..articles.forms import ActionForm
-from ..auth.decorators import EDITORS, check_role
-from ..extensions import csrf, db
-from ..markup import MarkupRefused
-from ..models import Page, PageRevision
-from ..revisions import FieldError, revision_diff
+from ..content import desk
+from ..extensions import db
+from ..models import Page
+from ..revisions import FieldError
 from . import queries, services
 from .forms import ERRORS, PageForm
 
-bp = Blueprint("pages_desk", __name__, url_prefix="/editor/pages")
-
-
-@bp.before_request
-def _editors_only() -> Response | None:
-    """Every URL here is for editors and admins."""
-    return check_role(EDITORS)
+bp = desk.blueprint("pages_desk", __name__, "/editor/pages")
+KIND = desk.DeskKind(Page, "page_id", ERRORS)
 
 
 def _load(page_id: int) -> Page:
@@ -40,17 +33,8 @@ def _parent_choices(form: PageForm, page: Page | None) -> None:
 
 
 def _form_values(page: Page) -> SimpleNamespace:
-    return SimpleNamespace(
-        title=page.title,
-        slug=page.slug,
-        lead=page.lead,
-        body=page.body_md,
-        parent_id=page.parent_id,
-        position=page.position,
-        block=page.block,
-        sample_notice=page.sample_notice,
-        reviewed_on=page.reviewed_on,
-    )
+    own = ("parent_id", "position", "block", "sample_notice", "reviewed_on")
+    return desk.form_values(page, own)
 
 
 def _data(form: PageForm) -> services.PageData:
@@ -79,52 +63,18 @@ def index() -> str:
 def _edit(page: Page | None) -> str | Response:
     form = PageForm(obj=None if page is None else _form_values(page))
     _parent_choices(form, page)
-    preview = None
-    if request.method == "POST":
-        action = request.form.get("action", "save")
-        if not form.validate():
-            if form.meta.csrf and form.csrf_token.errors:
-                flash(_("Your session had expired, so the page was not saved yet. "
-                        "Everything you typed is below: save again."), "error")  # fmt: skip
-            else:
-                flash(_("The page was not saved. Check the fields marked below."), "error")
-        elif action == "preview":
-            preview = render_preview(form)
-        else:
-            try:
-                saved = services.save_page(page, _data(form), current_user.id, action)
-            except FieldError as exc:
-                field = getattr(form, exc.field, form.title)
-                field.errors = [*field.errors, ERRORS.get(exc.message, ERRORS["invalid"])]
-                flash(_("The page was not saved. Check the fields marked below."), "error")
-            else:
-                flash(
-                    _("Saved. The page is public.") if saved.is_public else _("Saved as a draft."),
-                    "success",
-                )
-                return redirect(url_for("pages_desk.edit", page_id=saved.id))
+
+    def save(action: str) -> Page:
+        return services.save_page(page, _data(form), current_user.id, action)
+
+    saved, preview = desk.submit(form, KIND, save)
+    if isinstance(saved, Page):
+        flash(
+            _("Saved. The page is public.") if saved.is_public else _("Saved as a draft."),
+            "success",
+        )
+        return redirect(url_for("pages_desk.edit", page_id=saved.id))
     return render_template("editor/pages/edit.html", form=form, page=page, preview=preview)
-
-
-# The page form checks its own CSRF token, so an expired one shows the text again, not a 400.
-@bp.route("/new", methods=["GET", "POST"])
-@csrf.exempt
-def new() -> str | Response:
-    return _edit(None)
-
-
-@bp.route("/<int:page_id>", methods=["GET", "POST"])
-@csrf.exempt
-def edit(page_id: int) -> str | Response:
-    return _edit(_load(page_id))
-
-
-@bp.post("/<int:page_id>/unpublish")
-def unpublish(page_id: int) -> Response:
-    if ActionForm().validate_on_submit():
-        services.unpublish_page(_load(page_id), current_user.id)
-        flash(_("The page is no longer public. It is kept as a draft."), "success")
-    return redirect(url_for("pages_desk.edit", page_id=page_id))
 
 
 @bp.post("/<int:page_id>/delete")
@@ -140,49 +90,4 @@ def delete(page_id: int) -> Response:
     return redirect(url_for("pages_desk.index"))
 
 
-def _revision_of(page: Page, revision_id: int) -> PageRevision:
-    rev = db.session.scalar(
-        db.select(PageRevision)
-        .options(db.joinedload(PageRevision.user))
-        .where(PageRevision.id == revision_id, PageRevision.page_id == page.id)
-    )
-    if rev is None:
-        abort(404)
-    return rev
-
-
-@bp.get("/<int:page_id>/history")
-def history(page_id: int) -> str:
-    page = _load(page_id)
-    return render_template(
-        "editor/history.html", item=page, desk="pages_desk", revisions=queries.revisions(page.id)
-    )
-
-
-@bp.get("/<int:page_id>/revisions/<int:revision_id>")
-def revision(page_id: int, revision_id: int) -> str:
-    page = _load(page_id)
-    rev = _revision_of(page, revision_id)
-    return render_template(
-        "editor/revision.html",
-        item=page,
-        desk="pages_desk",
-        revision=rev,
-        diff=revision_diff(page, rev, rev.id),
-        form=ActionForm(),
-    )
-
-
-@bp.post("/<int:page_id>/revisions/<int:revision_id>/restore")
-def restore(page_id: int, revision_id: int) -> Response:
-    page = _load(page_id)
-    rev = _revision_of(page, revision_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.restore_revision(page, rev, current_user.id)
-        except MarkupRefused as exc:
-            db.session.rollback()
-            flash(str(ERRORS[exc.message]), "error")
-        else:
-            flash(_("Revision restored. The restore is itself saved as a new revision."), "success")
-    return redirect(url_for("pages_desk.edit", page_id=page.id))
+desk.add_views(bp, "", KIND, _edit)

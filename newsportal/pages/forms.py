@@ -15,13 +15,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..articles.forms import ERRORS as ARTICLE_ERRORS
+from ..content.forms import ERRORS as CONTENT_ERRORS
+from ..content.forms import ContentForm
 from ..forms import Form, int_or_none, sensible_year, too_long
 from ..text import clean_line, nfc
 
 # Service error codes -> what the editor reads next to the field.
 ERRORS = {
-    **ARTICLE_ERRORS,
+    **CONTENT_ERRORS,
     "published": _l("The address of a published page cannot change: readers' links use it."),
     "cycle": _l("A page cannot be placed under itself or one of its sub-pages."),
     "unknown": _l("Choose a value from the list."),
@@ -34,6 +35,12 @@ ERRORS = {
     "not_pdf": _l("This file is not a PDF. Upload the document as a PDF file."),
     "encrypted_pdf": _l("This PDF needs a password to open. Upload a copy that opens without one."),
     "too_large": _l("The file is larger than %(mb)s MB."),
+    "expired": _l(
+        "Your session had expired, so the page was not saved yet. "
+        "Everything you typed is below: save again."
+    ),
+    "not_saved": _l("The page was not saved. Check the fields marked below."),
+    "unpublished": _l("The page is no longer public. It is kept as a draft."),
 }
 
 BLOCKS = [
@@ -83,12 +90,9 @@ def _date(label: object, required: bool = False) -> DateField:
     return DateField(label, validators=[*checks, sensible_year])
 
 
-class PageForm(Form):
+class PageForm(ContentForm):
     static_choices = {"block": BLOCKS}
     title = _line(_l("Title"), 300, required=True)
-    slug = _line(_l("Address (slug)"), 160)
-    lead = _text(_l("Lead"), 2000)
-    body = _text(_l("Body (Markdown)"), 200_000)
     parent_id = SelectField(_l("Parent page"), coerce=int_or_none, validate_choice=True)
     position = IntegerField(
         _l("Order"),

@@ -14,7 +14,6 @@ from ..models import (
     LegalDocument,
     Page,
     PageBlock,
-    PageRevision,
     PageStatus,
     PublishedResult,
     ReceptionSession,
@@ -72,17 +71,6 @@ def page_with_block(block: PageBlock) -> Page | None:
 def all_pages() -> list[Page]:
     """For the desk: every page, parents resolved from the same list."""
     return _in_order(db.session.scalars(select(Page)))
-
-
-def revisions(page_id: int) -> list[PageRevision]:
-    return list(
-        db.session.scalars(
-            select(PageRevision)
-            .options(db.joinedload(PageRevision.user))
-            .where(PageRevision.page_id == page_id)
-            .order_by(PageRevision.id.desc())
-        )
-    )
 
 
 def start_of_today(now: datetime) -> datetime:

@@ -18,6 +18,19 @@ from ..text import clean_line, nfc
 from .queries import words
 
 
+def document_fields(title: str, text: str) -> dict[str, str]:
+    """What a document stores of its title and text (bulk writers insert these directly)."""
+    title, text = clean_line(title), " ".join(nfc(text).split())
+    # Only folded words, space-separated: both databases then see exactly the same tokens
+    # ("68/NQ-CP" is "68 nq cp" everywhere, not a file name to PostgreSQL's parser).
+    return {
+        "title": title,
+        "text": text,
+        "title_folded": " ".join(words(title)),
+        "text_folded": " ".join(words(text)),
+    }
+
+
 def index_document(
     kind: str,
     ref_id: int,
@@ -35,12 +48,9 @@ def index_document(
         doc = SearchDocument(kind=kind, ref_id=ref_id)
         db.session.add(doc)
     doc.url = url
-    doc.title = clean_line(title)
-    doc.text = " ".join(nfc(text).split())
-    # Only folded words, space-separated: both databases then see exactly the same tokens
-    # ("68/NQ-CP" is "68 nq cp" everywhere, not a file name to PostgreSQL's parser).
-    doc.title_folded = " ".join(words(doc.title))
-    doc.text_folded = " ".join(words(doc.text))
+    fields = document_fields(title, text)
+    doc.title, doc.text = fields["title"], fields["text"]
+    doc.title_folded, doc.text_folded = fields["title_folded"], fields["text_folded"]
     doc.visible_from = visible_from
     if visible_from is None:
         doc.rank_key = None

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import Article
+from ..syndication.queries import last_changed
 from ..text import iso_time
-from .queries import last_changed
 
 
 def news_article(

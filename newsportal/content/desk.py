@@ -1,0 +1,161 @@
+"""One desk flow for every kind of content: the edit form's POST handling, preview, unpublish,
+history, one revision and restore. A kind describes itself with a `DeskKind` and keeps only its
+own fields, lists and messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from .. import markup
+from ..articles.forms import ActionForm
+from ..auth.decorators import EDITORS, check_role
+from ..extensions import csrf, db
+from ..models import Content, Revision
+from ..revisions import FieldError, revision_diff
+from . import queries, services
+
+EditForm = Callable[[Any], "str | Response"]
+
+
+def blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
+    """A desk's blueprint: every URL of it is for editors and admins."""
+    bp = Blueprint(name, import_name, url_prefix=url_prefix)
+    bp.before_request(lambda: check_role(EDITORS))
+    return bp
+
+
+@dataclass(frozen=True)
+class DeskKind:
+    model: type[Content]
+    key: str  # the URL variable holding the item's id
+    # FieldError and MarkupRefused codes -> messages, and what the desk flashes: "expired" (the
+    # CSRF token expired: nothing was saved, the text is kept), "not_saved", "unpublished"
+    messages: Mapping[str, Any]
+
+    def say(self, code: str) -> str:
+        return str(self.messages[code])
+
+    def load(self, ids: Mapping[str, int]) -> Content:
+        item: Content = db.get_or_404(self.model, ids[self.key])
+        return item
+
+    def revision(self, item: Content, revision_id: int) -> Revision:
+        rev = queries.revision_of(item, revision_id)
+        if rev is None:
+            abort(404)
+        return rev
+
+
+def form_values(item: Content, names: Iterable[str], **values: Any) -> SimpleNamespace:
+    """What a kind's form starts from: the shared fields, the kind's named columns, `values`."""
+    shared = {"title": item.title, "slug": item.slug, "lead": item.lead, "body": item.body_md}
+    return SimpleNamespace(**shared, **{name: getattr(item, name) for name in names}, **values)
+
+
+def render_preview(form: Any, kind: DeskKind) -> str | None:
+    """The rendered body, or None with the reason next to the body field."""
+    try:
+        return markup.render_article(form.body.data or "")
+    except markup.MarkupRefused as exc:
+        form.body.errors = [*form.body.errors, kind.messages[exc.message]]
+        flash(_("The preview could not be made. Check the fields marked below."), "error")
+        return None
+
+
+def submit(
+    form: Any, kind: DeskKind, save: Callable[[str], Content]
+) -> tuple[Content | None, str | None]:
+    """Handle the edit form's POST: (the saved item, None) or (None, the preview if asked for).
+
+    A refused save puts its reason next to the field and keeps everything typed."""
+    if request.method != "POST":
+        return None, None
+    action = request.form.get("action", "save")
+    if not form.validate():
+        expired = form.meta.csrf and form.csrf_token.errors
+        flash(kind.say("expired" if expired else "not_saved"), "error")
+        return None, None
+    if action == "preview":
+        return None, render_preview(form, kind)
+    try:
+        return save(action), None
+    except FieldError as exc:
+        field = getattr(form, exc.field, form.title)
+        field.errors = [*field.errors, kind.messages.get(exc.message, kind.messages["invalid"])]
+        flash(kind.say("not_saved"), "error")
+        return None, None
+
+
+def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -> None:
+    """new, edit, unpublish, history, revision and restore under `prefix` ("/articles" or "").
+
+    `edit_form` shows the kind's form for an item (None: a new one) and handles its POST."""
+    rule = f"{prefix}/<int:{kind.key}>"
+
+    # The edit form checks its own CSRF token, so an expired one shows the text again, not a 400.
+    @csrf.exempt
+    def new() -> str | Response:
+        return edit_form(None)
+
+    @csrf.exempt
+    def edit(**ids: int) -> str | Response:
+        return edit_form(kind.load(ids))
+
+    def back(item_id: int) -> Response:
+        ids: dict[str, Any] = {kind.key: item_id}
+        return redirect(url_for(f"{bp.name}.edit", **ids))
+
+    def unpublish(**ids: int) -> Response:
+        if ActionForm().validate_on_submit():
+            services.unpublish(kind.load(ids), current_user.id)
+            flash(kind.say("unpublished"), "success")
+        return back(ids[kind.key])
+
+    def history(**ids: int) -> str:
+        item = kind.load(ids)
+        return render_template(
+            "editor/history.html", item=item, desk=bp.name, revisions=queries.revisions(item)
+        )
+
+    def revision(revision_id: int, **ids: int) -> str:
+        item = kind.load(ids)
+        rev = kind.revision(item, revision_id)
+        return render_template(
+            "editor/revision.html",
+            item=item,
+            desk=bp.name,
+            revision=rev,
+            diff=revision_diff(item, rev, rev.id),
+            form=ActionForm(),
+        )
+
+    def restore(revision_id: int, **ids: int) -> Response:
+        item = kind.load(ids)
+        rev = kind.revision(item, revision_id)
+        if ActionForm().validate_on_submit():
+            try:
+                services.restore(item, rev, current_user.id)
+            except markup.MarkupRefused as exc:
+                flash(kind.say(exc.message), "error")
+            else:
+                flash(
+                    _("Revision restored. The restore is itself saved as a new revision."),
+                    "success",
+                )
+        return back(item.id)
+
+    bp.add_url_rule(f"{prefix}/new", "new", new, methods=["GET", "POST"])
+    bp.add_url_rule(rule, "edit", edit, methods=["GET", "POST"])
+    bp.add_url_rule(f"{rule}/unpublish", "unpublish", unpublish, methods=["POST"])
+    bp.add_url_rule(f"{rule}/history", "history", history, methods=["GET"])
+    revision_rule = f"{rule}/revisions/<int:revision_id>"
+    bp.add_url_rule(revision_rule, "revision", revision, methods=["GET"])
+    bp.add_url_rule(f"{revision_rule}/restore", "restore", restore, methods=["POST"])

@@ -1,0 +1,39 @@
+"""The fields every kind of content's form has; a kind's form adds its own and its title."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+from ..forms import Form, too_long
+from ..text import clean_line, nfc
+
+# Service error codes every kind shares -> what the editor reads next to the field.
+ERRORS = {
+    "required": _l("This field is required."),
+    "taken": _l("This address is already used. Choose another."),
+    "invalid": _l("Use letters, digits and hyphens."),
+    "no_slug": _l("The title needs at least one letter or digit to make an address from."),
+    "year": _l("Enter a year between 1900 and 2200."),
+    # markup_bounds refusals: the body is kept in the form, as typed.
+    "too_deep": _l(
+        "The body nests quotes, lists, emphasis or HTML tags more than 64 levels deep and "
+        "cannot be displayed. Remove the extra levels and try again."
+    ),
+    "too_complex": _l(
+        "The body cannot be displayed: it has thousands of unclosed brackets [ or tags <, "
+        "headings or rules without blank lines between them, or far more table cells or tags "
+        "than text. Simplify that part and try again."
+    ),
+}
+
+
+def _limit(n: int) -> list[Length]:
+    return [Length(max=n, message=too_long(n))]
+
+
+class ContentForm(Form):
+    slug = StringField(_l("Address (slug)"), filters=[clean_line], validators=_limit(160))
+    lead = TextAreaField(_l("Lead"), filters=[nfc], validators=_limit(2000))
+    body = TextAreaField(_l("Body (Markdown)"), filters=[nfc], validators=_limit(200_000))
