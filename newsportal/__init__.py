@@ -31,7 +31,7 @@ from .extensions import limiter
 from .media import views as media_views
 from .pages import desk as pages_desk
 from .pages import lists_desk
-from .pages import views as pages
+from .pages import views as pages_views
 from .search import views as search_views
 from .syndication import views as syndication_views
 
@@ -63,7 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ratelimits.register(app)
     comment_views.register(app, article_page=reader.render_article)
     for blueprint in (
-        moderation_desk.bp, pages.bp, pages_desk.bp, lists_desk.bp, search_views.bp,
+        moderation_desk.bp, pages_views.bp, pages_desk.bp, lists_desk.bp, search_views.bp,
         syndication_views.bp, media_views.bp, media_views.desk,
     ):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import newsportal
 import newsportal.models  # noqa: F401 (every model registers itself)
 from newsportal.extensions import db
 from newsportal.models.public import PrivateContent, PublicContent
@@ -297,3 +298,11 @@ def test_imports_are_at_the_top_of_the_module_articles_and_pages() -> None:
 
 def test_views_do_not_touch_the_session_articles_and_pages() -> None:
     assert _inside_core(session_in_views()) == []
+
+
+def test_the_package_namespace_shadows_no_subpackage() -> None:
+    """`from .pages import views as pages` once made `newsportal.pages` the views module."""
+    for name in modules():
+        parts = name.split(".")
+        if len(parts) == 2 and hasattr(newsportal, parts[1]):
+            assert getattr(newsportal, parts[1]).__name__ == name
