@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..content.forms import ERRORS as CONTENT_ERRORS
-from ..content.forms import ContentForm
+from ..content.forms import ContentFields
 from ..forms import Form, int_or_none, sensible_year, too_long
 from ..text import clean_line, nfc
 
@@ -38,7 +38,7 @@ ERRORS = {
 }
 
 
-class ArticleForm(ContentForm):
+class ArticleForm(ContentFields, Form):
     title = StringField(
         _l("Title"),
         filters=[clean_line],

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
-from ..forms import Form, too_long
+from ..forms import too_long
 from ..text import clean_line, nfc
 
 # Service error codes every kind shares -> what the editor reads next to the field.
@@ -33,7 +33,9 @@ def _limit(n: int) -> list[Length]:
     return [Length(max=n, message=too_long(n))]
 
 
-class ContentForm(Form):
+class ContentFields:
+    """Mixed into a kind's form (WTForms collects fields from every base class)."""
+
     slug = StringField(_l("Address (slug)"), filters=[clean_line], validators=_limit(160))
     lead = TextAreaField(_l("Lead"), filters=[nfc], validators=_limit(2000))
     body = TextAreaField(_l("Body (Markdown)"), filters=[nfc], validators=_limit(200_000))

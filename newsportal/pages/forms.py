@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..content.forms import ERRORS as CONTENT_ERRORS
-from ..content.forms import ContentForm
+from ..content.forms import ContentFields
 from ..forms import Form, int_or_none, sensible_year, too_long
 from ..text import clean_line, nfc
 
@@ -90,7 +90,7 @@ def _date(label: object, required: bool = False) -> DateField:
     return DateField(label, validators=[*checks, sensible_year])
 
 
-class PageForm(ContentForm):
+class PageForm(ContentFields, Form):
     static_choices = {"block": BLOCKS}
     title = _line(_l("Title"), 300, required=True)
     parent_id = SelectField(_l("Parent page"), coerce=int_or_none, validate_choice=True)
