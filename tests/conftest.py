@@ -29,7 +29,8 @@ from .databases import (  # noqa: F401 (fixtures)
     postgres_tables,
 )
 
-BACKENDS = ["sqlite", "postgresql"]
+# `make test-quick` sets NEWSPORTAL_TEST_BACKENDS=sqlite for the edit-test loop.
+BACKENDS = os.environ.get("NEWSPORTAL_TEST_BACKENDS", "sqlite,postgresql").split(",")
 PASSWORD = "mật-khẩu-thử-nghiệm-đủ-dài"
 ROLES = ("admin", "editor", "moderator")
 # Tests sign in thousands of times: scrypt's cost there proves nothing about the site. A test of
@@ -263,3 +264,31 @@ def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
         if key.startswith("NEWSPORTAL_") and not key.startswith(("NEWSPORTAL_INSTANCE_PATH",
                                                                   "NEWSPORTAL_TEST_")):  # fmt: skip
             monkeypatch.delenv(key)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A `sqlite_only` test is not collected on PostgreSQL at all (no skip to read past).
+
+    Under pytest-xdist (`--dist loadgroup`, see the Makefile) tests that share a module- or
+    package-wide fixture (the authorization matrix's app, the hostile-input site, the browser's
+    live server) go to one worker, so each of those fixtures is built once per run, not per
+    worker; every other test goes wherever a worker is free."""
+    elsewhere = {
+        item
+        for item in items
+        if item.get_closest_marker("sqlite_only")
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("database_url") == "postgresql"
+    }
+    if elsewhere:
+        config.hook.pytest_deselected(items=[item for item in items if item in elsewhere])
+        items[:] = [item for item in items if item not in elsewhere]
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        scopes = {d.scope for defs in info.name2fixturedefs.values() for d in defs}
+        if "package" in scopes:
+            item.add_marker(pytest.mark.xdist_group(str(item.path.parent)))
+        elif "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(str(item.path)))
