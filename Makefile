@@ -7,7 +7,7 @@ PO     := $(wildcard newsportal/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint fmt typecheck translations extract db-migrate db-upgrade demo bench bench-search clean
+.PHONY: help install run test test-quick coverage lint fmt typecheck translations extract db-migrate db-upgrade demo bench bench-search clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,8 +48,17 @@ demo: db-upgrade ## load the demo content (idempotent)
 run: demo ## set up and serve the site on http://127.0.0.1:5000 (SQLite)
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install ## run the test suite
-	$(BIN)/pytest
+# Two workers (the CI machine has two cores); tests sharing a module-wide fixture stay on one.
+XDIST := -n 2 --dist loadgroup
+
+test: install ## the whole suite: SQLite, PostgreSQL, browser; line coverage, the 15 slowest
+	$(BIN)/pytest $(XDIST) --cov --cov-report=term $(ARGS)
+
+test-quick: install ## SQLite only, no browser, no slow tests: the edit-test loop
+	NEWSPORTAL_TEST_BACKENDS=sqlite $(BIN)/pytest $(XDIST) -m "not browser and not slow" $(ARGS)
+
+coverage: install ## the whole suite with branch coverage, and an HTML report in htmlcov/
+	$(BIN)/pytest $(XDIST) --cov --cov-branch --cov-report=term --cov-report=html $(ARGS)
 
 bench: install ## measure the site against a bare Flask app (ARGS="--small", "--page-cache off", "--profile article")
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
@@ -68,4 +77,4 @@ bench-search: install ## time /search at 100,000 synthetic articles on SQLite (t
 	$(BIN)/python tests/perf/bench_search.py
 
 clean: ## remove the virtualenv and caches (keeps instance/)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(MO)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(MO)

@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT_IP": "20 per 15 minutes",
     "LOGIN_RATE_LIMIT_ACCOUNT": "50 per hour",
     "LOGIN_KNOWN_ADDRESS_DAYS": 30,
+    # werkzeug's generate_password_hash method; the test suite alone sets a cheap one.
+    "PASSWORD_HASH_METHOD": "scrypt",
     "MAX_FORM_BYTES": 4 * 1024 * 1024,
     "PUBLIC_FORM_MAX_BYTES": 64 * 1024,
     "MAX_FORM_MEMORY_SIZE": 500_000,  # one multipart text field (Flask's default, kept on purpose)

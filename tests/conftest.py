@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from jinja2 import BytecodeCache, FileSystemBytecodeCache
+from sqlalchemy import create_engine, event
 
 from newsportal import create_app
 from newsportal.articles import services
@@ -26,19 +29,44 @@ from .databases import (  # noqa: F401 (fixtures)
     postgres_tables,
 )
 
-BACKENDS = ["sqlite", "postgresql"]
+# `make test-quick` sets NEWSPORTAL_TEST_BACKENDS=sqlite for the edit-test loop.
+BACKENDS = os.environ.get("NEWSPORTAL_TEST_BACKENDS", "sqlite,postgresql").split(",")
 PASSWORD = "mật-khẩu-thử-nghiệm-đủ-dài"
 ROLES = ("admin", "editor", "moderator")
+# Tests sign in thousands of times: scrypt's cost there proves nothing about the site. A test of
+# the hash itself parametrises `password_hash_method` with "scrypt" (tests/test_auth.py).
+CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
+# Databases whose tables the fixtures made (a copy of the template, the shared PostgreSQL schema):
+# `_app` does not ask the server about every table again.
+_SCHEMA_READY: set[str] = set()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tables (with the full-text structures) built once; each test gets a copy (~1 ms)."""
+    from newsportal.extensions import db
+
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    engine = create_engine(f"sqlite:///{path}")
+    db.metadata.create_all(engine)
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return path
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
     """Every test that uses the database runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    if request.node.get_closest_marker("sqlite_only"):
-        pytest.skip("SQLite only: " + str(request.node.get_closest_marker("sqlite_only").args[0]))
-    return str(request.getfixturevalue("postgres_emptied"))
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        if request.node.get_closest_marker("sqlite_only"):
+            reason = str(request.node.get_closest_marker("sqlite_only").args[0])
+            pytest.skip("SQLite only: " + reason)
+        url = str(request.getfixturevalue("postgres_emptied"))
+    _SCHEMA_READY.add(url)
+    return url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -50,20 +78,34 @@ def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
 
 
 @pytest.fixture
-def app_config(database_url: str) -> dict[str, Any]:
+def password_hash_method() -> str:
+    return CHEAP_PASSWORD_HASH
+
+
+@pytest.fixture
+def app_config(database_url: str, password_hash_method: str) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-anything",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": password_hash_method,
     }
 
 
-def _app(config: dict[str, Any]) -> Iterator[Flask]:
+@pytest.fixture(scope="session")
+def template_bytecode(tmp_path_factory: pytest.TempPathFactory) -> BytecodeCache:
+    """Compiled templates shared by every test app: Jinja would compile each one per app."""
+    return FileSystemBytecodeCache(str(tmp_path_factory.mktemp("jinja")))
+
+
+def _app(config: dict[str, Any], bytecode: BytecodeCache) -> Iterator[Flask]:
     application = create_app(config)
+    application.jinja_env.bytecode_cache = bytecode
     # Contexts are pushed where a test needs them, never held across requests (Flask 3.1).
-    with application.app_context():
-        db.create_all()
+    if config["SQLALCHEMY_DATABASE_URI"] not in _SCHEMA_READY:
+        with application.app_context():
+            db.create_all()
     yield application
     with application.app_context():
         db.session.remove()
@@ -72,10 +114,13 @@ def _app(config: dict[str, Any]) -> Iterator[Flask]:
 
 @pytest.fixture
 def app(
-    app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    app_config: dict[str, Any],
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    template_bytecode: BytecodeCache,
 ) -> Iterator[Flask]:
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    yield from _app(app_config)
+    yield from _app(app_config, template_bytecode)
 
 
 @pytest.fixture
@@ -188,10 +233,13 @@ def count_queries(app: Flask) -> Callable[[Callable[[], Any]], int]:
 
 @pytest.fixture
 def csrf_app(
-    app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    app_config: dict[str, Any],
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    template_bytecode: BytecodeCache,
 ) -> Iterator[Flask]:
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    yield from _app({**app_config, "WTF_CSRF_ENABLED": True})
+    yield from _app({**app_config, "WTF_CSRF_ENABLED": True}, template_bytecode)
 
 
 def get_user(app: Flask, email: str) -> User | None:
@@ -216,3 +264,31 @@ def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
         if key.startswith("NEWSPORTAL_") and not key.startswith(("NEWSPORTAL_INSTANCE_PATH",
                                                                   "NEWSPORTAL_TEST_")):  # fmt: skip
             monkeypatch.delenv(key)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A `sqlite_only` test is not collected on PostgreSQL at all (no skip to read past).
+
+    Under pytest-xdist (`--dist loadgroup`, see the Makefile) tests that share a module- or
+    package-wide fixture (the authorization matrix's app, the hostile-input site, the browser's
+    live server) go to one worker, so each of those fixtures is built once per run, not per
+    worker; every other test goes wherever a worker is free."""
+    elsewhere = {
+        item
+        for item in items
+        if item.get_closest_marker("sqlite_only")
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("database_url") == "postgresql"
+    }
+    if elsewhere:
+        config.hook.pytest_deselected(items=[item for item in items if item in elsewhere])
+        items[:] = [item for item in items if item not in elsewhere]
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        scopes = {d.scope for defs in info.name2fixturedefs.values() for d in defs}
+        if "package" in scopes:
+            item.add_marker(pytest.mark.xdist_group(str(item.path.parent)))
+        elif "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(str(item.path)))

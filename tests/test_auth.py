@@ -1,8 +1,10 @@
 """Accounts: login, logout, roles, the users CLI."""
 
 import pytest
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from newsportal.auth import services as auth_services
+from newsportal.config import DEFAULTS
 from newsportal.extensions import db
 from newsportal.models import User
 
@@ -79,11 +81,36 @@ def test_login_only_returns_to_same_site_pages(client, make_user, target, landin
     assert response.headers["Location"] == landing
 
 
-def test_passwords_are_scrypt_hashes(app, make_user):
+@pytest.mark.parametrize("password_hash_method", ["scrypt"])  # the site's own, not the suite's
+def test_passwords_are_scrypt_hashes(app, client, make_user):
     make_user("admin")
     user = get_user(app, "admin@example.org")
     assert user.password_hash.startswith("scrypt:")
     assert check_password_hash(user.password_hash, PASSWORD)
+    response = client.post("/login", data={"email": "admin@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_the_site_hashes_with_scrypt_unless_told_otherwise():
+    assert DEFAULTS["PASSWORD_HASH_METHOD"] == "scrypt"
+
+
+@pytest.mark.parametrize("password_hash_method", ["scrypt", "pbkdf2:sha256:1"])
+def test_an_unknown_email_costs_a_hash_of_the_same_method(
+    app, client, monkeypatch, password_hash_method
+):
+    """Timing: a wrong email checks a dummy hash made like the real ones, never a cheaper one."""
+    checked: list[str] = []
+    real = auth_services.check_password_hash
+
+    def spy(stored: str, password: str) -> bool:
+        checked.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(auth_services, "check_password_hash", spy)
+    client.post("/login", data={"email": "nobody@example.org", "password": PASSWORD})
+    method_and_parameters = generate_password_hash("x", method=password_hash_method).split("$")[0]
+    assert [stored.split("$")[0] for stored in checked] == [method_and_parameters]
 
 
 def test_users_create_command(app, runner):

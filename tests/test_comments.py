@@ -380,6 +380,10 @@ def test_xss_corpus_as_name_and_body_comes_out_inert(app, client, article, auth)
             assert dangerous_parts(response.get_data(as_text=True)) == [], payload
         else:
             sent += 1
+            # The reader reads the confirmation where it is sent: flashes left in the cookie
+            # would grow it by one per post and make each request slower than the last.
+            with client.session_transaction() as session:
+                session.pop("_flashes", None)
     assert sent > 3000
     approve_all(app)
     page = parse(app.test_client().get(f"/articles/{article.slug}").get_data(as_text=True))

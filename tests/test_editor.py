@@ -47,16 +47,6 @@ EDITOR_GETS = [
     "/editor/categories/",
     "/editor/categories/{cat}",
 ]
-EDITOR_POSTS = [
-    "/editor/articles/new",
-    "/editor/articles/{id}",
-    "/editor/articles/{id}/unpublish",
-    "/editor/preview",
-    "/editor/articles/{id}/revisions/{rev}/restore",
-    "/editor/categories/",
-    "/editor/categories/{cat}",
-    "/editor/categories/{cat}/delete",
-]
 
 
 @pytest.fixture
@@ -67,7 +57,9 @@ def ids(app, make_article, make_category):
     return {"id": article.id, "rev": rev, "cat": cat}
 
 
-DESK_REQUESTS = [("GET", url) for url in EDITOR_GETS] + [("POST", url) for url in EDITOR_POSTS]
+# Every route x role is in the authorization matrix (tests/test_authorization.py); here only what
+# it does not send: a listing with filters.
+DESK_REQUESTS = [("GET", url) for url in EDITOR_GETS if "?" in url]
 
 
 @pytest.mark.parametrize(("method", "url"), DESK_REQUESTS)

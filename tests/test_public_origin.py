@@ -22,6 +22,7 @@ from newsportal.extensions import cache, db
 
 from .page_helpers import make_page, make_session, vn
 
+pytestmark = pytest.mark.sqlite_only("absolute URLs come from configuration, not from the database")
 ORIGIN = "http://127.0.0.1:5000"  # the development default
 PUBLIC = "https://portal.example.gov.vn"
 HOSTILE = {

@@ -305,8 +305,7 @@ def test_results_newest_first_paginated_and_filtered(app, client, results_page):
 
     def numbers(page):
         return [
-            re.search(r"(\d+/QĐ-UBND)", li.text).group(1)  # noqa: E731
-            for li in page.select(".result-list li")
+            re.search(r"(\d+/QĐ-UBND)", li.text).group(1) for li in page.select(".result-list li")
         ]
 
     first = soup(client.get("/pages/cong-khai-ket-qua"))

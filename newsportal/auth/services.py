@@ -17,14 +17,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..errors import FieldError
 from ..extensions import db
 from ..models import Role, User
+from ..models.users import password_hash_method
 from ..text import clean_line
 from .passwords import password_problem
 
 
 @cache
-def _dummy_hash() -> str:
-    """Checked when the email is unknown, so a wrong email costs as long as a wrong password."""
-    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+def _dummy_hash(method: str) -> str:
+    """Checked when the email is unknown, so a wrong email costs as long as a wrong password
+    (made with the method real passwords are hashed with)."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 class AccountError(FieldError):
@@ -43,7 +45,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same work either way)."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(password_hash_method()), password)
         return None
     if not user.check_password(password) or not user.active:
         return None

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String, true
 from sqlalchemy.orm import Mapped, mapped_column
@@ -26,6 +27,11 @@ class Role(StrEnum):
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def password_hash_method() -> str:
+    """The app's PASSWORD_HASH_METHOD (scrypt unless configured otherwise)."""
+    return str(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
 class User(PrivateContent, UserMixin, db.Model):  # type: ignore[name-defined]
@@ -54,7 +60,7 @@ class User(PrivateContent, UserMixin, db.Model):  # type: ignore[name-defined]
         self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
         self.end_sessions()
 
     def check_password(self, password: str) -> bool:

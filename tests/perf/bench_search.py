@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select
 
-from newsportal import create_app  # noqa: E402
-from newsportal.extensions import db  # noqa: E402
-from newsportal.models import Article, SearchDocument  # noqa: E402
-from newsportal.models.search import rank_key  # noqa: E402
-from newsportal.search.queries import words  # noqa: E402
+from newsportal import create_app
+from newsportal.extensions import db
+from newsportal.models import Article, SearchDocument
+from newsportal.models.search import rank_key
+from newsportal.search.queries import words
 
 VOCABULARY = (  # noqa: SIM905 - a sentence reads better than a list of 120 strings
     "Đồng Tháp tỉnh huyện xã phường Cao Lãnh Sa Đéc Hồng Ngự Tháp Mười Lai Vung Châu Thành "

@@ -14,7 +14,7 @@ from .servers import ROOT, BenchError, clean_env
 
 FLASK = str(Path(sys.executable).with_name("flask"))
 MODERATOR = "bench-moderator@example.org"
-MODERATOR_PASSWORD = "bench-moderator-password"  # noqa: S105 - a local benchmark account
+MODERATOR_PASSWORD = "bench-moderator-password"
 DEEP_PAGE = 200
 
 
