@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 
 from ..auth.decorators import EDITORS, check_role
 from ..extensions import db
+from ..forms import ActionForm
 from ..models import Category
 from . import queries, services
-from .forms import ERRORS, ActionForm, CategoryForm
+from .forms import ERRORS, CategoryForm
 
 bp = Blueprint("categories", __name__, url_prefix="/editor/categories")
 

@@ -72,10 +72,6 @@ class ArticleForm(ContentFields, Form):
     )
 
 
-class ActionForm(Form):
-    """No fields: a button that changes something, with its CSRF token."""
-
-
 class PreviewForm(Form):
     body = TextAreaField(filters=[nfc], validators=[Length(max=200_000, message=too_long(200_000))])
 

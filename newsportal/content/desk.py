@@ -15,9 +15,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import markup
-from ..articles.forms import ActionForm
 from ..auth.decorators import EDITORS, check_role
 from ..extensions import csrf, db
+from ..forms import ActionForm
 from ..models import Content, Revision
 from ..revisions import FieldError, revision_diff
 from . import queries, services

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..articles.forms import ActionForm
 from ..content import desk
 from ..extensions import db
+from ..forms import ActionForm
 from ..models import Page
 from ..revisions import FieldError
 from . import queries, services

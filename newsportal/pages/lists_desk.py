@@ -13,10 +13,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..articles.forms import ActionForm
 from ..content import desk
 from ..extensions import csrf, db
-from ..forms import Form
+from ..forms import ActionForm, Form
 from ..models import LegalDocument, PublishedResult, ReceptionSession
 from ..request_limits import page_number
 from ..revisions import FieldError
