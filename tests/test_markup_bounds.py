@@ -87,21 +87,26 @@ def timed(source: str) -> tuple[float, str]:
 
 
 def check_ratios(n: int, runs: int, capsys: pytest.CaptureFixture[str]) -> None:
-    """Each shape timed in turn with the ordinary body, best of `runs` each: the other
-    engineers' load on the machine then weighs on both sides of every ratio alike."""
+    """Each shape against the ordinary body of the same length, best of `runs`.
+
+    A shape that costs less than the ordinary body once is far inside the limit (3x) and is not
+    timed again. A closer one is timed in turn with the ordinary body, best of `runs` each, so
+    the other load on the machine weighs on both sides of its ratio alike."""
     baseline = ordinary(n)
+    ours = min(timed(baseline)[0] for _ in range(runs))
     too_slow = []
     with capsys.disabled():
         print(f"\nrender_article on {n:,} characters, best of {runs}: shape vs ordinary")
         for name, shape in HOSTILE.items():
             source = shape(n)
-            ours, theirs, outcome = float("inf"), float("inf"), ""
-            for _ in range(runs):
-                ours = min(ours, timed(baseline)[0])
-                spent, outcome = timed(source)
-                theirs = min(theirs, spent)
-            ratio = theirs / ours
-            print(f"  {name:26} {theirs:7.3f} s vs {ours:6.3f} s  x{ratio:5.2f}  {outcome}")
+            theirs, outcome = timed(source)
+            against = ours
+            if theirs > ours:  # a close call: alternate, so both sides see the same load
+                for _ in range(runs):
+                    against = min(against, timed(baseline)[0])
+                    theirs = min(theirs, timed(source)[0])
+            ratio = theirs / against
+            print(f"  {name:26} {theirs:7.3f} s vs {against:6.3f} s  x{ratio:5.2f}  {outcome}")
             if ratio > MAX_RATIO:
                 too_slow.append((name, round(ratio, 1)))
     assert not too_slow

@@ -37,20 +37,29 @@ def text_fields() -> list[tuple[str, str, UnboundField]]:
     for module in pkgutil.walk_packages(newsportal.__path__, "newsportal."):
         if module.name.endswith(".forms"):
             importlib.import_module(module.name)
-    found, todo = [], list(WTForm.__subclasses__())
+    found, todo, seen = [], list(WTForm.__subclasses__()), set()
     while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        if not cls.__module__.startswith("newsportal."):
+        form = todo.pop()
+        todo.extend(form.__subclasses__())
+        # a form's own fields and those of the mixins it is built from (the content core's)
+        for cls in form.__mro__:
+            if cls in seen or not cls.__module__.startswith("newsportal."):
+                continue
+            seen.add(cls)
+            found.extend(_text_fields_of(cls))
+    return found
+
+
+def _text_fields_of(cls: type) -> list[tuple[str, str, UnboundField]]:
+    found = []
+    for name, field in vars(cls).items():
+        if not isinstance(field, UnboundField):
             continue
-        for name, field in vars(cls).items():
-            if not isinstance(field, UnboundField):
-                continue
-            kind = field.field_class
-            if not issubclass(kind, StringField) or issubclass(kind, PasswordField | HiddenField):
-                continue
-            if (cls.__name__, name) not in NOT_TEXT:
-                found.append((cls.__name__, name, field))
+        kind = field.field_class
+        if not issubclass(kind, StringField) or issubclass(kind, PasswordField | HiddenField):
+            continue
+        if (cls.__name__, name) not in NOT_TEXT:
+            found.append((cls.__name__, name, field))
     return found
 
 
