@@ -48,8 +48,8 @@ demo: db-upgrade ## load the demo content (idempotent)
 run: demo ## set up and serve the site on http://127.0.0.1:5000 (SQLite)
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# Two workers (the CI machine has two cores); tests sharing a module-wide fixture stay on one.
-XDIST := -n 2 --dist loadgroup
+# Two workers (the CI machine has two cores); a file's tests stay on one, in order.
+XDIST := -n 2 --dist loadfile
 
 test: install ## the whole suite: SQLite, PostgreSQL, browser; line coverage, the 15 slowest
 	$(BIN)/pytest $(XDIST) --cov --cov-report=term $(ARGS)

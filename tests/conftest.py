@@ -266,14 +266,14 @@ def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups into the node ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A `sqlite_only` test is not collected on PostgreSQL at all (no skip to read past).
 
-    Under pytest-xdist (`--dist loadgroup`, see the Makefile) tests that share a module- or
-    package-wide fixture (the authorization matrix's app, the hostile-input site, the browser's
-    live server) go to one worker, so each of those fixtures is built once per run, not per
-    worker; every other test goes wherever a worker is free."""
+    Under pytest-xdist the Makefile uses `--dist loadfile`: a file's tests run on one worker in
+    order, so a module-wide fixture (the authorization matrix's app, the fuzz site whose last
+    test reads every row the others left) is built once. (`--dist loadgroup` with markers added
+    here did not group anything with this pytest and xdist: the fuzz check then saw half the
+    rows.)"""
     elsewhere = {
         item
         for item in items
@@ -284,12 +284,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if elsewhere:
         config.hook.pytest_deselected(items=[item for item in items if item in elsewhere])
         items[:] = [item for item in items if item not in elsewhere]
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None or item.get_closest_marker("xdist_group"):
-            continue
-        scopes = {d.scope for defs in info.name2fixturedefs.values() for d in defs}
-        if "package" in scopes:
-            item.add_marker(pytest.mark.xdist_group(str(item.path.parent)))
-        elif "module" in scopes:
-            item.add_marker(pytest.mark.xdist_group(str(item.path)))
