@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+from . import keys
 from .files import private_folder
 from .hosts import parse_hosts
 from .security import CONTENT_SECURITY_POLICY
@@ -120,6 +121,14 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         raise UnsafeConfiguration(
             f"NEWSPORTAL_SECRET_KEY is too short for production (at least {MIN_SECRET_LENGTH} "
             "characters)."
+        )
+    keys.apply(app.config)
+    short = [k for k in (*app.config["SECRET_KEY_FALLBACKS"], app.config["IP_HASH_KEY"])
+             if len(k) < MIN_SECRET_LENGTH]  # fmt: skip
+    if production and short:
+        raise UnsafeConfiguration(
+            "NEWSPORTAL_SECRET_KEY_FALLBACKS and NEWSPORTAL_IP_HASH_KEY need keys of at least "
+            f"{MIN_SECRET_LENGTH} characters in production."
         )
     if production:
         # __Host-: browsers accept it only over HTTPS, for the whole site and this host alone,

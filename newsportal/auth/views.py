@@ -47,7 +47,7 @@ def throttle() -> services.Throttle:
         per_ip=config["LOGIN_RATE_LIMIT_IP"],
         per_pair=config["LOGIN_RATE_LIMIT_PAIR"],
         per_account=config["LOGIN_RATE_LIMIT_ACCOUNT"],
-        secret=config["SECRET_KEY"],
+        secret=config["IP_HASH_KEY"],  # keeps counting across a SECRET_KEY rotation
         known_days=int(config["LOGIN_KNOWN_ADDRESS_DAYS"]),
     )
 

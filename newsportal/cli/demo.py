@@ -69,7 +69,7 @@ def demo_generate(articles: int, comments: int, seed: int | None) -> None:
     """Add synthetic Vietnamese articles and comments in bulk, for benchmarks. Adds on re-run."""
     started = time.perf_counter()
     with click.progressbar(length=articles + comments, label="generating") as bar:
-        summary = generate(articles, comments, current_app.config["SECRET_KEY"], seed, bar.update)
+        summary = generate(articles, comments, current_app.config["IP_HASH_KEY"], seed, bar.update)
     click.echo(
         f"added {articles} articles and {comments} comments in {time.perf_counter() - started:.1f}s"
     )
@@ -106,7 +106,7 @@ DEMO_COMMENTS = [
 
 def _demo_comments() -> None:
     """A few comments to moderate; added once (an article that has comments is left alone)."""
-    policy = comment_services.Policy(secret=current_app.config["SECRET_KEY"], rate_limit=None)
+    policy = comment_services.Policy(secret=current_app.config["IP_HASH_KEY"], rate_limit=None)
     for slug, name, email, text, approve, answer in DEMO_COMMENTS:
         article = db.session.scalar(select(Article).where(Article.slug == slug))
         if article is None or db.session.scalar(

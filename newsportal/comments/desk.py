@@ -191,7 +191,7 @@ def rules() -> str | BaseResponse:
                 request.form.get("kind", ""),
                 request.form.get("value", ""),
                 current_user.id,
-                current_app.config["SECRET_KEY"],
+                current_app.config["IP_HASH_KEY"],
             )
         except moderation.ModerationError:
             flash(_("Choose a kind and enter a value."), "error")

@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..forms import Form, email_field, too_long
+from ..keys import signing_keys
 from ..text import clean_line, nfc
 from . import stamp
 
@@ -95,5 +96,5 @@ def new_form() -> CommentForm:
     # A page shared by every reader must not hold (or create) this reader's CSRF token: making
     # one writes the session and the page could no longer be shared. The form fetches it.
     form = CommentForm(meta={"csrf": False}) if g.get("shared_page") else CommentForm()
-    form.ts.data = stamp.issue(current_app.config["SECRET_KEY"])
+    form.ts.data = stamp.issue(signing_keys(current_app.config))
     return form

@@ -69,7 +69,7 @@ class CommentInput:
 class Policy:
     """Settings from config, passed in as plain values."""
 
-    secret: str
+    secret: str  # IP_HASH_KEY: hashes the address
     min_seconds: float = 3
     rate_limit: str | None = "5 per 10 minutes"
     limiter: RateLimiter | None = None
@@ -80,7 +80,7 @@ def policy_from(config: Mapping[str, Any], limiter: RateLimiter | None) -> Polic
     """The policy the settings describe; the rate limit is off where rate limiting is."""
     enabled = config.get("RATELIMIT_ENABLED", True)
     return Policy(
-        secret=config["SECRET_KEY"],
+        secret=config["IP_HASH_KEY"],
         min_seconds=float(config["COMMENT_MIN_SECONDS"]),
         rate_limit=config["COMMENT_RATE_LIMIT"] if enabled else None,
         limiter=limiter,

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from .. import ratelimits
 from ..articles import queries as article_queries
 from ..extensions import csrf
+from ..keys import signing_keys
 from ..request_limits import public_form
 from . import services, stamp
 from .forms import REFUSALS, CommentForm
@@ -48,7 +49,7 @@ def policy() -> services.Policy:
 @bp.get("/comments/token")
 def token() -> tuple[dict[str, str], int, dict[str, str]]:
     """A form token for this reader: shared (cached) article pages carry none of their own."""
-    body = {"csrf_token": generate_csrf(), "ts": stamp.issue(current_app.config["SECRET_KEY"])}
+    body = {"csrf_token": generate_csrf(), "ts": stamp.issue(signing_keys(current_app.config))}
     return body, 200, {"Cache-Control": "private, no-store"}
 
 
@@ -65,7 +66,7 @@ def submit(slug: str) -> tuple[str, int] | Response:
     if not services.comments_open(article, policy().close_after_days):
         refusal = "closed"
     elif form.validate():
-        age = stamp.age(config["SECRET_KEY"], form.ts.data, config["COMMENT_FORM_MAX_AGE"])
+        age = stamp.age(signing_keys(config), form.ts.data, config["COMMENT_FORM_MAX_AGE"])
         data = services.CommentInput(
             name=form.name.data or "",
             email=form.email.data or "",
@@ -91,7 +92,7 @@ def submit(slug: str) -> tuple[str, int] | Response:
     elif form.meta.csrf and form.csrf_token.errors:
         refusal = "csrf"
     # Shown again with everything typed, a fresh token and a timestamp that counts time spent.
-    form.ts.data = stamp.issue(config["SECRET_KEY"], head_start=config["COMMENT_MIN_SECONDS"])
+    form.ts.data = stamp.issue(signing_keys(config), head_start=config["COMMENT_MIN_SECONDS"])
     message = REFUSALS[refusal]() if refusal else None
     status = 429 if refusal == "rate" else 200
     page = current_app.extensions[ARTICLE_PAGE](article, form=form, comment_message=message)
