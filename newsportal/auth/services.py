@@ -168,8 +168,10 @@ def set_password(user_id: int, password: str) -> User:
     return user
 
 
-def set_active(user_id: int, active: bool, acting_id: int) -> User:
-    """Deactivating ends the account's sessions at once; nobody can lock themselves out."""
+def set_active(user_id: int, active: bool, acting_id: int | None) -> User:
+    """Deactivating ends the account's sessions at once; nobody can lock themselves out.
+
+    `acting_id`: the admin doing it, None from the command line (an operator, no account)."""
     user = _account(user_id)
     if user_id == acting_id and not active:
         raise AccountError("user", "self_deactivate")

@@ -8,8 +8,9 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from ..auth.forms import account_message
-from ..auth.services import AccountError, create_user, find_user, set_password
-from ..models import Role
+from ..auth.queries import staff
+from ..auth.services import AccountError, create_user, find_user, set_active, set_password
+from ..models import Role, User
 
 users = AppGroup("users", help="Staff accounts.")
 
@@ -45,6 +46,45 @@ def set_password_command(email: str, password: str) -> None:
     except AccountError as exc:
         raise _account_failure(exc) from None
     click.echo(f"password changed for {user.email}; its sessions have ended")
+
+
+@users.command("list")
+def list_command() -> None:
+    """Every staff account: email, name, role, whether it may sign in."""
+    rows = [("EMAIL", "NAME", "ROLE", "ACTIVE")]
+    rows += [(u.email, u.name, u.role, "yes" if u.active else "no") for u in staff()]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """Stop an account signing in; its open sessions end at once."""
+    user = _set_active(email, active=False)
+    click.echo(f"deactivated {user.email}; its sessions have ended")
+
+
+@users.command("activate")
+@click.argument("email")
+def activate_command(email: str) -> None:
+    """Let a deactivated account sign in again."""
+    user = _set_active(email, active=True)
+    click.echo(f"activated {user.email}; it can sign in again")
+
+
+def _set_active(email: str, active: bool) -> User:
+    # The same service as the admin desk's buttons: one way accounts change.
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account with email {email}")
+    try:
+        return set_active(user.id, active, acting_id=None)
+    except AccountError as exc:
+        raise _account_failure(exc) from None
 
 
 def _account_failure(exc: AccountError) -> click.ClickException:
