@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .backup import backup
 from .content import articles, comments, search
 from .demo import demo
 from .users import users
 
 
 def register(app: Flask) -> None:
-    for group in (users, demo, articles, comments, search):
+    for group in (users, demo, articles, comments, search, backup):
         app.cli.add_command(group)

@@ -1,0 +1,186 @@
+"""The restore drill, once per database: content in, backup, destroy, restore, same pages back.
+
+Each engine gets a database of its own (a SQLite file; a PostgreSQL database made for the drill
+and dropped after it): a restore replaces the whole database, which the suite's shared schema
+must not be.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from newsportal import create_app
+from newsportal.articles import services as articles
+from newsportal.backups.services import has_data
+from newsportal.comments import moderation
+from newsportal.comments import services as comments
+from newsportal.extensions import db
+from newsportal.files import SQLITE_SIBLINGS
+from newsportal.media import demo as pictures
+from newsportal.media.services import Limits, store_image
+from newsportal.text import utcnow
+
+from .conftest import BACKENDS, CHEAP_PASSWORD_HASH
+from .databases import server_url
+
+STAMP = re.compile(r'(?<=name="ts" type="hidden" value=")[^"]+')
+COMMENT = "Cảm ơn bài viết, xin hỏi lịch thu hoạch ở Tháp Mười?"
+
+
+@pytest.fixture(params=BACKENDS)
+def drill_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'site.db'}"
+        return
+    if marker := request.node.get_closest_marker("sqlite_only"):
+        pytest.skip(f"SQLite only: {marker.args[0]}")
+    base = server_url()
+    if base is None:
+        if os.environ.get("NEWSPORTAL_TEST_REQUIRE_POSTGRES"):
+            pytest.fail("no PostgreSQL for the restore drill")
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    name = f"newsportal_drill_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def site(drill_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "drill-secret-key-that-is-long-enough-for-anything",
+        "SQLALCHEMY_DATABASE_URI": drill_url, "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+    })  # fmt: skip
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def publish_with_picture_and_comment(app: Flask) -> tuple[str, str]:
+    """An article with an uploaded picture and an approved comment: (slug, picture file name)."""
+    config = app.config
+    limits = Limits(config["IMAGE_MAX_BYTES"], config["IMAGE_MAX_PIXELS"])
+    with app.app_context():
+        image = store_image(
+            pictures.rice_field(), "lua.jpg", None, Path(config["UPLOAD_FOLDER"]), limits
+        )
+        data = articles.ArticleData(
+            title="Lúa Thu Đông được mùa",
+            lead="Năng suất bình quân đạt hơn 5,7 tấn/ha.",
+            body_md="Bà con **phấn khởi** vì giá lúa ổn định.",
+            byline="Minh Hằng",
+            published_at=utcnow() - timedelta(hours=1),
+            featured_image_id=image.id,
+            featured_image_alt="Cánh đồng lúa chín",
+        )
+        article = articles.save_article(None, data, None, "publish")
+        entry = comments.CommentInput(
+            name="Trần Văn Lộc", email="loc@example.org", body=COMMENT, ip="192.0.2.10",
+            form_age=timedelta(minutes=5),
+        )  # fmt: skip
+        policy = comments.Policy(secret=config["IP_HASH_KEY"], rate_limit=None)
+        comment = comments.submit_comment(article, entry, policy).comment
+        assert comment is not None
+        moderation.set_status([comment.id], "approve", None)
+        return article.slug, str(image.largest["name"])
+
+
+def destroy(app: Flask) -> None:
+    """The disaster: every table gone (the SQLite file itself), every upload deleted."""
+    with app.app_context():
+        if db.engine.url.get_backend_name() == "sqlite":
+            db.engine.dispose()
+            path = Path(str(db.engine.url.database))
+            for file in [path, *(path.with_name(path.name + s) for s in SQLITE_SIBLINGS)]:
+                file.unlink(missing_ok=True)
+        else:
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.engine.dispose()
+        assert not has_data()
+    shutil.rmtree(app.config["UPLOAD_FOLDER"])
+
+
+def read_back(app: Flask, slug: str, picture: str) -> tuple[str, bytes]:
+    client = app.test_client()  # a new reader, nothing of theirs cached
+    page = client.get(f"/articles/{slug}")
+    assert page.status_code == 200
+    with client.get(f"/uploads/{picture}") as upload:  # a file response: closed when read
+        assert upload.status_code == 200
+        picture_bytes = upload.data
+    # The comment form's signed issue time is the one part made afresh for each reader.
+    return STAMP.sub("", page.get_data(as_text=True)), picture_bytes
+
+
+def test_the_restore_drill(site: Flask, tmp_path: Path) -> None:
+    slug, picture = publish_with_picture_and_comment(site)
+    page, picture_bytes = read_back(site, slug, picture)
+    assert COMMENT in page
+    assert f"/uploads/{picture}" in page
+    runner = site.test_cli_runner()
+    backup = tmp_path / "backup"
+
+    made = runner.invoke(args=["backup", "create", str(backup)])
+    assert made.exit_code == 0, made.output
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert manifest["engine"] == site.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
+    assert f"uploads/{picture}" in manifest["files"]
+    assert {"app_version", "alembic_revision", "created_at"} <= set(manifest)
+    assert oct((backup / "manifest.json").stat().st_mode & 0o777) == "0o600"
+    again = runner.invoke(args=["backup", "create", str(backup)])
+    assert again.exit_code == 1
+    assert "new or empty" in again.output
+
+    refused = runner.invoke(args=["backup", "restore", str(backup)])
+    assert refused.exit_code == 1
+    assert "holds data: add --yes" in refused.output
+    damaged = tmp_path / "damaged"
+    shutil.copytree(backup, damaged)
+    (damaged / "uploads" / picture).write_bytes(b"not the picture")
+    tampered = runner.invoke(args=["backup", "restore", "--yes", str(damaged)])
+    assert tampered.exit_code == 1
+    assert f"uploads/{picture} is missing, changed or unexpected" in tampered.output
+
+    destroy(site)
+    restored = runner.invoke(args=["backup", "restore", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    assert read_back(site, slug, picture) == (page, picture_bytes)
+
+
+@pytest.mark.sqlite_only("reads a folder; no database is touched")
+@pytest.mark.parametrize(
+    ("contents", "message"),
+    [({}, "no readable manifest.json"), ({"manifest.json": "{"}, "no readable manifest.json")],
+)
+def test_a_folder_that_is_not_a_backup_is_refused(
+    site: Flask, tmp_path: Path, contents: dict[str, str], message: str
+) -> None:
+    folder = tmp_path / "not-a-backup"
+    folder.mkdir()
+    for name, body in contents.items():
+        (folder / name).write_text(body)
+    result = site.test_cli_runner().invoke(args=["backup", "restore", "--yes", str(folder)])
+    assert result.exit_code == 1
+    assert message in result.output
