@@ -45,13 +45,9 @@ def current_request_id() -> str:
     return _current_id.get()
 
 
-def bind_request_id(value: str) -> Any:
-    """Records written from now on carry `value`; pass the result to `unbind_request_id`."""
-    return _current_id.set(value)
-
-
-def unbind_request_id(token: Any) -> None:
-    _current_id.reset(token)
+def bind_request_id(value: str | None) -> None:
+    """Records written from now on carry `value` (None: "-", outside any request)."""
+    _current_id.set(value or "-")
 
 
 class RequestIdFilter(logging.Filter):

@@ -4,7 +4,8 @@ A WSGI wrapper outside everything else (the page cache's fast path, the security
 a page answered from the cache is counted and logged like any other. Flask fills in what only it
 knows (the endpoint, a signed-in staff member's id) in the `Seen` kept in the WSGI environ; the
 fast path names the endpoint it matched. The line is written when the server closes the
-response, so its duration covers the body sent.
+response (WSGI's `close()`), so its duration covers the body sent; Werkzeug's test client
+closes it when a test asks for `buffered=True` or calls `response.close()`.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class RequestLog:
         started = time.perf_counter()
         seen = Seen(logs.request_id_from(environ.get("HTTP_X_REQUEST_ID")))
         environ[KEY] = seen
-        token = logs.bind_request_id(seen.request_id)
+        logs.bind_request_id(seen.request_id)
 
         def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             seen.status = int(status.split(" ", 1)[0])
@@ -55,7 +56,7 @@ class RequestLog:
             try:
                 _record(environ, seen, time.perf_counter() - started)
             finally:
-                logs.unbind_request_id(token)
+                logs.bind_request_id(None)
 
         try:
             body = self.app(environ, start)
