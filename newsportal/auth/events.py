@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response as BaseResponse
 
 from .. import request_limits, security_log
 from ..models import SecurityEventKind
@@ -30,7 +31,7 @@ DETAIL_LABELS = {
 
 
 @bp.before_request
-def _admins_only() -> Response | None:
+def _admins_only() -> BaseResponse | None:
     return check_role(ADMINS)
 
 
