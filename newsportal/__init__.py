@@ -16,9 +16,12 @@ from . import (
     errors,
     health,
     i18n,
+    logs,
+    metrics,
     pagecache,
     ratelimits,
     request_limits,
+    requestlog,
     security,
     templating,
     urls,
@@ -49,9 +52,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # config -> extensions and request hooks -> blueprints -> errors -> commands -> headers.
     # Hooks run in the order registered (after_request in reverse): keep this order.
     load_config(app, config)
+    logs.configure(app)  # before anything logs, so Flask adds no handler of its own
     request_limits.register(app)  # first: refuses a bad request before anything reads it
     database.register(app)
     health.register(app)
+    metrics.register(app)
     pagecache.register(app)  # FastPath wraps the WSGI app: a cached page skips all that follows
     auth.register(app)  # login manager, CSRF, the account blueprints, the idle timeout
     i18n.register(app)
@@ -69,5 +74,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)
-    security.register(app)  # last: its WSGI wrappers sit outside the page cache's fast path
+    security.register(app)  # its WSGI wrappers sit outside the page cache's fast path
+    requestlog.register(app)  # last: outermost, so every answer is logged and counted
     return app

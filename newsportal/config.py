@@ -84,6 +84,10 @@ DEFAULTS: dict[str, Any] = {
     # refused; a larger JPEG is decoded at 1/2, 1/4 or 1/8 of its size (see media/services.py).
     "IMAGE_MAX_DECODED_PIXELS": 16_000_000,
     "SITEMAP_MAX_URLS": 50_000,  # the sitemaps.org limit per file; past it, an index
+    "LOG_FORMAT": None,  # json | text; None: json in production, text elsewhere (logs.py)
+    "LOG_LEVEL": "INFO",
+    "METRICS_ALLOWED_IPS": ["127.0.0.1/32", "::1/128"],  # who may read /metrics (metrics.py)
+    "SECURITY_EVENTS_KEEP_DAYS": 365,  # `flask comments purge` deletes older security events
 }
 
 MIN_SECRET_LENGTH = 32

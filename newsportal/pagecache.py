@@ -43,10 +43,11 @@ from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date, parse_etags
 
-from . import content_version
+from . import content_version, metrics
 from .extensions import cache
 from .pagestore import EXTENSION, REDIS_OPTIONS, BytesOnly, Entry, Store, store
 from .request_limits import query_int
+from .requestlog import ENDPOINT_KEY
 
 PRIVATE = "private, no-store"
 KEPT_HEADERS = ("Content-Disposition", "Content-Language")
@@ -126,6 +127,8 @@ def _cached(view: Callable[..., Any], spec: Params) -> Callable[..., Response]:
         key = _key(state, str(get_locale()), request.path, clean_query(spec, request.args))
         enabled = current_app.config["PAGE_CACHE_ENABLED"]
         entry = store().get(key) if enabled else None
+        if enabled:
+            metrics.page_cache(hit=entry is not None)
         if entry is None:
             rendered = current_app.make_response(view(*args, **kwargs))
             if rendered.status_code != 200 or session.modified:
@@ -191,6 +194,7 @@ class FastPath:
             endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:  # no such page, or a redirect: Flask answers it
             return None
+        environ[ENDPOINT_KEY] = endpoint  # the request log names it if this path answers
         params: Params | None = getattr(self.app.view_functions.get(endpoint), "page_params", None)
         return params
 
@@ -212,7 +216,8 @@ class FastPath:
             locale = self.app.config["BABEL_DEFAULT_LOCALE"]
             entry = store().get(_key(state, locale, incoming.path, query))
             if entry is None:
-                return None
+                return None  # not counted as a miss: Flask's look-up counts it
+            metrics.page_cache(hit=True)
             headers = _headers(entry, state, int(self.app.config["HTTP_CACHE_MAX_AGE"]))
         if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains(entry.etag):
             del headers["Content-Type"]

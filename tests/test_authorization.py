@@ -68,6 +68,8 @@ EXPECTED: dict[str, Row] = {
     "static": Row(EVERYONE, NOBODY, lambda w: {"filename": "css/site.css"}),
     "healthz": Row(get=EVERYONE, post=NOBODY),
     "healthz_ready": Row(get=EVERYONE, post=NOBODY),
+    # Allowed by address, not by role (the test client is 127.0.0.1): tests/test_metrics.py.
+    "metrics": Row(get=EVERYONE, post=NOBODY),
     # --- Signing in and out ---------------------------------------------------------------
     "auth.login": Row(get=EVERYONE, post=EVERYONE),  # staff are sent on to their desk
     "auth.logout": Row(get=NOBODY, post=EVERYONE),
@@ -134,6 +136,8 @@ EXPECTED: dict[str, Row] = {
     "users.change_password": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.editor_id}),
     "users.deactivate": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.editor_id}),
     "users.activate": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.deactivated_id}),
+    "security.index": Row(get=ADMINS_ONLY, post=NOBODY),
+    "security.export": Row(get=ADMINS_ONLY, post=NOBODY),
 }
 
 # Paths only staff may open: anonymous readers must be sent to the login page there.

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..extensions import csrf, db, login_manager
 from ..models import User
-from . import admin, sessions, views
+from . import admin, events, sessions, views
 
 
 def register(app: Flask) -> None:
@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     login_manager.login_message = None  # the login page says enough; no flash on redirect
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(events.bp)
     app.before_request(sessions.expire_idle_staff)
     app.after_request(_staff_pages_are_not_stored)
 

@@ -30,7 +30,7 @@ def index() -> str | Response:
         try:
             user = services.create_user(
                 form.email.data or "", form.name.data or "", form.role.data or "",
-                form.password.data or "",
+                form.password.data or "", current_user.id,
             )  # fmt: skip
         except services.AccountError as exc:
             getattr(form, exc.field).errors.append(account_message(exc))
@@ -68,7 +68,7 @@ def change_password(user_id: int) -> str | Response:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user.id, form.password.data or "")
+            services.set_password(user.id, form.password.data or "", current_user.id)
         except services.AccountError as exc:
             form.password.errors.append(account_message(exc))
         else:

@@ -14,9 +14,10 @@ from limits.strategies import RateLimiter
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import security_log
 from ..errors import FieldError
 from ..extensions import db
-from ..models import Role, User
+from ..models import Role, SecurityEventKind, User
 from ..models.users import password_hash_method
 from ..text import clean_line
 from .passwords import password_problem
@@ -43,13 +44,19 @@ def find_user(email: str) -> User | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same work either way)."""
-    user = find_user(email)
+    return _check(find_user(email), password)[0]
+
+
+def _check(user: User | None, password: str) -> tuple[User | None, str]:
+    """The user if the password is theirs and the account active; else None and why."""
     if user is None:
         check_password_hash(_dummy_hash(password_hash_method()), password)
-        return None
-    if not user.check_password(password) or not user.active:
-        return None
-    return user
+        return None, "unknown"
+    if not user.check_password(password):
+        return None, "wrong_password"
+    if not user.active:
+        return None, "inactive"
+    return user, ""
 
 
 @dataclass(frozen=True)
@@ -112,14 +119,25 @@ def _may_try(limiter: RateLimiter, throttle: Throttle, keys: _Keys) -> bool:
 
 
 def sign_in(email: str, password: str, ip: str, throttle: Throttle) -> User | None:
-    """authenticate() behind the throttle: failures count, whether or not the account exists."""
+    """The credentials checked behind the throttle: failures count, whether or not the account
+    exists; each try that reached a password check is a security event (a throttled one is not:
+    no password was tried, and a flood of them must not fill the log)."""
     limiter = throttle.limiter
-    if limiter is None:
-        return authenticate(email, password)
     keys = _throttle_keys(throttle, email, ip)
-    if not _may_try(limiter, throttle, keys):
+    if limiter is not None and not _may_try(limiter, throttle, keys):
         raise Throttled
-    user = authenticate(email, password)
+    account = find_user(email)
+    user, why = _check(account, password)
+    if user is not None:
+        security_log.record(SecurityEventKind.SIGN_IN, user.id, user.id)
+    elif account is not None:
+        security_log.record(SecurityEventKind.SIGN_IN_FAILED, None, account.id, why)
+    else:
+        tag = security_log.unknown_account_tag(normalise_email(email), throttle.secret)
+        security_log.record(SecurityEventKind.SIGN_IN_FAILED, None, None, tag)
+    db.session.commit()
+    if limiter is None:
+        return user
     if user is None:
         limiter.hit(parse(throttle.per_ip), "login", keys.ip)
         limiter.hit(parse(throttle.per_pair), "login-pair", keys.pair)
@@ -139,7 +157,10 @@ def end_sessions(user_id: int) -> None:
         db.session.commit()
 
 
-def create_user(email: str, name: str, role: str, password: str) -> User:
+def create_user(
+    email: str, name: str, role: str, password: str, acting_id: int | None = None
+) -> User:
+    """`acting_id`: the administrator creating it (None: the command line)."""
     try:
         address = validate_email(clean_line(email), check_deliverability=False).normalized
     except EmailNotValidError as exc:
@@ -154,16 +175,19 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     user = User(email=address.lower(), name=clean_line(name), role=role, active=True)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()  # its id, for the event
+    security_log.record(SecurityEventKind.ACCOUNT_CREATED, acting_id, user.id, role)
     db.session.commit()
     return user
 
 
-def set_password(user_id: int, password: str) -> User:
+def set_password(user_id: int, password: str, acting_id: int | None = None) -> User:
     """A new password; every session of the account ends with the old one."""
     user = _account(user_id)
     if (problem := password_problem(password, user.email, user.name)) is not None:
         raise AccountError("password", problem)
     user.set_password(password)
+    security_log.record(SecurityEventKind.PASSWORD_CHANGED, acting_id, user.id)
     db.session.commit()
     return user
 
@@ -175,6 +199,9 @@ def set_active(user_id: int, active: bool, acting_id: int | None) -> User:
     user = _account(user_id)
     if user_id == acting_id and not active:
         raise AccountError("user", "self_deactivate")
+    if user.active != active:
+        kind = SecurityEventKind.ACTIVATED if active else SecurityEventKind.DEACTIVATED
+        security_log.record(kind, acting_id, user.id)
     user.active = active
     if not active:
         user.end_sessions()
@@ -187,6 +214,9 @@ def set_role(user_id: int, role: str, acting_id: int) -> User:
     _check_role(role)
     if user_id == acting_id and role != Role.ADMIN:
         raise AccountError("role", "self_demote")
+    if user.role != role:
+        security_log.record(SecurityEventKind.ROLE_CHANGED, acting_id, user.id,
+                            f"{user.role} -> {role}")  # fmt: skip
     user.role = role
     db.session.commit()
     return user

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from .. import security_log
 from ..articles.importer import ImportFailure, import_article, parse_file
 from ..articles.services import reindex_articles
 from ..comments import moderation
@@ -39,9 +41,13 @@ def import_command(files: tuple[Path, ...], update: bool) -> None:
 @click.option("--older-than", "days", type=click.IntRange(min=1), default=30, show_default=True,
               help="Age in days of the spam and rejected comments to delete.")  # fmt: skip
 def purge_command(days: int) -> None:
-    """Delete spam and rejected comments older than N days (approved ones stay)."""
+    """Retention: spam and rejected comments older than N days (approved ones stay), and
+    security events older than SECURITY_EVENTS_KEEP_DAYS."""
     removed = moderation.purge(days)
     click.echo(f"deleted {removed} spam/rejected comments older than {days} days")
+    keep = int(current_app.config["SECURITY_EVENTS_KEEP_DAYS"])
+    events = security_log.purge(keep)
+    click.echo(f"deleted {events} security events older than {keep} days")
 
 
 @search.command("reindex")

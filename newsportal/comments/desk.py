@@ -208,6 +208,6 @@ def delete_rule(rule_id: int) -> BaseResponse:
     if not current_user.has_role(Role.ADMIN):
         abort(403)
     if ModerationForm().validate_on_submit():
-        moderation.delete_rule(rule_id)
+        moderation.delete_rule(rule_id, current_user.id)
         flash(_("Rule removed."), "success")
     return redirect(url_for("moderation.rules"))

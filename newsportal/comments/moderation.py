@@ -13,7 +13,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from .. import markup
+from .. import markup, security_log
 from ..errors import FieldError
 from ..extensions import db
 from ..models import (
@@ -23,7 +23,9 @@ from ..models import (
     CommentStatus,
     ModerationRule,
     RuleKind,
+    SecurityEventKind,
 )
+from ..spreadsheet import safe_cell as _csv_safe
 from ..text import clean_line, nfc, utcnow
 from .services import ip_hash
 
@@ -225,21 +227,6 @@ def audit_csv(status: str | None, actor_id: int | None) -> str:
         page += 1
 
 
-# Spreadsheets run a cell that starts with = + - @ as a formula, and so does CJK Excel with their
-# full-width forms; a tab, CR or LF before one is dropped on import. Spaces may be trimmed too, so
-# they hide nothing.
-_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
-_CONTROL_STARTS = frozenset("\t\r\n")
-
-
-def _csv_safe(value: object) -> str:
-    """A CSV cell no spreadsheet runs: one that could start a formula gets a leading '."""
-    text = str(value)
-    if text[:1] in _CONTROL_STARTS or text.lstrip()[:1] in _FORMULA_STARTS:
-        return "'" + text
-    return text
-
-
 def add_rule(kind: str, value: str, actor_id: int | None, secret: str = "") -> ModerationRule:
     if kind not in set(RuleKind):
         raise ModerationError("kind")
@@ -258,11 +245,24 @@ def add_rule(kind: str, value: str, actor_id: int | None, secret: str = "") -> M
         return exists
     rule = ModerationRule(kind=kind, value=value, created_by_id=actor_id)
     db.session.add(rule)
+    db.session.flush()  # its id, for the security log
+    security_log.record(SecurityEventKind.RULE_ADDED, actor_id, None, _rule_detail(rule))
     db.session.commit()
     return rule
 
 
-def delete_rule(rule_id: int) -> None:
+def _rule_detail(rule: ModerationRule) -> str:
+    """Words are shown; a blocked email or address hash is named by its rule number only."""
+    if rule.kind in (RuleKind.BLOCKED_EMAIL, RuleKind.BLOCKED_IP):
+        return f"{rule.kind} #{rule.id}"
+    return f"{rule.kind} #{rule.id}: {rule.value}"
+
+
+def delete_rule(rule_id: int, actor_id: int | None = None) -> None:
+    rule = db.session.get(ModerationRule, rule_id)
+    if rule is None:
+        return
+    security_log.record(SecurityEventKind.RULE_REMOVED, actor_id, None, _rule_detail(rule))
     db.session.execute(delete(ModerationRule).where(ModerationRule.id == rule_id))
     db.session.commit()
 

@@ -24,7 +24,7 @@ from limits.strategies import RateLimiter
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import markup
+from .. import markup, metrics
 from ..errors import FieldError
 from ..extensions import db
 from ..models import (
@@ -93,6 +93,7 @@ class Outcome:
     comment: Comment | None  # None: a bot's submission, counted and dropped
     duplicate: bool = False
     flags: list[str] = field(default_factory=list)
+    bot: str = ""  # why a bot's submission was dropped (honeypot, too-fast)
 
 
 def ip_hash(ip: str, secret: str) -> str:
@@ -200,7 +201,27 @@ def bot_counts(days: int) -> dict[str, int]:
 
 
 def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outcome:
-    """Run a reader's comment through the pipeline. Raises CommentRefused to re-show the form."""
+    """Run a reader's comment through the pipeline. Raises CommentRefused to re-show the form.
+
+    Each outcome is counted for /metrics once its transaction is over."""
+    try:
+        outcome = _pipeline(article, data, policy)
+    except CommentRefused as refused:
+        metrics.comment_outcome(f"refused:{refused.reason}")
+        raise
+    metrics.comment_outcome(_outcome_label(outcome))
+    return outcome
+
+
+def _outcome_label(outcome: Outcome) -> str:
+    if outcome.comment is None:
+        return f"bot:{outcome.bot}"
+    if outcome.duplicate:
+        return "duplicate"
+    return str(outcome.comment.status)
+
+
+def _pipeline(article: Article, data: CommentInput, policy: Policy) -> Outcome:
     if not comments_open(article, policy.close_after_days):
         raise CommentRefused("closed")
     data = replace(
@@ -218,7 +239,7 @@ def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outc
     if bot is not None:
         # Answered like a comment received: a bot learns nothing from the answer.
         _count_bot(bot)
-        return Outcome(None)
+        return Outcome(None, bot=bot)
     own = [i for i in data.own_ids if isinstance(i, int)][-50:]
     existing = (
         db.session.scalar(

@@ -27,6 +27,7 @@ from .pages import (
     ResultKind,
 )
 from .search import SearchDocument
+from .security import SecurityEvent, SecurityEventKind
 from .site import ContentState
 from .types import UTCDateTime
 from .users import Role, User
@@ -36,5 +37,6 @@ __all__ = [
     "CommentReply", "CommentStatus", "ContentState", "DocumentKind", "Image", "LegalDocument",
     "ModerationRule", "Page", "PageBlock", "PageRevision", "PageStatus", "PublishedResult",
     "ReceptionMode", "ReceptionSession", "ReceptionStatus", "ResultKind", "Revision", "Role",
-    "RuleKind", "SearchDocument", "User", "UTCDateTime", "published_filter", "BotSubmissionCount",
+    "RuleKind", "SearchDocument", "SecurityEvent", "SecurityEventKind", "User", "UTCDateTime",
+    "published_filter", "BotSubmissionCount",
 ]  # fmt: skip
