@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfWriter
 
+from newsportal.errors import FieldError
 from newsportal.pages import pdfs
-from newsportal.revisions import FieldError
 
 from .page_helpers import results, sample_pdf
 from .test_section import result_form, stored_pdfs
@@ -87,4 +87,4 @@ def test_the_check_itself_refuses_with_the_field_and_a_code(name):
     with pytest.raises(FieldError) as refused:
         pdfs.check(REFUSED[name], 1024 * 1024)
     assert refused.value.field == "pdf"
-    assert refused.value.message == ("encrypted_pdf" if name == "needs a password" else "not_pdf")
+    assert refused.value.code == ("encrypted_pdf" if name == "needs a password" else "not_pdf")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ..errors import FieldError
 from ..extensions import db
 from ..forms import Form
 from ..models import User
@@ -32,7 +33,7 @@ def index() -> str | Response:
                 form.email.data or "", form.name.data or "", form.role.data or "",
                 form.password.data or "",
             )  # fmt: skip
-        except services.AccountError as exc:
+        except FieldError as exc:
             getattr(form, exc.field).errors.append(account_message(exc))
         else:
             flash(_("Account created for %(name)s.", name=user.name), "success")
@@ -54,7 +55,7 @@ def change_role(user_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             services.set_role(user.id, form.role.data or "", current_user.id)
-        except services.AccountError as exc:
+        except FieldError as exc:
             form.role.errors.append(account_message(exc))
         else:
             flash(_("Role changed."), "success")
@@ -69,7 +70,7 @@ def change_password(user_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             services.set_password(user.id, form.password.data or "")
-        except services.AccountError as exc:
+        except FieldError as exc:
             form.password.errors.append(account_message(exc))
         else:
             if user.id == current_user.id:
@@ -101,7 +102,7 @@ def _set_active(user_id: int, active: bool) -> Response:
     if Form().validate_on_submit():
         try:
             services.set_active(user.id, active, current_user.id)
-        except services.AccountError as exc:
+        except FieldError as exc:
             flash(account_message(exc), "error")
         else:
             message = (

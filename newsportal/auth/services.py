@@ -29,10 +29,6 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_hex(16), method=method)
 
 
-class AccountError(FieldError):
-    """A user could not be created or changed; auth.forms.ACCOUNT_ERRORS words each code."""
-
-
 def normalise_email(email: str) -> str:
     return clean_line(email).lower()
 
@@ -70,10 +66,6 @@ class Throttle:
     per_account: str
     secret: str
     known_days: int = 30
-
-
-class Throttled(Exception):
-    """Too many failed sign-ins from this address or for this account; no password was tried."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +110,7 @@ def sign_in(email: str, password: str, ip: str, throttle: Throttle) -> User | No
         return authenticate(email, password)
     keys = _throttle_keys(throttle, email, ip)
     if not _may_try(limiter, throttle, keys):
-        raise Throttled
+        raise FieldError("password", "throttled")  # no password was tried
     user = authenticate(email, password)
     if user is None:
         limiter.hit(parse(throttle.per_ip), "login", keys.ip)
@@ -143,14 +135,14 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     try:
         address = validate_email(clean_line(email), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise AccountError("email", "invalid_email") from exc
+        raise FieldError("email", "invalid_email") from exc
     _check_role(role)
     if not clean_line(name):
-        raise AccountError("name", "required")
+        raise FieldError("name", "required")
     if (problem := password_problem(password, address, name)) is not None:
-        raise AccountError("password", problem)
+        raise FieldError("password", problem)
     if find_user(address) is not None:
-        raise AccountError("email", "taken")
+        raise FieldError("email", "taken")
     user = User(email=address.lower(), name=clean_line(name), role=role, active=True)
     user.set_password(password)
     db.session.add(user)
@@ -162,7 +154,7 @@ def set_password(user_id: int, password: str) -> User:
     """A new password; every session of the account ends with the old one."""
     user = _account(user_id)
     if (problem := password_problem(password, user.email, user.name)) is not None:
-        raise AccountError("password", problem)
+        raise FieldError("password", problem)
     user.set_password(password)
     db.session.commit()
     return user
@@ -172,7 +164,7 @@ def set_active(user_id: int, active: bool, acting_id: int) -> User:
     """Deactivating ends the account's sessions at once; nobody can lock themselves out."""
     user = _account(user_id)
     if user_id == acting_id and not active:
-        raise AccountError("user", "self_deactivate")
+        raise FieldError("user", "self_deactivate")
     user.active = active
     if not active:
         user.end_sessions()
@@ -184,7 +176,7 @@ def set_role(user_id: int, role: str, acting_id: int) -> User:
     user = _account(user_id)
     _check_role(role)
     if user_id == acting_id and role != Role.ADMIN:
-        raise AccountError("role", "self_demote")
+        raise FieldError("role", "self_demote")
     user.role = role
     db.session.commit()
     return user
@@ -192,11 +184,11 @@ def set_role(user_id: int, role: str, acting_id: int) -> User:
 
 def _check_role(role: str) -> None:
     if role not in set(Role):
-        raise AccountError("role", "unknown_role")
+        raise FieldError("role", "unknown_role")
 
 
 def _account(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise AccountError("user", "unknown_user")
+        raise FieldError("user", "unknown_user")
     return user

@@ -8,7 +8,8 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from ..auth.forms import account_message
-from ..auth.services import AccountError, create_user, find_user, set_password
+from ..auth.services import create_user, find_user, set_password
+from ..errors import FieldError
 from ..models import Role
 
 users = AppGroup("users", help="Staff accounts.")
@@ -25,7 +26,7 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
     """Create a staff account."""
     try:
         user = create_user(email, name, role, password)
-    except AccountError as exc:
+    except FieldError as exc:
         raise _account_failure(exc) from None
     click.echo(f"created {user.role} {user.email}")
 
@@ -42,12 +43,12 @@ def set_password_command(email: str, password: str) -> None:
         raise click.ClickException(f"no account with email {email}")
     try:
         set_password(user.id, password)
-    except AccountError as exc:
+    except FieldError as exc:
         raise _account_failure(exc) from None
     click.echo(f"password changed for {user.email}; its sessions have ended")
 
 
-def _account_failure(exc: AccountError) -> click.ClickException:
+def _account_failure(exc: FieldError) -> click.ClickException:
     # The command line speaks English like the rest of its output; Flask-Babel picks a locale
     # per request, so the message is read inside one.
     with current_app.test_request_context(), force_locale("en"):

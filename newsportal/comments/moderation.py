@@ -34,16 +34,6 @@ ACTIONS = {
 }
 
 
-class ModerationError(FieldError):
-    """A moderation step refused; the desk flashes the message its code maps to."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(MODERATION_FIELDS.get(code, "action"), code)
-
-
-MODERATION_FIELDS = {"none": "ids", "kind": "kind", "value": "value", "not_approved": "comment"}
-
-
 @dataclass(frozen=True)
 class Change:
     changed: int
@@ -58,11 +48,11 @@ def set_status(
     Idempotent: a comment already in the target status is left alone and gets no audit row.
     """
     if action not in ACTIONS:
-        raise ModerationError("action")
+        raise FieldError("action", "action")
     target = ACTIONS[action]
     ids = sorted({int(i) for i in comment_ids})
     if not ids:
-        raise ModerationError("none")
+        raise FieldError("ids", "none")
     comments = db.session.scalars(
         select(Comment).where(Comment.id.in_(ids), Comment.status != target)
     ).all()
@@ -242,7 +232,7 @@ def _csv_safe(value: object) -> str:
 
 def add_rule(kind: str, value: str, actor_id: int | None, secret: str = "") -> ModerationRule:
     if kind not in set(RuleKind):
-        raise ModerationError("kind")
+        raise FieldError("kind", "kind")
     value = clean_line(value)
     if kind == RuleKind.BLOCKED_EMAIL:
         value = value.lower()
@@ -250,7 +240,7 @@ def add_rule(kind: str, value: str, actor_id: int | None, secret: str = "") -> M
         # Moderators never see raw addresses; an admin may paste one and we keep only its HMAC.
         value = value.lower() if len(value) == 64 else ip_hash(value, secret)
     if not value or len(value) > 254:
-        raise ModerationError("value")
+        raise FieldError("value", "value")
     exists = db.session.scalar(
         select(ModerationRule).where(ModerationRule.kind == kind, ModerationRule.value == value)
     )
@@ -277,10 +267,10 @@ def rules() -> list[ModerationRule]:
 
 def reply(comment: Comment, author_id: int | None, body: str) -> CommentReply:
     if comment.status != CommentStatus.APPROVED:
-        raise ModerationError("not_approved")
+        raise FieldError("comment", "not_approved")
     text = nfc(body).strip()
     if len(text) < 2:
-        raise ModerationError("value")
+        raise FieldError("value", "value")
     answer = CommentReply(
         comment_id=comment.id, author_id=author_id, body=text, body_html=markup.render_comment(text)
     )

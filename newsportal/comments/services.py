@@ -42,17 +42,6 @@ _BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
-class CommentRefused(FieldError):
-    """Nothing stored; the form comes back with what was typed and this reason (its code)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__("form", reason)
-
-    @property
-    def reason(self) -> str:
-        return self.code
-
-
 @dataclass(frozen=True)
 class CommentInput:
     name: str
@@ -200,9 +189,9 @@ def bot_counts(days: int) -> dict[str, int]:
 
 
 def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outcome:
-    """Run a reader's comment through the pipeline. Raises CommentRefused to re-show the form."""
+    """Run a reader's comment through the pipeline; FieldError("form", code) re-shows the form."""
     if not comments_open(article, policy.close_after_days):
-        raise CommentRefused("closed")
+        raise FieldError("form", "closed")
     data = replace(
         data,
         name=clean_line(data.name),
@@ -211,9 +200,9 @@ def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outc
     )
     hashed_ip = ip_hash(data.ip, policy.secret)
     if data.form_age is None:
-        raise CommentRefused("expired")
+        raise FieldError("form", "expired")
     if not _within_rate(policy, [f"ip:{hashed_ip}", f"email:{data.email}"]):
-        raise CommentRefused("rate")
+        raise FieldError("form", "rate")
     bot = _bot_reason(data, policy)
     if bot is not None:
         # Answered like a comment received: a bot learns nothing from the answer.

@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import EDITORS, check_role
+from ..errors import FieldError
 from ..extensions import csrf
 from ..request_limits import query_int, upload_form
 from . import queries, services
@@ -93,7 +94,7 @@ def index() -> str | Response | tuple[str, int]:
             image = services.store_image(
                 data, upload.filename or "", current_user.id, folder(), _limits()
             )
-        except services.ImageError as exc:
+        except FieldError as exc:
             form.file.errors = [_error(exc.code)]
             status = 400
         else:
