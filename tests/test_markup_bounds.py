@@ -154,7 +154,7 @@ def test_a_hostile_shape_renders_or_is_refused_never_raises_anything_else(name):
         "unclosed a",
         "headings",
         "table",
-    ],  # fmt: skip
+    ],
 )
 def test_the_issue_shapes_are_refused_with_a_reason(source, code):
     with pytest.raises(MarkupRefused) as refused:

@@ -75,9 +75,12 @@ def measure(tmp_path: Path, data: bytes) -> dict:
     path.write_bytes(data)
     done = subprocess.run(  # noqa: S603 (our interpreter, our script)
         [sys.executable, "-c", MEASURE, str(path)],
-        capture_output=True, check=True, text=True, timeout=120,
+        capture_output=True,
+        check=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
+    )
     return json.loads(done.stdout)
 
 

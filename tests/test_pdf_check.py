@@ -24,8 +24,9 @@ def written(user_password: str | None = None) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     if user_password is not None:
-        writer.encrypt(user_password=user_password, owner_password="chu-so-huu",
-                       algorithm="AES-256")  # fmt: skip
+        writer.encrypt(
+            user_password=user_password, owner_password="chu-so-huu", algorithm="AES-256"
+        )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -42,10 +43,11 @@ REFUSED = {
     b"<!-- %%EOF -->",
     "truncated, end marker added back": SAMPLE[: len(SAMPLE) // 2] + b"\n%%EOF\n",
     "no pages": NO_PAGES,
-    "nested a hundred thousand deep": b"%PDF-1.4\n1 0 obj\n" + b"[" * 100_000
+    "nested a hundred thousand deep": b"%PDF-1.4\n1 0 obj\n"
+    + b"[" * 100_000
     + b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF",
     "needs a password": written(user_password="mat-khau"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", list(REFUSED))

@@ -30,9 +30,11 @@ def index() -> str | Response:
     if form.validate_on_submit():
         try:
             user = services.create_user(
-                form.email.data or "", form.name.data or "", form.role.data or "",
+                form.email.data or "",
+                form.name.data or "",
+                form.role.data or "",
                 form.password.data or "",
-            )  # fmt: skip
+            )
         except FieldError as exc:
             getattr(form, exc.field).errors.append(account_message(exc))
         else:
@@ -82,9 +84,12 @@ def change_password(user_id: int) -> str | Response:
 
 def _edit_page(user: User, role_form: RoleForm, password_form: PasswordForm) -> str:
     return render_template(
-        "admin/user_edit.html", user=user, role_form=role_form, password_form=password_form,
+        "admin/user_edit.html",
+        user=user,
+        role_form=role_form,
+        password_form=password_form,
         roles=ROLE_LABELS,
-    )  # fmt: skip
+    )
 
 
 @bp.post("/<int:user_id>/deactivate")

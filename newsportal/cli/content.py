@@ -64,8 +64,14 @@ def import_command(files: tuple[Path, ...], update: bool) -> None:
 
 
 @comments.command("purge")
-@click.option("--older-than", "days", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Age in days of the spam and rejected comments to delete.")  # fmt: skip
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Age in days of the spam and rejected comments to delete.",
+)
 def purge_command(days: int) -> None:
     """Delete spam and rejected comments older than N days (approved ones stay)."""
     removed = moderation.purge(days)

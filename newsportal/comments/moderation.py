@@ -60,9 +60,15 @@ def set_status(
     reason = clean_line(reason)[:200]
     for comment in comments:
         db.session.add(
-            CommentAudit(comment_id=comment.id, actor_id=actor_id, from_status=comment.status,
-                         to_status=target, reason=reason, created_at=now)
-        )  # fmt: skip
+            CommentAudit(
+                comment_id=comment.id,
+                actor_id=actor_id,
+                from_status=comment.status,
+                to_status=target,
+                reason=reason,
+                created_at=now,
+            )
+        )
         comment.status = target
         comment.moderated_by_id = actor_id
         comment.moderated_at = now
@@ -108,8 +114,7 @@ class QueuePage(Pagination):
         records = []
         for comment, approved, rejected, spam in rows[: self.per_page]:
             records.append(comment)
-            self.history[comment.email] = {"approved": approved, "rejected": rejected,
-                                           "spam": spam}  # fmt: skip
+            self.history[comment.email] = {"approved": approved, "rejected": rejected, "spam": spam}
         return records
 
     def _query_count(self) -> int:
@@ -147,9 +152,12 @@ def queue(
     if search:
         like = f"%{search.lower()}%"
         query = query.where(
-            or_(func.lower(Comment.body).like(like), func.lower(Comment.name).like(like),
-                func.lower(Comment.email).like(like))
-        )  # fmt: skip
+            or_(
+                func.lower(Comment.body).like(like),
+                func.lower(Comment.name).like(like),
+                func.lower(Comment.email).like(like),
+            )
+        )
     # Pending: oldest first, so nobody waits longest; other lists: most recent first.
     order: tuple[Any, ...]
     if status == CommentStatus.PENDING:
@@ -205,11 +213,20 @@ def audit_csv(status: str | None, actor_id: int | None) -> str:
     while True:
         chunk = audit_log(status, actor_id, page, 500)
         for row in chunk.items:
-            writer.writerow([_csv_safe(cell) for cell in (
-                row.created_at.isoformat(), row.comment_id, row.comment.article_id,
-                row.from_status, row.to_status, row.actor.email if row.actor else "system",
-                row.reason,
-            )])  # fmt: skip
+            writer.writerow(
+                [
+                    _csv_safe(cell)
+                    for cell in (
+                        row.created_at.isoformat(),
+                        row.comment_id,
+                        row.comment.article_id,
+                        row.from_status,
+                        row.to_status,
+                        row.actor.email if row.actor else "system",
+                        row.reason,
+                    )
+                ]
+            )
         if not chunk.has_next:
             return out.getvalue()
         page += 1

@@ -130,8 +130,14 @@ def _within_rate(policy: Policy, keys: list[str]) -> bool:
     return True
 
 
-def _store(article: Article, data: CommentInput, hashed_ip: str, status: str, flags: list[str],
-           reason: str = "") -> Comment:  # fmt: skip
+def _store(
+    article: Article,
+    data: CommentInput,
+    hashed_ip: str,
+    status: str,
+    flags: list[str],
+    reason: str = "",
+) -> Comment:
     """Write the (already normalised) comment and its first audit row in one transaction."""
     comment = Comment(
         article_id=article.id,
@@ -149,9 +155,14 @@ def _store(article: Article, data: CommentInput, hashed_ip: str, status: str, fl
     db.session.add(comment)
     db.session.flush()
     db.session.add(
-        CommentAudit(comment_id=comment.id, actor_id=None, from_status="", to_status=status,
-                     reason=reason or "|".join(flags))
-    )  # fmt: skip
+        CommentAudit(
+            comment_id=comment.id,
+            actor_id=None,
+            from_status="",
+            to_status=status,
+            reason=reason or "|".join(flags),
+        )
+    )
     db.session.commit()
     return comment
 

@@ -98,8 +98,13 @@ def index() -> str | Response | tuple[str, int]:
             form.file.errors = [_error(exc.code)]
             status = 400
         else:
-            flash(_("Picture uploaded. Copy its Markdown into an article, or choose it as the "
-                    "featured image."), "success")  # fmt: skip
+            flash(
+                _(
+                    "Picture uploaded. Copy its Markdown into an article, or choose it as the "
+                    "featured image."
+                ),
+                "success",
+            )
             return redirect(f"{request.path}?uploaded={image.id}")
     elif request.method == "POST":
         status = 400

@@ -169,8 +169,13 @@ def _edit(name: str, item: Any) -> str | Response:
     if request.method == "POST":
         if not form.validate():
             if form.meta.csrf and form.csrf_token.errors:
-                flash(_("Your session had expired, so nothing was saved yet. "
-                        "Everything you typed is below: save again."), "error")  # fmt: skip
+                flash(
+                    _(
+                        "Your session had expired, so nothing was saved yet. "
+                        "Everything you typed is below: save again."
+                    ),
+                    "error",
+                )
             else:
                 flash(_("Nothing was saved. Check the fields marked below."), "error")
         else:
