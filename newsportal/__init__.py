@@ -68,9 +68,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ratelimits.register(app)
     comment_views.register(app, article_page=reader.render_article)
     for blueprint in (
-        moderation_desk.bp, pages_views.bp, pages_desk.bp, lists_desk.bp, search_views.bp,
-        syndication_views.bp, media_views.bp, media_views.desk,
-    ):  # fmt: skip
+        moderation_desk.bp,
+        pages_views.bp,
+        pages_desk.bp,
+        lists_desk.bp,
+        search_views.bp,
+        syndication_views.bp,
+        media_views.bp,
+        media_views.desk,
+    ):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

@@ -1,8 +1,10 @@
 """The one error services raise, and friendly error pages in the reader's language.
 
 A service that refuses its input raises `FieldError(field, code)`: the form field at fault and
-a short code. It never holds a sentence: the feature's forms map codes to translated messages,
-so a service reads the same from a view, a command or a test.
+a short code, and the values a message quotes (`details`: the year read, the slug typed). It
+never holds a sentence: the feature's forms (or a command's table) map codes to messages, so a
+service reads the same from a view, a command or a test. tests/test_structure.py keeps every
+`raise` of a service module to this type.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from .extensions import db
 class FieldError(ValueError):
     """A change refused, nothing written; `field` names the form field, `code` says why."""
 
-    def __init__(self, field: str, code: str) -> None:
+    def __init__(self, field: str, code: str, **details: object) -> None:
         super().__init__(f"{field}: {code}")
         self.field = field
         self.code = code
+        self.details = details
 
 
 MESSAGES = {

@@ -20,7 +20,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from .revisions import FieldError
+from .errors import FieldError
 
 # Deeper than any real article (pasted office HTML nests ~15), far below Python's recursion limit.
 MAX_DEPTH = 64
@@ -67,7 +67,10 @@ _SPLIT_LINE = re.compile(
 
 
 class MarkupRefused(FieldError):
-    """A body whose shape cannot be rendered in time; `message` is the code the forms explain."""
+    """A body whose shape cannot be rendered in time (code too_deep or too_complex).
+
+    Its own type because rendering is not a service: a preview or an import renders outside
+    one and catches exactly this; a service lets it through as the FieldError it is."""
 
     def __init__(self, message: str) -> None:
         super().__init__("body", message)

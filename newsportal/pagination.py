@@ -44,6 +44,10 @@ def capped_paginate(
     query: Select, page: int, per_page: int, cap: int = DEFAULT_CAP, error_out: bool = True
 ) -> CappedPage:
     return CappedPage(
-        page=page, per_page=per_page, max_per_page=per_page, error_out=error_out,
-        select=query, cap=cap,
-    )  # fmt: skip
+        page=page,
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=error_out,
+        select=query,
+        cap=cap,
+    )

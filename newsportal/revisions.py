@@ -1,18 +1,9 @@
-"""What articles and information pages share: field errors from services, and revision diffs."""
+"""What articles and information pages share: revision diffs."""
 
 from __future__ import annotations
 
 import difflib
 from typing import Protocol
-
-
-class FieldError(ValueError):
-    """A save that cannot go through; `field` names the form field to show `message` next to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class Revisable(Protocol):

@@ -6,11 +6,15 @@ stay with their feature: they are called only by the templates that need them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, g
 from flask_babel import format_decimal, get_locale
 
 from . import markup
 from .i18n import url_with_lang, url_with_page, weekday
+from .pages import forms as page_forms
 from .text import display_clock, display_date, display_time, iso_time, slugify
 from .urls import absolute_url
 
@@ -29,12 +33,23 @@ def current_language() -> str:
     return str(get_locale())
 
 
+def _labeller(choices: list[tuple[str, Any]]) -> Callable[[str], str]:
+    labels = dict(choices)
+    return lambda value: str(labels.get(value, value))
+
+
 GLOBALS = {
     "url_with_lang": url_with_lang,
     "url_with_page": url_with_page,
     "current_language": current_language,
     "absolute_url": absolute_url,
     "highlight": markup.highlight,
+    # Information pages show the same words the desk's forms offer.
+    "session_status_label": _labeller(page_forms.SESSION_STATUSES),
+    "reception_mode_label": _labeller(page_forms.MODES),
+    "result_kind_label": _labeller(page_forms.RESULT_KINDS),
+    "document_kind_label": _labeller(page_forms.DOCUMENT_KINDS),
+    "page_block_label": _labeller(page_forms.BLOCKS),
 }
 
 

@@ -11,8 +11,20 @@ from newsportal.comments import stamp
 from newsportal.extensions import db
 from newsportal.models import Comment, CommentAudit
 
-DANGEROUS_ELEMENTS = {"script", "style", "iframe", "object", "embed", "base", "meta", "link",
-                      "frame", "frameset", "applet", "form"}  # fmt: skip
+DANGEROUS_ELEMENTS = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "base",
+    "meta",
+    "link",
+    "frame",
+    "frameset",
+    "applet",
+    "form",
+}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster"}
 FOREIGN = ("{http://www.w3.org/2000/svg}", "{http://www.w3.org/1998/Math/MathML}")
 

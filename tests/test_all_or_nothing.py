@@ -25,8 +25,12 @@ from .page_helpers import make_page
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     # The 500 page is what is being tested: Flask must serve it instead of raising.
-    return {**app_config, "PROPAGATE_EXCEPTIONS": False, "RATELIMIT_ENABLED": False,
-            "COMMENT_MIN_SECONDS": 0}  # fmt: skip
+    return {
+        **app_config,
+        "PROPAGATE_EXCEPTIONS": False,
+        "RATELIMIT_ENABLED": False,
+        "COMMENT_MIN_SECONDS": 0,
+    }
 
 
 class Injected(RuntimeError):
@@ -68,28 +72,61 @@ def seeded(app: Any, make_article: Any) -> dict[str, Any]:
     page = make_page(app)
     with app.app_context():
         comment_id = db.session.scalars(db.select(Comment.id)).one()
-    return {"slug": article.slug, "article_id": article.id, "comment_id": comment_id,
-            "page_id": page.id}  # fmt: skip
+    return {
+        "slug": article.slug,
+        "article_id": article.id,
+        "comment_id": comment_id,
+        "page_id": page.id,
+    }
 
 
 ACTIONS = {
     "comment": (None, "/articles/{slug}/comments", "comment"),
-    "article-new": ("editor", "/editor/articles/new",
-                    {"title": "Tin mới", "body": "Nội dung", "action": "publish"}),
-    "article-save": ("editor", "/editor/articles/{article_id}",
-                     {"title": "Tiêu đề đã sửa", "body": "Nội dung mới", "action": "save"}),
-    "article-publish": ("editor", "/editor/articles/{article_id}",
-                        {"title": "Tiêu đề", "body": "Nội dung", "action": "publish"}),
+    "article-new": (
+        "editor",
+        "/editor/articles/new",
+        {"title": "Tin mới", "body": "Nội dung", "action": "publish"},
+    ),
+    "article-save": (
+        "editor",
+        "/editor/articles/{article_id}",
+        {"title": "Tiêu đề đã sửa", "body": "Nội dung mới", "action": "save"},
+    ),
+    "article-publish": (
+        "editor",
+        "/editor/articles/{article_id}",
+        {"title": "Tiêu đề", "body": "Nội dung", "action": "publish"},
+    ),
     "moderation-approve": ("moderator", "/moderation/comments/{comment_id}/approve", {}),
-    "moderation-bulk": ("moderator", "/moderation/bulk",
-                        {"ids": "{comment_id}", "action": "reject"}),
-    "page-save": ("editor", "/editor/pages/{page_id}",
-                  {"title": "Trang đã sửa", "body": "Nội dung", "parent_id": "None",
-                   "position": "0", "block": "", "action": "save"}),
-    "page-new": ("editor", "/editor/pages/new",
-                 {"title": "Trang mới", "parent_id": "None", "position": "0", "block": "",
-                  "action": "publish"}),
-}  # fmt: skip
+    "moderation-bulk": (
+        "moderator",
+        "/moderation/bulk",
+        {"ids": "{comment_id}", "action": "reject"},
+    ),
+    "page-save": (
+        "editor",
+        "/editor/pages/{page_id}",
+        {
+            "title": "Trang đã sửa",
+            "body": "Nội dung",
+            "parent_id": "None",
+            "position": "0",
+            "block": "",
+            "action": "save",
+        },
+    ),
+    "page-new": (
+        "editor",
+        "/editor/pages/new",
+        {
+            "title": "Trang mới",
+            "parent_id": "None",
+            "position": "0",
+            "block": "",
+            "action": "publish",
+        },
+    ),
+}
 
 
 @pytest.mark.parametrize(("role", "path", "form"), ACTIONS.values(), ids=ACTIONS.keys())
@@ -98,9 +135,11 @@ def test_a_failure_after_the_first_write_leaves_nothing(
 ):
     ids = seeded(app, make_article)
     auth.as_role(role)
-    data = comment_data(app, body="Một góp ý khác cho bài.") if form == "comment" else {
-        key: value.format(**ids) for key, value in form.items()
-    }  # fmt: skip
+    data = (
+        comment_data(app, body="Một góp ý khác cho bài.")
+        if form == "comment"
+        else {key: value.format(**ids) for key, value in form.items()}
+    )
     before = snapshot(app)
     flushes = request.getfixturevalue("fail_after_first_write")
     response = client.post(path.format(**ids), data=data)

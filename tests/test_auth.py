@@ -28,9 +28,13 @@ def test_moderator_lands_on_the_moderation_queue(client, make_user):
 
 @pytest.mark.parametrize(
     ("email", "password"),
-    [("editor@example.org", "sai-mat-khau-roi"), ("nobody@example.org", PASSWORD), ("", ""),
-     ("editor@example.org", "")],
-)  # fmt: skip
+    [
+        ("editor@example.org", "sai-mat-khau-roi"),
+        ("nobody@example.org", PASSWORD),
+        ("", ""),
+        ("editor@example.org", ""),
+    ],
+)
 def test_bad_login_gets_one_generic_message_and_keeps_the_email(client, make_user, email, password):
     make_user("editor")
     response = client.post("/login", data={"email": email, "password": password})
@@ -68,9 +72,13 @@ def test_logout_is_post_only_and_ends_the_session(auth, client):
 
 @pytest.mark.parametrize(
     ("target", "landing"),
-    [("/editor/articles/new", "/editor/articles/new"), ("https://evil.example/", "/editor/"),
-     ("//evil.example/", "/editor/"), ("/\\evil.example", "/editor/")],
-)  # fmt: skip
+    [
+        ("/editor/articles/new", "/editor/articles/new"),
+        ("https://evil.example/", "/editor/"),
+        ("//evil.example/", "/editor/"),
+        ("/\\evil.example", "/editor/"),
+    ],
+)
 def test_login_only_returns_to_same_site_pages(client, make_user, target, landing):
     make_user("editor")
     response = client.post(
@@ -115,9 +123,18 @@ def test_an_unknown_email_costs_a_hash_of_the_same_method(
 
 def test_users_create_command(app, runner):
     result = runner.invoke(
-        args=["users", "create", "bien.tap@example.org", "--name", "Trần Thị Bích",
-              "--role", "editor", "--password", "một-mật-khẩu-dài"]
-    )  # fmt: skip
+        args=[
+            "users",
+            "create",
+            "bien.tap@example.org",
+            "--name",
+            "Trần Thị Bích",
+            "--role",
+            "editor",
+            "--password",
+            "một-mật-khẩu-dài",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = get_user(app, "bien.tap@example.org")
     assert (user.name, user.role, user.active) == ("Trần Thị Bích", "editor", True)
@@ -160,9 +177,18 @@ def test_users_create_refuses_bad_input(app, runner, args, message):
 def test_users_create_refuses_a_duplicate(app, runner, make_user):
     make_user("editor")
     result = runner.invoke(
-        args=["users", "create", "EDITOR@example.org", "--name", "B", "--role", "admin",
-              "--password", STRONG]
-    )  # fmt: skip
+        args=[
+            "users",
+            "create",
+            "EDITOR@example.org",
+            "--name",
+            "B",
+            "--role",
+            "admin",
+            "--password",
+            STRONG,
+        ]
+    )
     assert result.exit_code != 0
     assert "already exists" in result.output
 

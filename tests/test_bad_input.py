@@ -143,26 +143,63 @@ def test_paths(site: Site, role: str | None, path: str, payload: str):
 FORM_TARGETS = [
     (None, "/articles/{slug}/comments", "comment", ["name", "email", "body", "ts", "website"]),
     (None, "/login", {"email": "a@example.org", "password": "x" * 12}, ["email", "password"]),
-    ("editor", "/editor/articles/new", {"title": "Tin", "body": "Nội dung"},
-     ["title", "slug", "lead", "body", "byline", "category_id", "published_at",
-      "featured_image_id", "featured_image_alt", "action"]),
+    (
+        "editor",
+        "/editor/articles/new",
+        {"title": "Tin", "body": "Nội dung"},
+        [
+            "title",
+            "slug",
+            "lead",
+            "body",
+            "byline",
+            "category_id",
+            "published_at",
+            "featured_image_id",
+            "featured_image_alt",
+            "action",
+        ],
+    ),
     ("editor", "/editor/preview", {"body": "x"}, ["body"]),
     ("editor", "/editor/categories/", {"name": "Mục"}, ["name", "slug", "position"]),
-    ("editor", "/editor/pages/new", {"title": "Trang"},
-     ["title", "slug", "body", "parent_id", "position", "block", "reviewed_on", "action"]),
-    ("editor", "/editor/section/schedule/new",
-     {"starts_at": "2030-01-06T07:30", "receiver_title": "Chủ tịch", "place": "Trụ sở",
-      "mode": "in_person", "status": "scheduled"},
-     ["starts_at", "ends_at", "receiver_title", "place", "mode", "note"]),
-    ("editor", "/editor/section/documents/new",
-     {"title": "Luật", "number": "1/2025", "kind": "law", "issued_on": "2025-01-01"},
-     ["title", "number", "kind", "issued_on", "effective_on", "url"]),
-    ("moderator", "/moderation/bulk", {"ids": "{comment_id}", "action": "reject"},
-     ["ids", "action", "reason", "next"]),
-    ("moderator", "/moderation/comments/{comment_id}/reply", {"body": "Cảm ơn bạn."},
-     ["body", "next"]),
+    (
+        "editor",
+        "/editor/pages/new",
+        {"title": "Trang"},
+        ["title", "slug", "body", "parent_id", "position", "block", "reviewed_on", "action"],
+    ),
+    (
+        "editor",
+        "/editor/section/schedule/new",
+        {
+            "starts_at": "2030-01-06T07:30",
+            "receiver_title": "Chủ tịch",
+            "place": "Trụ sở",
+            "mode": "in_person",
+            "status": "scheduled",
+        },
+        ["starts_at", "ends_at", "receiver_title", "place", "mode", "note"],
+    ),
+    (
+        "editor",
+        "/editor/section/documents/new",
+        {"title": "Luật", "number": "1/2025", "kind": "law", "issued_on": "2025-01-01"},
+        ["title", "number", "kind", "issued_on", "effective_on", "url"],
+    ),
+    (
+        "moderator",
+        "/moderation/bulk",
+        {"ids": "{comment_id}", "action": "reject"},
+        ["ids", "action", "reason", "next"],
+    ),
+    (
+        "moderator",
+        "/moderation/comments/{comment_id}/reply",
+        {"body": "Cảm ơn bạn."},
+        ["body", "next"],
+    ),
     ("admin", "/moderation/rules", {"kind": "word", "value": "quảng cáo"}, ["kind", "value"]),
-]  # fmt: skip
+]
 FORM_CASES = [
     pytest.param(role, path, form, spoilt, payload, id=f"{path}-{spoilt}-{name}")
     for role, path, form, fields in FORM_TARGETS
@@ -250,9 +287,14 @@ HEADERS = {
     "forwarded-for": {"X-Forwarded-For": "\x00" * 100},
     "content-length-lie": {"Content-Length": "99999999999999999999"},
 }
-HEADER_TARGETS = [(None, "GET", "/"), (None, "GET", "/articles/{slug}"), (None, "POST", "/login"),
-                  (None, "POST", "/articles/{slug}/comments"), ("editor", "GET", "/editor/"),
-                  ("moderator", "POST", "/moderation/bulk")]  # fmt: skip
+HEADER_TARGETS = [
+    (None, "GET", "/"),
+    (None, "GET", "/articles/{slug}"),
+    (None, "POST", "/login"),
+    (None, "POST", "/articles/{slug}/comments"),
+    ("editor", "GET", "/editor/"),
+    ("moderator", "POST", "/moderation/bulk"),
+]
 
 
 @pytest.mark.parametrize("headers", HEADERS.values(), ids=HEADERS.keys())
@@ -384,8 +426,11 @@ def test_body_over_the_limit_is_a_413_page(site: Site, role, path, limit):
 def test_too_many_form_parts_is_a_413_page(site: Site, role, path):
     parts = site.app.config["MAX_FORM_PARTS"]
     too_large(site, role, path.format(slug=site.slug), *multipart(parts + 1))
-    response = site.client(role).post(path.format(slug=site.slug), data=multipart(parts - 1)[0],
-                                      headers={"Content-Type": multipart(1)[1]})  # fmt: skip
+    response = site.client(role).post(
+        path.format(slug=site.slug),
+        data=multipart(parts - 1)[0],
+        headers={"Content-Type": multipart(1)[1]},
+    )
     assert response.status_code != 413
 
 
@@ -393,8 +438,13 @@ def test_too_many_form_parts_is_a_413_page(site: Site, role, path):
 def test_multipart_field_over_the_memory_limit_is_a_413_page(site: Site):
     size = site.app.config["MAX_FORM_MEMORY_SIZE"] + 1
     body = b'--b\r\nContent-Disposition: form-data; name="summary"\r\n\r\n' + b"a" * size
-    too_large(site, "editor", "/editor/section/results/new", body + b"\r\n--b--\r\n",
-              "multipart/form-data; boundary=b")  # fmt: skip
+    too_large(
+        site,
+        "editor",
+        "/editor/section/results/new",
+        body + b"\r\n--b--\r\n",
+        "multipart/form-data; boundary=b",
+    )
 
 
 def test_longest_article_fits_the_form_limit(site: Site):
@@ -415,8 +465,9 @@ def test_longest_article_fits_the_form_limit(site: Site):
 def test_image_over_the_limit_is_a_form_error(site: Site):
     """The picture form reads the body itself: the editor sees why next to the file field."""
     size = site.app.config["MAX_CONTENT_LENGTH"] + 1
-    response = site.client("editor").post("/editor/images/", data=b"file=" + b"a" * size,
-                                          headers=URLENCODED)  # fmt: skip
+    response = site.client("editor").post(
+        "/editor/images/", data=b"file=" + b"a" * size, headers=URLENCODED
+    )
     assert response.status_code == 400
     assert "Tệp quá lớn" in response.get_data(as_text=True)
 
@@ -448,9 +499,14 @@ def test_pdf_of_the_largest_size_uploads(site: Site):
     response = site.client("editor").post(
         "/editor/section/results/new",
         content_type="multipart/form-data",
-        data={"title": "Kết luận", "document_number": "99/KL", "issued_on": "2026-10-01",
-              "kind": "denunciation", "pdf": (io.BytesIO(padded), "ket-luan.pdf")},
-    )  # fmt: skip
+        data={
+            "title": "Kết luận",
+            "document_number": "99/KL",
+            "issued_on": "2026-10-01",
+            "kind": "denunciation",
+            "pdf": (io.BytesIO(padded), "ket-luan.pdf"),
+        },
+    )
     assert response.status_code == 302
     with site.app.app_context():
         saved = db.session.scalars(

@@ -19,8 +19,9 @@ def article(make_article):
 
 
 def post(client, article, **changes):
-    return client.post(f"/articles/{article.slug}/comments", data=comment_data(client.application,
-                       **changes))  # fmt: skip
+    return client.post(
+        f"/articles/{article.slug}/comments", data=comment_data(client.application, **changes)
+    )
 
 
 def ban(app, value, kind="banned"):

@@ -8,10 +8,25 @@ from .page_helpers import make_page
 
 pytestmark = pytest.mark.sqlite_only("which URLs share a cache key does not depend on the database")
 
-CLEAN = ["/", "/articles/{slug}", "/categories/thoi-su", "/feed.xml", "/pages/noi-quy-binh-luan",
-         "/pages/cong-khai-ket-qua"]  # fmt: skip
-JUNK = ["utm_source=facebook&utm_medium=social", "fbclid=IwAR{n}", "x={n}", "page=abc{n}",
-        "page=1&fbclid={n}", "lang=xx{n}", "kind=junk{n}", "page=&q={n}", "{n}"]  # fmt: skip
+CLEAN = [
+    "/",
+    "/articles/{slug}",
+    "/categories/thoi-su",
+    "/feed.xml",
+    "/pages/noi-quy-binh-luan",
+    "/pages/cong-khai-ket-qua",
+]
+JUNK = [
+    "utm_source=facebook&utm_medium=social",
+    "fbclid=IwAR{n}",
+    "x={n}",
+    "page=abc{n}",
+    "page=1&fbclid={n}",
+    "lang=xx{n}",
+    "kind=junk{n}",
+    "page=&q={n}",
+    "{n}",
+]
 
 
 @pytest.fixture
@@ -78,10 +93,17 @@ def test_the_order_of_parameters_does_not_matter(app, site, make_article):
 
 @pytest.mark.parametrize(
     "url",
-    ["/?page=2", "/?page=0", "/?page=99999", "/?page=100001", "/categories/thoi-su?page=7",
-     "/pages/noi-quy-binh-luan?page=2", "/pages/cong-khai-ket-qua?page=9",
-     "/pages/cong-khai-ket-qua?kind=decision&page=3"],
-)  # fmt: skip
+    [
+        "/?page=2",
+        "/?page=0",
+        "/?page=99999",
+        "/?page=100001",
+        "/categories/thoi-su?page=7",
+        "/pages/noi-quy-binh-luan?page=2",
+        "/pages/cong-khai-ket-qua?page=9",
+        "/pages/cong-khai-ket-qua?kind=decision&page=3",
+    ],
+)
 def test_a_page_past_the_end_is_not_found_and_makes_no_entry(app, site, url):
     for reader in readers(app):
         assert reader.get(url).status_code == 404

@@ -22,8 +22,13 @@ from newsportal.pagestore import MAGIC
 
 from .page_helpers import make_page
 
-READER_PAGES = ["/", "/articles/{slug}", "/categories/thoi-su", "/feed.xml",
-                "/pages/noi-quy-binh-luan"]  # fmt: skip
+READER_PAGES = [
+    "/",
+    "/articles/{slug}",
+    "/categories/thoi-su",
+    "/feed.xml",
+    "/pages/noi-quy-binh-luan",
+]
 PREFIX = "test-page:"
 REDIS_SERVER = shutil.which("redis-server") or "redis-server"
 unpickled: list[str] = []
@@ -98,8 +103,12 @@ def redis_server() -> Iterator[RedisServer]:
 @pytest.fixture
 def app_config(app_config: dict[str, Any], redis_server: RedisServer) -> dict[str, Any]:
     # The limiter keeps its own memory storage: this file is about the page cache.
-    return {**app_config, "REDIS_URL": redis_server.url, "PAGE_CACHE_PREFIX": PREFIX,
-            "RATELIMIT_STORAGE_URI": "memory://"}  # fmt: skip
+    return {
+        **app_config,
+        "REDIS_URL": redis_server.url,
+        "PAGE_CACHE_PREFIX": PREFIX,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
 
 
 @pytest.fixture

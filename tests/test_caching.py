@@ -144,8 +144,9 @@ def test_approving_a_comment_shows_it_at_once(app, client, site, make_user):
     (comment,) = comments(app)
     moderator = app.test_client()
     make_user("moderator")
-    moderator.post("/login", data={"email": "moderator@example.org",
-                                   "password": "mật-khẩu-thử-nghiệm-đủ-dài"})  # fmt: skip
+    moderator.post(
+        "/login", data={"email": "moderator@example.org", "password": "mật-khẩu-thử-nghiệm-đủ-dài"}
+    )
     moderator.post("/moderation/bulk", data={"ids": [comment.id], "action": "approve"})
     page = client.get(url, headers={"If-None-Match": etag})
     assert page.status_code == 200
@@ -173,8 +174,17 @@ def test_information_page_edits_show_at_once(app, auth, client):
     page = make_page(app, "Liên hệ", body_md="Điện thoại cũ.")
     assert "Điện thoại cũ." in client.get("/pages/lien-he").get_data(as_text=True)
     auth.as_role("editor")
-    form = {"title": "Liên hệ", "slug": "", "lead": "", "body": "Điện thoại mới.", "position": "0",
-            "parent_id": "None", "block": "", "reviewed_on": "", "action": "save"}  # fmt: skip
+    form = {
+        "title": "Liên hệ",
+        "slug": "",
+        "lead": "",
+        "body": "Điện thoại mới.",
+        "position": "0",
+        "parent_id": "None",
+        "block": "",
+        "reviewed_on": "",
+        "action": "save",
+    }
     auth.client.post(f"/editor/pages/{page.id}", data=form)
     assert "Điện thoại mới." in app.test_client().get("/pages/lien-he").get_data(as_text=True)
 

@@ -17,8 +17,12 @@ SECRET = "Dự thảo kế hoạch thanh tra bí mật"
 
 def public_urls(slugs: list[str]) -> list[str]:
     return [f"/pages/{slug}" for slug in slugs] + [
-        "/", "/sitemap.xml", "/feed.xml", "/search?q=du+thao+ke+hoach", "/search?q=thanh+tra",
-    ]  # fmt: skip
+        "/",
+        "/sitemap.xml",
+        "/feed.xml",
+        "/search?q=du+thao+ke+hoach",
+        "/search?q=thanh+tra",
+    ]
 
 
 def assert_nowhere(client, urls: list[str]) -> None:

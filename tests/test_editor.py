@@ -15,9 +15,16 @@ from .conftest import PASSWORD, all_articles, all_categories
 
 def form_for(title="Đồng Tháp: Bài mới", **extra):
     data = {
-        "title": title, "slug": "", "lead": "Sapo.", "body": "Thân **bài**.", "byline": "Minh Hằng",
-        "category_id": "None", "published_at": "", "comments_enabled": "y", "action": "save",
-    }  # fmt: skip
+        "title": title,
+        "slug": "",
+        "lead": "Sapo.",
+        "body": "Thân **bài**.",
+        "byline": "Minh Hằng",
+        "category_id": "None",
+        "published_at": "",
+        "comments_enabled": "y",
+        "action": "save",
+    }
     data.update(extra)
     return data
 
@@ -192,10 +199,15 @@ def test_slug_is_stable_once_published(app, auth, client, make_article):
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"title": ""}, "title"), ({"title": "!!!"}, "title"), ({"slug": "$$$"}, "slug"),
-     ({"published_at": "29/04/2022"}, "published_at"), ({"category_id": "999"}, "category_id"),
-     ({"title": "x" * 301}, "title")],
-)  # fmt: skip
+    [
+        ({"title": ""}, "title"),
+        ({"title": "!!!"}, "title"),
+        ({"slug": "$$$"}, "slug"),
+        ({"published_at": "29/04/2022"}, "published_at"),
+        ({"category_id": "999"}, "category_id"),
+        ({"title": "x" * 301}, "title"),
+    ],
+)
 def test_bad_input_keeps_everything_typed(app, auth, client, changes, field):
     auth.as_role("editor")
     typed = form_for("Tiêu đề giữ nguyên", lead="Sapo gõ dở", body="Nội dung **dài** đã gõ.")
@@ -435,10 +447,13 @@ def test_revision_page_works_for_someone_other_than_its_author(app, client, make
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"published_at": "hôm qua"}, "published_at"),
-     ({"published_at": "0001-01-01T00:00"}, "published_at"),
-     ({"category_id": "999"}, "category_id"), ({"title": "x" * 301}, "title")],
-)  # fmt: skip
+    [
+        ({"published_at": "hôm qua"}, "published_at"),
+        ({"published_at": "0001-01-01T00:00"}, "published_at"),
+        ({"category_id": "999"}, "category_id"),
+        ({"title": "x" * 301}, "title"),
+    ],
+)
 def test_form_errors_are_in_vietnamese(auth, client, changes, field):
     auth.as_role("editor")
     response = client.post("/editor/articles/new", data=form_for(**changes))

@@ -19,8 +19,11 @@ from .page_helpers import sample_pdf
 from .test_media import picture
 from .test_section import result_form
 
-CONFIG = {"TESTING": True, "WTF_CSRF_ENABLED": False,
-          "SECRET_KEY": "test-secret-key-that-is-long-enough-for-anything"}  # fmt: skip
+CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "SECRET_KEY": "test-secret-key-that-is-long-enough-for-anything",
+}
 
 
 @pytest.fixture(params=[0o022, 0o002, 0o000], ids=["umask 022", "umask 002", "umask 000"])

@@ -92,9 +92,12 @@ def test_each_forbidden_character_is_dropped_at_the_boundary(
     fields = hostile(char)
     category_id = make_category(f"Thời{char} sự")
     article = make_article(
-        fields["title"], lead=fields["lead"], body=fields["body"], byline=fields["byline"],
+        fields["title"],
+        lead=fields["lead"],
+        body=fields["body"],
+        byline=fields["byline"],
         category_id=category_id,
-    )  # fmt: skip
+    )
     assert article.title == "Tin mới"
     assert (article.lead, article.byline) == ("Sapo có ký tự lạ.", "Minh Hằng")
     page = make_page(app, f"Hướng dẫn{char}", lead=f"Sapo{char}.", body_md=f"Trang{char}.")
@@ -118,9 +121,13 @@ def test_an_article_written_in_the_editor_form_loses_the_character(app, auth, cl
     auth.as_role("editor")
     char = "\uffff"
     form = {
-        **hostile(char), "slug": "", "category_id": "None", "published_at": "",
-        "comments_enabled": "y", "action": "publish",
-    }  # fmt: skip
+        **hostile(char),
+        "slug": "",
+        "category_id": "None",
+        "published_at": "",
+        "comments_enabled": "y",
+        "action": "publish",
+    }
     assert client.post("/editor/articles/new", data=form).status_code == 302
     with app.app_context():
         article = db.session.scalars(db.select(Article)).one()

@@ -38,8 +38,18 @@ FUZZ = settings(
 )
 COUNTS: Counter[str] = Counter()
 
-VIETNAMESE = ["Đồng Tháp", "Nghị quyết 68", "khiếu nại, tố cáo", "Cao Lãnh", "người dân",
-              "ĐỒNG THÁP", "đường 30/4", "Ủy ban nhân dân", "ệ", "ữ"]  # fmt: skip
+VIETNAMESE = [
+    "Đồng Tháp",
+    "Nghị quyết 68",
+    "khiếu nại, tố cáo",
+    "Cao Lãnh",
+    "người dân",
+    "ĐỒNG THÁP",
+    "đường 30/4",
+    "Ủy ban nhân dân",
+    "ệ",
+    "ữ",
+]
 XSS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -58,8 +68,22 @@ XSS = [
     "<base href=//evil/><meta http-equiv=refresh content=0>",
     "{{ 7*7 }} {% raw %}",
 ]
-ODD = ["\x00", "\ud800", "\udfff", "\u202e", "\ufeff", "\r\n", "\t", "\x1b[31m", "\u0301", "%00",
-       "%ED%A0%80", "\U0001f600", "ﷺ", "\u200b"]  # fmt: skip
+ODD = [
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\u202e",
+    "\ufeff",
+    "\r\n",
+    "\t",
+    "\x1b[31m",
+    "\u0301",
+    "%00",
+    "%ED%A0%80",
+    "\U0001f600",
+    "ﷺ",
+    "\u200b",
+]
 
 
 def nfd(text: str) -> str:
@@ -94,8 +118,9 @@ def served(response: Any, target: str) -> None:
     assert response.status_code < 500, f"{target}: {response.status_code}"
 
 
-def allow_list_breaches(html: str, tags: frozenset[str], attributes: dict[str, list[str]],
-                        protocols: frozenset[str]) -> list[str]:  # fmt: skip
+def allow_list_breaches(
+    html: str, tags: frozenset[str], attributes: dict[str, list[str]], protocols: frozenset[str]
+) -> list[str]:
     root = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
     found = []
     for element in root.iter():
@@ -204,8 +229,15 @@ def test_every_public_route_is_fuzzed(site: Site):
 @settings(FUZZ, max_examples=STAFF_EXAMPLES)
 @given(title=hostile_text, lead=hostile_text, body=hostile_text, byline=hostile_text)
 def test_article_form(site: Site, title: str, lead: str, body: str, byline: str):
-    fields = {"title": title, "lead": lead, "body": body, "byline": byline, "action": "publish",
-              "featured_image_alt": title, "featured_image_caption": lead}  # fmt: skip
+    fields = {
+        "title": title,
+        "lead": lead,
+        "body": body,
+        "byline": byline,
+        "action": "publish",
+        "featured_image_alt": title,
+        "featured_image_caption": lead,
+    }
     response = post(site, "editor", "/editor/articles/new", fields)
     served(response, "POST editor article")
     if response.status_code == 302:
@@ -216,8 +248,15 @@ def test_article_form(site: Site, title: str, lead: str, body: str, byline: str)
 @settings(FUZZ, max_examples=STAFF_EXAMPLES)
 @given(title=hostile_text, lead=hostile_text, body=hostile_text)
 def test_page_form(site: Site, title: str, lead: str, body: str):
-    fields = {"title": title, "lead": lead, "body": body, "parent_id": "None", "position": "0",
-              "block": "", "action": "publish"}  # fmt: skip
+    fields = {
+        "title": title,
+        "lead": lead,
+        "body": body,
+        "parent_id": "None",
+        "position": "0",
+        "block": "",
+        "action": "publish",
+    }
     response = post(site, "editor", "/editor/pages/new", fields)
     served(response, "POST editor page")
     if response.status_code == 302:
@@ -228,18 +267,39 @@ def test_page_form(site: Site, title: str, lead: str, body: str):
 @given(a=hostile_text, b=hostile_text)
 def test_section_and_category_forms(site: Site, a: str, b: str):
     lists = {
-        "schedule": {"starts_at": "2030-01-06T07:30", "receiver_title": a, "receiver_name": b,
-                     "place": a, "mode": "in_person", "status": "scheduled", "note": b},
-        "documents": {"title": a, "number": b, "kind": "law", "issued_on": "2025-01-01",
-                      "note": a, "url": b},
-        "results": {"title": a, "document_number": b, "issued_on": "2025-01-01",
-                    "kind": "complaint", "summary": a, "url": b},
-    }  # fmt: skip
+        "schedule": {
+            "starts_at": "2030-01-06T07:30",
+            "receiver_title": a,
+            "receiver_name": b,
+            "place": a,
+            "mode": "in_person",
+            "status": "scheduled",
+            "note": b,
+        },
+        "documents": {
+            "title": a,
+            "number": b,
+            "kind": "law",
+            "issued_on": "2025-01-01",
+            "note": a,
+            "url": b,
+        },
+        "results": {
+            "title": a,
+            "document_number": b,
+            "issued_on": "2025-01-01",
+            "kind": "complaint",
+            "summary": a,
+            "url": b,
+        },
+    }
     for name, fields in lists.items():
         response = post(site, "editor", f"/editor/section/{name}/new", fields)
         served(response, f"POST editor section {name}")
-    served(post(site, "editor", "/editor/categories/", {"name": a, "slug": b, "position": "1"}),
-           "POST editor category")  # fmt: skip
+    served(
+        post(site, "editor", "/editor/categories/", {"name": a, "slug": b, "position": "1"}),
+        "POST editor category",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -276,8 +336,10 @@ def test_moderation_forms(site: Site, body: str, reason: str, ids: str, query: s
     check_latest(site, CommentReply) if response.status_code == 302 else None
     fields = {"ids": ids, "action": "reject", "reason": reason}
     served(post(site, "moderator", "/moderation/bulk", fields), "POST moderation bulk")
-    served(post(site, "admin", "/moderation/rules", {"kind": "word", "value": body}),
-           "POST moderation rule")  # fmt: skip
+    served(
+        post(site, "admin", "/moderation/rules", {"kind": "word", "value": body}),
+        "POST moderation rule",
+    )
 
 
 STAFF_QUERIES = [
@@ -305,11 +367,13 @@ def test_all_stored_html_is_within_the_allow_lists(site: Site, capsys: pytest.Ca
     with site.app.app_context():
         for model, lists in (
             (Comment, (markup.COMMENT_TAGS, markup.COMMENT_ATTRIBUTES, markup.COMMENT_PROTOCOLS)),
-            (CommentReply, (markup.COMMENT_TAGS, markup.COMMENT_ATTRIBUTES,
-                            markup.COMMENT_PROTOCOLS)),
+            (
+                CommentReply,
+                (markup.COMMENT_TAGS, markup.COMMENT_ATTRIBUTES, markup.COMMENT_PROTOCOLS),
+            ),
             (Article, (markup.ARTICLE_TAGS, markup.ARTICLE_OUTPUT_ATTRIBUTES, markup.PROTOCOLS)),
             (Page, (markup.ARTICLE_TAGS, markup.ARTICLE_OUTPUT_ATTRIBUTES, markup.PROTOCOLS)),
-        ):  # fmt: skip
+        ):
             for html in db.session.scalars(db.select(model.body_html)):
                 assert not allow_list_breaches(html, *lists)
                 checked += 1

@@ -22,9 +22,17 @@ VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹ
 
 def run(runner, articles=ARTICLES, comments=COMMENTS, seed=7):
     result = runner.invoke(
-        args=["demo", "generate", "--articles", str(articles), "--comments", str(comments),
-              "--seed", str(seed)]
-    )  # fmt: skip
+        args=[
+            "demo",
+            "generate",
+            "--articles",
+            str(articles),
+            "--comments",
+            str(comments),
+            "--seed",
+            str(seed),
+        ]
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -100,8 +108,11 @@ def test_html_is_what_markup_makes(app, generated):
 
 def test_ip_hash_is_the_pipelines_hmac(app, generated):
     secret = app.config["SECRET_KEY"]
-    known = {ip_hash(f"{net}.{n}", secret) for net in ("192.0.2", "198.51.100", "203.0.113")
-             for n in range(1, 255)}  # fmt: skip
+    known = {
+        ip_hash(f"{net}.{n}", secret)
+        for net in ("192.0.2", "198.51.100", "203.0.113")
+        for n in range(1, 255)
+    }
     assert all(c.ip_hash in known for c in rows(app, Comment))
 
 
@@ -111,8 +122,9 @@ def test_newest_article_has_exactly_fifty_approved_comments(app, generated, clie
     approved = [c for c in rows(app, Comment) if c.article_id == article.id]
     assert len(approved) == 50
     assert all(c.status == "approved" for c in approved)
-    newest = max((a for a in rows(app, Article) if a.state() == "published"),
-                 key=lambda a: a.published_at)  # fmt: skip
+    newest = max(
+        (a for a in rows(app, Article) if a.state() == "published"), key=lambda a: a.published_at
+    )
     assert newest.slug == slug
     page = BeautifulSoup(client.get(f"/articles/{slug}").get_data(as_text=True), "html5lib")
     assert page.h1.get_text(strip=True) == article.title
@@ -193,10 +205,22 @@ def test_bulk_rows_are_stored_as_the_orm_stores_them(app, make_article):
 
     article = make_article()
     when = datetime(2024, 1, 1, 7, 30, tzinfo=UTC)
-    fields = {"article_id": article.id, "name": "Lê Văn Tám", "email": "tam@example.org",
-              "body": "Ý kiến", "body_html": "<p>Ý kiến</p>", "status": "approved", "flags": "",
-              "created_at": when, "ip_hash": "", "user_agent": "", "consent_at": when,
-              "moderated_by_id": None, "moderated_at": None, "reason": ""}  # fmt: skip
+    fields = {
+        "article_id": article.id,
+        "name": "Lê Văn Tám",
+        "email": "tam@example.org",
+        "body": "Ý kiến",
+        "body_html": "<p>Ý kiến</p>",
+        "status": "approved",
+        "flags": "",
+        "created_at": when,
+        "ip_hash": "",
+        "user_agent": "",
+        "consent_at": when,
+        "moderated_by_id": None,
+        "moderated_at": None,
+        "reason": "",
+    }
     with app.app_context():
         generate.insert_comments([fields])
         db.session.add(Comment(**{**fields, "email": "orm@example.org"}))
@@ -209,8 +233,9 @@ def test_bulk_rows_are_stored_as_the_orm_stores_them(app, make_article):
 
 def test_generated_articles_are_searchable_and_shown_at_once(app, runner, client):
     assert client.get("/").status_code == 200  # a page cached before the data arrives
-    result = runner.invoke(args=["demo", "generate", "--articles", "40", "--comments", "60",
-                                 "--seed", "3"])  # fmt: skip
+    result = runner.invoke(
+        args=["demo", "generate", "--articles", "40", "--comments", "60", "--seed", "3"]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         from newsportal.models import SearchDocument, published_filter

@@ -87,8 +87,22 @@ def test_news_markup_survives() -> None:
     html = render_article(source)
     assert_inert(html)
     tags = {el.tag for el in elements(html)}
-    assert {"h2", "strong", "em", "ul", "ol", "li", "blockquote", "table", "th", "td", "img",
-            "figure", "figcaption", "a"} <= tags  # fmt: skip
+    assert {
+        "h2",
+        "strong",
+        "em",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "table",
+        "th",
+        "td",
+        "img",
+        "figure",
+        "figcaption",
+        "a",
+    } <= tags
     cells = [el for el in elements(html) if el.tag == "td"]
     assert cells[1].get("align") == "right"
     links = {el.get("href"): el.get("rel") for el in elements(html) if el.tag == "a"}

@@ -204,8 +204,9 @@ def test_upload_needs_a_csrf_token(csrf_app, make_user):
     client = csrf_app.test_client()
     login_page = BeautifulSoup(client.get("/login").data, "html.parser")
     token = login_page.select_one("input[name=csrf_token]")["value"]
-    client.post("/login", data={"email": "editor@example.org", "password": PASSWORD,
-                                "csrf_token": token})  # fmt: skip
+    client.post(
+        "/login", data={"email": "editor@example.org", "password": PASSWORD, "csrf_token": token}
+    )
     assert upload(client, JPEG).status_code == 400
     assert stored(csrf_app) == ([], [])
 
@@ -223,9 +224,16 @@ def test_uploads_are_served_as_images_cached_for_a_year(app, editor, client):
 
 @pytest.mark.parametrize(
     "name",
-    ["../secret_key", "..%2Fsecret_key", "a" * 64 + ".html", "A" * 64 + ".jpg", "x.jpg",
-     "0" * 64 + ".jpg", "0" * 64 + ".svg"],
-)  # fmt: skip
+    [
+        "../secret_key",
+        "..%2Fsecret_key",
+        "a" * 64 + ".html",
+        "A" * 64 + ".jpg",
+        "x.jpg",
+        "0" * 64 + ".jpg",
+        "0" * 64 + ".svg",
+    ],
+)
 def test_only_stored_picture_names_are_served(client, name):
     assert client.get(f"/uploads/{name}").status_code == 404
 
@@ -235,9 +243,17 @@ def _one_image_id(app) -> int:
 
 
 def _article_form(**extra):
-    return {"title": "Bài có ảnh", "lead": "Sapo", "body": "Nội dung", "byline": "Minh Hằng",
-            "category_id": "None", "published_at": "", "comments_enabled": "y",
-            "featured_image_id": "None", **extra}  # fmt: skip
+    return {
+        "title": "Bài có ảnh",
+        "lead": "Sapo",
+        "body": "Nội dung",
+        "byline": "Minh Hằng",
+        "category_id": "None",
+        "published_at": "",
+        "comments_enabled": "y",
+        "featured_image_id": "None",
+        **extra,
+    }
 
 
 def test_featured_picture_needs_alt_text_and_keeps_what_was_typed(app, editor):
@@ -258,9 +274,10 @@ def test_featured_picture_on_cards_article_and_share_cards(app, editor, client):
     upload(editor, picture((1800, 1200)))
     image_id = _one_image_id(app)
     form = _article_form(
-        featured_image_id=str(image_id), featured_image_alt="Cánh đồng lúa chín",
+        featured_image_id=str(image_id),
+        featured_image_alt="Cánh đồng lúa chín",
         featured_image_caption="Lúa chín ở Tháp Mười",
-    )  # fmt: skip
+    )
     assert (
         editor.post("/editor/articles/new", data={**form, "action": "publish"}).status_code == 302
     )
@@ -275,8 +292,11 @@ def test_featured_picture_on_cards_article_and_share_cards(app, editor, client):
     assert (card_img["width"], card_img["height"]) == ("400", "267")  # 1800x1200 at 400 wide
     assert card_img["sizes"].endswith("100vw")
     assert [part.split()[-1] for part in card_img["srcset"].split(", ")] == [
-        "400w", "800w", "1600w", "1800w"
-    ]  # fmt: skip
+        "400w",
+        "800w",
+        "1600w",
+        "1800w",
+    ]
 
     slug = "bai-co-anh"
     page = BeautifulSoup(client.get(f"/articles/{slug}").data, "html.parser")

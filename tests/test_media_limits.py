@@ -23,7 +23,8 @@ MEASURE = """
 import json, sys
 from pathlib import Path
 from newsportal.config import DEFAULTS
-from newsportal.media.services import ImageError, Limits, encode_upload
+from newsportal.errors import FieldError
+from newsportal.media.services import Limits, encode_upload
 
 def status(field):  # in MB; VmHWM is this program's peak (ru_maxrss counts the parent's too)
     with open("/proc/self/status") as lines:
@@ -36,7 +37,7 @@ resident = status("VmRSS:")
 try:
     kind, _ext, copies = encode_upload(data, limits)
     result = {"kind": kind, "sizes": [[width, height] for width, height, _ in copies]}
-except ImageError as error:
+except FieldError as error:
     result = {"refused": error.code}
 result["mb"] = status("VmHWM:") - resident
 print(json.dumps(result))
@@ -74,9 +75,12 @@ def measure(tmp_path: Path, data: bytes) -> dict:
     path.write_bytes(data)
     done = subprocess.run(  # noqa: S603 (our interpreter, our script)
         [sys.executable, "-c", MEASURE, str(path)],
-        capture_output=True, check=True, text=True, timeout=120,
+        capture_output=True,
+        check=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
+    )
     return json.loads(done.stdout)
 
 

@@ -21,10 +21,14 @@ def article(make_article):
 def pending(app, client, article):
     """Three pending comments from two readers, submitted through the real form."""
     reader = app.test_client()
-    for email, body in [("an@example.org", "Ý kiến thứ nhất"), ("an@example.org", "Ý kiến thứ hai"),
-                        ("binh@example.org", "Ý kiến của Bình")]:  # fmt: skip
-        response = reader.post(f"/articles/{article.slug}/comments",
-                               data=comment_data(app, email=email, body=body))  # fmt: skip
+    for email, body in [
+        ("an@example.org", "Ý kiến thứ nhất"),
+        ("an@example.org", "Ý kiến thứ hai"),
+        ("binh@example.org", "Ý kiến của Bình"),
+    ]:
+        response = reader.post(
+            f"/articles/{article.slug}/comments", data=comment_data(app, email=email, body=body)
+        )
         assert response.status_code == 302
     return [c.id for c in comments(app)]
 
@@ -33,10 +37,18 @@ def public_page(app, article):
     return app.test_client().get(f"/articles/{article.slug}").get_data(as_text=True)
 
 
-DESK_GETS = ["/moderation/", "/moderation/?status=spam&q=abc&article=1", "/moderation/audit",
-             "/moderation/audit.csv"]  # fmt: skip
-DESK_POSTS = ["/moderation/comments/{id}/approve", "/moderation/comments/{id}/reject",
-              "/moderation/comments/{id}/spam", "/moderation/bulk"]  # fmt: skip
+DESK_GETS = [
+    "/moderation/",
+    "/moderation/?status=spam&q=abc&article=1",
+    "/moderation/audit",
+    "/moderation/audit.csv",
+]
+DESK_POSTS = [
+    "/moderation/comments/{id}/approve",
+    "/moderation/comments/{id}/reject",
+    "/moderation/comments/{id}/spam",
+    "/moderation/bulk",
+]
 
 
 @pytest.mark.parametrize(
@@ -96,8 +108,9 @@ def test_queue_is_oldest_first_with_email_flags_and_history(app, auth, client, p
 
 def test_queue_filters_by_article_and_search(app, auth, client, pending, make_article):
     other = make_article("Bài khác")
-    app.test_client().post(f"/articles/{other.slug}/comments",
-                           data=comment_data(app, body="Bình luận bài khác"))  # fmt: skip
+    app.test_client().post(
+        f"/articles/{other.slug}/comments", data=comment_data(app, body="Bình luận bài khác")
+    )
     auth.as_role("moderator")
 
     def bodies(query):
@@ -222,9 +235,11 @@ def test_official_reply_shows_under_the_comment_with_a_badge(
     auth.as_role(role)
     response = client.post(
         f"/moderation/comments/{pending[2]}/reply",
-        data={"body": "Ban biên tập xin trả lời: <b>đã chuyển</b> cơ quan chức năng.",
-              "next": f"/articles/{article.slug}#comment-{pending[2]}"},
-    )  # fmt: skip
+        data={
+            "body": "Ban biên tập xin trả lời: <b>đã chuyển</b> cơ quan chức năng.",
+            "next": f"/articles/{article.slug}#comment-{pending[2]}",
+        },
+    )
     assert response.headers["Location"] == f"/articles/{article.slug}#comment-{pending[2]}"
     page = BeautifulSoup(public_page(app, article), "html5lib")
     reply = page.select_one(f"#comment-{pending[2]} .official-reply")
@@ -243,8 +258,12 @@ def test_pending_comments_cannot_be_answered_and_readers_cannot_reply(app, auth,
     client.post(f"/moderation/comments/{pending[0]}/reply", data={"body": "Trả lời sớm"})
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 3
-        assert all(not c.replies for c in db.session.scalars(
-            db.select(Comment).options(db.selectinload(Comment.replies))))  # fmt: skip
+        assert all(
+            not c.replies
+            for c in db.session.scalars(
+                db.select(Comment).options(db.selectinload(Comment.replies))
+            )
+        )
 
 
 def test_purge_deletes_old_spam_and_rejected_only(app, runner, pending):

@@ -196,6 +196,17 @@ def test_every_main_page_is_rendered_in_both_languages(main_pages, lang):  # noq
     """A page missing from the set would pass every check above without being looked at."""
     names = {page.name.rsplit(".", 1)[0] for page in main_pages if page.name.endswith(lang)}
     assert {
-        "home", "article", "category", "search", "complaints", "login", "not-found",
-        "editor-desk", "article-edit", "page-desk", "moderation", "login-error", "comment-errors",
-    } <= names  # fmt: skip
+        "home",
+        "article",
+        "category",
+        "search",
+        "complaints",
+        "login",
+        "not-found",
+        "editor-desk",
+        "article-edit",
+        "page-desk",
+        "moderation",
+        "login-error",
+        "comment-errors",
+    } <= names

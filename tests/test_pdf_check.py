@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfWriter
 
+from newsportal.errors import FieldError
 from newsportal.pages import pdfs
-from newsportal.revisions import FieldError
 
 from .page_helpers import results, sample_pdf
 from .test_section import result_form, stored_pdfs
@@ -24,8 +24,9 @@ def written(user_password: str | None = None) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     if user_password is not None:
-        writer.encrypt(user_password=user_password, owner_password="chu-so-huu",
-                       algorithm="AES-256")  # fmt: skip
+        writer.encrypt(
+            user_password=user_password, owner_password="chu-so-huu", algorithm="AES-256"
+        )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -42,10 +43,11 @@ REFUSED = {
     b"<!-- %%EOF -->",
     "truncated, end marker added back": SAMPLE[: len(SAMPLE) // 2] + b"\n%%EOF\n",
     "no pages": NO_PAGES,
-    "nested a hundred thousand deep": b"%PDF-1.4\n1 0 obj\n" + b"[" * 100_000
+    "nested a hundred thousand deep": b"%PDF-1.4\n1 0 obj\n"
+    + b"[" * 100_000
     + b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF",
     "needs a password": written(user_password="mat-khau"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", list(REFUSED))
@@ -87,4 +89,4 @@ def test_the_check_itself_refuses_with_the_field_and_a_code(name):
     with pytest.raises(FieldError) as refused:
         pdfs.check(REFUSED[name], 1024 * 1024)
     assert refused.value.field == "pdf"
-    assert refused.value.message == ("encrypted_pdf" if name == "needs a password" else "not_pdf")
+    assert refused.value.code == ("encrypted_pdf" if name == "needs a password" else "not_pdf")

@@ -81,8 +81,13 @@ def site(proxied) -> dict[str, str]:
         article = services.save_article(None, data, None, "publish")
         slugs = {"article": article.slug, "category": category.slug}
     root = make_page(proxied, "Giải quyết khiếu nại, tố cáo", slug="khieu-nai-to-cao")
-    make_page(proxied, "Lịch tiếp công dân", slug="lich-tiep-cong-dan", parent_id=root.id,
-              block="reception_schedule")  # fmt: skip
+    make_page(
+        proxied,
+        "Lịch tiếp công dân",
+        slug="lich-tiep-cong-dan",
+        parent_id=root.id,
+        block="reception_schedule",
+    )
     make_session(proxied, vn(2099, 1, 20))
     return {**slugs, "page": root.slug}
 
@@ -236,10 +241,19 @@ def test_production_refuses_to_start_without_an_https_public_url(tmp_path, monke
         _production(monkeypatch, tmp_path, **config)
 
 
-BAD_ORIGINS = ["portal.example.gov.vn", "ftp://portal.example.gov.vn", "https://", "https://:443",
-               "https://portal.example.gov.vn/tin-tuc", "https://portal.example.gov.vn/?a=1",
-               "https://portal.example.gov.vn#top", "https://admin:pw@portal.example.gov.vn",
-               "https://portal.example.gov.vn:99999", "https://bad host.vn", 42]  # fmt: skip
+BAD_ORIGINS = [
+    "portal.example.gov.vn",
+    "ftp://portal.example.gov.vn",
+    "https://",
+    "https://:443",
+    "https://portal.example.gov.vn/tin-tuc",
+    "https://portal.example.gov.vn/?a=1",
+    "https://portal.example.gov.vn#top",
+    "https://admin:pw@portal.example.gov.vn",
+    "https://portal.example.gov.vn:99999",
+    "https://bad host.vn",
+    42,
+]
 
 
 @pytest.mark.parametrize("value", BAD_ORIGINS)

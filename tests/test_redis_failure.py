@@ -42,8 +42,20 @@ class RedisServer:
             sock.bind(("127.0.0.1", 0))
             self.port = int(sock.getsockname()[1])
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        command = [REDIS_SERVER or "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                   "--save", "", "--appendonly", "no", "--daemonize", "no", *flags]  # fmt: skip
+        command = [
+            REDIS_SERVER or "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            *flags,
+        ]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
         self.client = redis.Redis.from_url(self.url, socket_timeout=1)
         deadline = time.monotonic() + 10
@@ -91,8 +103,14 @@ def make_app(app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.Monk
     made = []
 
     def make(**config: Any) -> Any:
-        app = create_app({**app_config, "COMMENT_RATE_LIMIT": "3 per 10 minutes",
-                          "LOGIN_RATE_LIMIT_PAIR": "3 per 15 minutes", **config})  # fmt: skip
+        app = create_app(
+            {
+                **app_config,
+                "COMMENT_RATE_LIMIT": "3 per 10 minutes",
+                "LOGIN_RATE_LIMIT_PAIR": "3 per 15 minutes",
+                **config,
+            }
+        )
         with app.app_context():
             db.create_all()
         made.append(app)
@@ -106,9 +124,14 @@ def make_app(app_config: dict[str, Any], tmp_path: Any, monkeypatch: pytest.Monk
 
 
 def comment(n: int, email: str | None = None) -> dict[str, str]:
-    return {"name": f"Người đọc {n}", "email": email or f"doc-gia-{n}@example.org",
-            "body": f"Ý kiến thứ {n}.", "consent": "y", "website": "",
-            "ts": stamp.issue(SECRET, head_start=60)}  # fmt: skip
+    return {
+        "name": f"Người đọc {n}",
+        "email": email or f"doc-gia-{n}@example.org",
+        "body": f"Ý kiến thứ {n}.",
+        "consent": "y",
+        "website": "",
+        "ts": stamp.issue(SECRET, head_start=60),
+    }
 
 
 def sign_in(client: Any, password: str, ip: str = "198.51.100.7") -> int:
@@ -246,13 +269,17 @@ def test_readiness_reports_each_service_and_fails_while_one_is_down(make_app, se
     cache, counters = servers(), servers()
     app = make_app(REDIS_URL=cache.url, RATELIMIT_STORAGE_URL=counters.url)
     status, body, headers = ready(app)
-    assert (status, body) == (200, {"status": "ok", "database": "ok", "redis": "ok",
-                                    "ratelimit_storage": "ok"})  # fmt: skip
+    assert (status, body) == (
+        200,
+        {"status": "ok", "database": "ok", "redis": "ok", "ratelimit_storage": "ok"},
+    )
     assert "Set-Cookie" not in headers
     assert headers["Cache-Control"] == "no-store"
     counters.stop()
-    assert ready(app)[:2] == (503, {"status": "unavailable", "database": "ok", "redis": "ok",
-                                    "ratelimit_storage": "down"})  # fmt: skip
+    assert ready(app)[:2] == (
+        503,
+        {"status": "unavailable", "database": "ok", "redis": "ok", "ratelimit_storage": "down"},
+    )
     cache.stop()
     assert ready(app)[1]["redis"] == "down"
     assert app.test_client().get("/healthz").status_code == 200  # liveness stays cheap
@@ -265,8 +292,14 @@ def test_readiness_without_redis_needs_only_the_database(make_app):
 
 def test_readiness_fails_while_the_database_is_down(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing' / 'x.db'}",
-                      "SECRET_KEY": SECRET})  # fmt: skip
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing' / 'x.db'}",
+            "SECRET_KEY": SECRET,
+        }
+    )
     status, body, _ = ready(app)
-    assert (status, body) == (503, {"status": "unavailable", "database": "down",
-                                    "redis": "not configured"})  # fmt: skip
+    assert (status, body) == (
+        503,
+        {"status": "unavailable", "database": "down", "redis": "not configured"},
+    )

@@ -81,12 +81,22 @@ class Server:
     def __init__(self, env: dict[str, str], workers: int, threads: int = 1) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        command = [str(GUNICORN), "--workers", str(workers), "--threads", str(threads),
-                   "--bind", f"127.0.0.1:{self.port}", "newsportal:create_app()"]  # fmt: skip
+        command = [
+            str(GUNICORN),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "newsportal:create_app()",
+        ]
         self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
-            command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+            command,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + 30
         while not _answers(self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -144,9 +154,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def comment(n: int, email: str | None = None) -> dict[str, str]:
-    return {"name": f"Người đọc {n}", "email": email or f"doc-gia-{n}-{SECRET[-8:]}@example.org",
-            "body": f"Ý kiến thứ {n} về bản tin.", "consent": "y", "website": "",
-            "ts": stamp.issue(SECRET, head_start=60)}  # fmt: skip
+    return {
+        "name": f"Người đọc {n}",
+        "email": email or f"doc-gia-{n}-{SECRET[-8:]}@example.org",
+        "body": f"Ý kiến thứ {n} về bản tin.",
+        "consent": "y",
+        "website": "",
+        "ts": stamp.issue(SECRET, head_start=60),
+    }
 
 
 @pytest.fixture
@@ -156,8 +171,13 @@ def two_servers(
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     slug = _prepare(postgres_schema)
     prefix = f"test-{secrets.token_hex(4)}:"
-    env = _env(postgres_schema, tmp_path / "instance", prefix, NEWSPORTAL_REDIS_URL=redis_url,
-               NEWSPORTAL_COMMENT_RATE_LIMIT='"5 per 10 minutes"')  # fmt: skip
+    env = _env(
+        postgres_schema,
+        tmp_path / "instance",
+        prefix,
+        NEWSPORTAL_REDIS_URL=redis_url,
+        NEWSPORTAL_COMMENT_RATE_LIMIT='"5 per 10 minutes"',
+    )
     servers = [Server(env, workers=1), Server(env, workers=1)]
     yield servers, slug
     for server in servers:
@@ -175,12 +195,15 @@ def test_two_servers_share_rate_limits_and_cache_invalidation(two_servers: Any) 
     page = f"{b.base}/articles/{slug}"
     assert "Ý kiến thứ 0" not in Browser().get(page)[1]  # pending; the page is now cached
     moderator = Browser()
-    assert moderator.post(f"{a.base}/login", {"email": "moderator@example.org",
-                                              "password": PASSWORD}) == 302  # fmt: skip
+    assert (
+        moderator.post(f"{a.base}/login", {"email": "moderator@example.org", "password": PASSWORD})
+        == 302
+    )
     _, queue = moderator.get(f"{a.base}/moderation/")
     first_id = queue.split('data-comment="')[1].split('"')[0]
-    assert moderator.post(f"{a.base}/moderation/bulk", {"ids": [first_id],
-                                                         "action": "approve"}) == 302  # fmt: skip
+    assert (
+        moderator.post(f"{a.base}/moderation/bulk", {"ids": [first_id], "action": "approve"}) == 302
+    )
     status, html = Browser().get(page)
     assert status == 200
     assert "Ý kiến thứ 0" in html

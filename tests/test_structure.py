@@ -6,13 +6,15 @@ Blueprint) are reached by the app factory alone; no two modules import each othe
 round a longer loop; imports sit at the top of a module, so import order is never dodged inside
 a function; views never touch `db.session` (reads go through `queries.py`, writes through
 `services.py`); every model says whether readers see its rows (`PublicContent` or
-`PrivateContent`), so the cache contract is not a hand-kept list.
+`PrivateContent`), so the cache contract is not a hand-kept list; a service refuses with
+`newsportal.errors.FieldError` (or a subclass) alone, so every caller catches one type.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +23,7 @@ import pytest
 
 import newsportal
 import newsportal.models  # noqa: F401 (every model registers itself)
+from newsportal.errors import FieldError
 from newsportal.extensions import db
 from newsportal.models.public import PrivateContent, PublicContent
 
@@ -36,6 +39,16 @@ WIRING = frozenset({"newsportal"})
 COMMANDS = "newsportal.cli"
 # The content core and the two kinds built on it; checked by the *_articles_and_pages tests too.
 CORE = frozenset({"articles", "pages", "demo_data", "revisions"})
+# Service modules besides every `services.py`: what services are made of, and the importer.
+SERVICE_PARTS = frozenset(
+    {
+        "newsportal.articles.importer",
+        "newsportal.comments.moderation",
+        "newsportal.markup_bounds",
+        "newsportal.pages.pdfs",
+        "newsportal.pages.records",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -306,3 +319,106 @@ def test_the_package_namespace_shadows_no_subpackage() -> None:
         parts = name.split(".")
         if len(parts) == 2 and hasattr(newsportal, parts[1]):
             assert getattr(newsportal, parts[1]).__name__ == name
+
+
+def _raised_class(node: ast.Raise, namespace: Mapping[str, object]) -> object:
+    """What `raise X(...)`, `raise X` or `raise a.X(...)` names, looked up in the module."""
+    target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    path = []
+    while isinstance(target, ast.Attribute):
+        path.append(target.attr)
+        target = target.value
+    if not isinstance(target, ast.Name):
+        return None
+    found = namespace.get(target.id)
+    for name in reversed(path):
+        found = getattr(found, name, None)
+    return found
+
+
+def raises_other_than_field_error(tree: ast.AST, namespace: Mapping[str, object]) -> list[int]:
+    """Lines of `raise` statements that raise anything but a FieldError; a bare re-raise is fine."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Raise)
+        and node.exc is not None
+        and not (
+            isinstance(cls := _raised_class(node, namespace), type) and issubclass(cls, FieldError)
+        )
+    ]
+
+
+def service_modules() -> list[Module]:
+    return [
+        module
+        for module in modules().values()
+        if module.name.endswith(".services") or module.name in SERVICE_PARTS
+    ]
+
+
+def test_the_raise_check_tells_field_errors_from_others() -> None:
+    tree = ast.parse(
+        "raise FieldError('a', 'b')\nraise errors.FieldError('a', 'b') from None\n"
+        "raise\nraise ValueError('a sentence')\nraise Alias\nraise unknown\n"
+    )
+    namespace = {"FieldError": FieldError, "errors": newsportal.errors, "Alias": ValueError}
+    assert raises_other_than_field_error(tree, namespace) == [4, 5, 6]
+
+
+def test_services_raise_only_field_errors() -> None:
+    """Forms map FieldError codes to messages: a service raising anything else is a 500."""
+    found = service_modules()
+    assert {module.name for module in found} >= SERVICE_PARTS
+    assert len(found) > 10
+    wrong = [
+        f"{module.name}:{line}"
+        for module in found
+        for line in raises_other_than_field_error(
+            module.tree, vars(importlib.import_module(module.name))
+        )
+    ]
+    assert wrong == [], "raise newsportal.errors.FieldError(field, code): " + ", ".join(wrong)
+
+
+TEMPLATE_HOOKS = frozenset(
+    {
+        "add_app_template_filter",
+        "add_app_template_global",
+        "add_template_filter",
+        "add_template_global",
+        "app_template_filter",
+        "app_template_global",
+        "template_filter",
+        "template_global",
+    }
+)
+
+
+def template_registrations(module: Module) -> list[int]:
+    """Lines that give the templates a filter or global: a Flask hook or jinja_env's dicts."""
+    return [
+        node.lineno
+        for node in ast.walk(module.tree)
+        if isinstance(node, ast.Attribute)
+        and (
+            node.attr in TEMPLATE_HOOKS
+            or (
+                node.attr in {"filters", "globals"}
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "jinja_env"
+            )
+        )
+    ]
+
+
+def test_template_filters_and_globals_are_registered_in_templating() -> None:
+    """One module to read for what a template may call (templating.FILTERS and GLOBALS)."""
+    assert template_registrations(modules()["newsportal.templating"]) != []
+    elsewhere = [
+        f"{module.name}:{line}"
+        for module in modules().values()
+        if module.name != "newsportal.templating"
+        for line in template_registrations(module)
+    ]
+    assert elsewhere == [], "register it in newsportal/templating.py: " + ", ".join(elsewhere)

@@ -121,9 +121,10 @@ def test_article_page_has_canonical_opengraph_twitter_and_jsonld(
 ):
     cat = make_category("Thời sự")
     article = make_article(
-        title='Tiêu đề </script><script>alert("x")</script>', lead="Sapo 'một' & hai",
+        title='Tiêu đề </script><script>alert("x")</script>',
+        lead="Sapo 'một' & hai",
         category_id=cat,
-    )  # fmt: skip
+    )
     html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
     soup = BeautifulSoup(html, "html.parser")
     url = f"http://127.0.0.1:5000/articles/{article.slug}"

@@ -40,14 +40,16 @@ def test_vi_fold_meets_every_way_of_typing(typed: str, folded: str) -> None:
     ("title", "slug"),
     [
         (SEED_TITLE, "dong-thap-phoi-hop-tuyen-truyen-giam-sat-thuc-hien-nghi-quyet-68-nq-cp"),
-        (unicodedata.normalize("NFD", SEED_TITLE),
-         "dong-thap-phoi-hop-tuyen-truyen-giam-sat-thuc-hien-nghi-quyet-68-nq-cp"),
+        (
+            unicodedata.normalize("NFD", SEED_TITLE),
+            "dong-thap-phoi-hop-tuyen-truyen-giam-sat-thuc-hien-nghi-quyet-68-nq-cp",
+        ),
         ("Giải quyết khiếu nại tố cáo tại Đồng Tháp", "giai-quyet-khieu-nai-to-cao-tai-dong-thap"),
         ("ĐƯỜNG đến trường!!!", "duong-den-truong"),
         ("  --Tin  nóng--  ", "tin-nong"),
         ("!!!", ""),
     ],
-)  # fmt: skip
+)
 def test_slug_folds_vietnamese_and_d_stroke(title: str, slug: str) -> None:
     assert slugify(title) == slug
 
@@ -93,12 +95,46 @@ def test_nfc_normalises_and_strips_control_characters() -> None:
 def test_vietnamese_dictionary_order():
     from newsportal.text import vi_sort_key
 
-    names = ["Zalo", "Đời sống", "Du lịch", "Ưu đãi", "Uống", "Âm nhạc", "Ăn uống", "An ninh",
-             "Ơn", "Ô tô", "Ong", "Tọm", "Tóm", "Tõm", "Tỏm", "Tòm", "Tom", "Tôm"]  # fmt: skip
+    names = [
+        "Zalo",
+        "Đời sống",
+        "Du lịch",
+        "Ưu đãi",
+        "Uống",
+        "Âm nhạc",
+        "Ăn uống",
+        "An ninh",
+        "Ơn",
+        "Ô tô",
+        "Ong",
+        "Tọm",
+        "Tóm",
+        "Tõm",
+        "Tỏm",
+        "Tòm",
+        "Tom",
+        "Tôm",
+    ]
     assert sorted(names, key=vi_sort_key) == [
-        "An ninh", "Ăn uống", "Âm nhạc", "Du lịch", "Đời sống", "Ong", "Ô tô", "Ơn",
-        "Tom", "Tòm", "Tỏm", "Tõm", "Tóm", "Tọm", "Tôm", "Uống", "Ưu đãi", "Zalo",
-    ]  # fmt: skip
+        "An ninh",
+        "Ăn uống",
+        "Âm nhạc",
+        "Du lịch",
+        "Đời sống",
+        "Ong",
+        "Ô tô",
+        "Ơn",
+        "Tom",
+        "Tòm",
+        "Tỏm",
+        "Tõm",
+        "Tóm",
+        "Tọm",
+        "Tôm",
+        "Uống",
+        "Ưu đãi",
+        "Zalo",
+    ]
     nfd = __import__("unicodedata").normalize("NFD", "Đời sống")
     assert vi_sort_key(nfd)[:2] == vi_sort_key("Đời sống")[:2]
 
@@ -107,8 +143,9 @@ def test_menu_categories_sort_the_vietnamese_way_on_every_database(client, make_
     for name in ("Xã hội", "Đời sống", "Du lịch", "Ẩm thực", "Giáo dục"):
         make_category(name)
     page = client.get("/").get_data(as_text=True)
-    order = [page.index(f">{name}<") for name in
-             ("Ẩm thực", "Du lịch", "Đời sống", "Giáo dục", "Xã hội")]  # fmt: skip
+    order = [
+        page.index(f">{name}<") for name in ("Ẩm thực", "Du lịch", "Đời sống", "Giáo dục", "Xã hội")
+    ]
     assert order == sorted(order)
 
 
@@ -131,10 +168,28 @@ def test_all_66_noncharacters_and_everything_xml_forbids_are_dropped() -> None:
 
 @pytest.mark.parametrize(
     "invisible",
-    ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u00ad", "\u2060", "\u2061", "\u2064",
-     "\ufeff", "\u180e", "\u202a", "\u202e", "\u2066", "\u2069", "\u061c", "\u034f",
-     "\ufe0f", "\U000e0041"],
-)  # fmt: skip
+    [
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u200e",
+        "\u200f",
+        "\u00ad",
+        "\u2060",
+        "\u2061",
+        "\u2064",
+        "\ufeff",
+        "\u180e",
+        "\u202a",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\u061c",
+        "\u034f",
+        "\ufe0f",
+        "\U000e0041",
+    ],
+)
 def test_names_and_single_lines_lose_invisible_format_characters(invisible: str) -> None:
     assert clean_line(f"Nguyễn{invisible} Văn{invisible}A") == "Nguyễn Văn" + "A"
     assert unicodedata.is_normalized("NFC", clean_line(f"Nguye{invisible}\u0302\u0303n"))

@@ -68,8 +68,13 @@ FIELDS = text_fields()
 
 def test_the_walk_finds_the_forms() -> None:
     names = {(form, name) for form, name, _ in FIELDS}
-    assert {("CommentForm", "name"), ("CommentForm", "body"), ("ArticleForm", "title"),
-            ("PageForm", "title"), ("NewUserForm", "name")} <= names  # fmt: skip
+    assert {
+        ("CommentForm", "name"),
+        ("CommentForm", "body"),
+        ("ArticleForm", "title"),
+        ("PageForm", "title"),
+        ("NewUserForm", "name"),
+    } <= names
     assert len(FIELDS) >= 30
 
 
@@ -102,9 +107,18 @@ def test_the_importer_cleans_every_field(app, runner, tmp_path) -> None:
 
 def test_cli_user_names_are_cleaned(app, runner) -> None:
     result = runner.invoke(
-        args=["users", "create", "bien.tap@example.org", "--name", f"Trần\u202e Thị{HOSTILE} Bích",
-              "--role", "editor", "--password", "một-mật-khẩu-dài"]
-    )  # fmt: skip
+        args=[
+            "users",
+            "create",
+            "bien.tap@example.org",
+            "--name",
+            f"Trần\u202e Thị{HOSTILE} Bích",
+            "--role",
+            "editor",
+            "--password",
+            "một-mật-khẩu-dài",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert get_user(app, "bien.tap@example.org").name == "Trần Thị Bích"
 
@@ -116,12 +130,15 @@ def test_the_comment_pipeline_cleans_what_it_is_given(app, make_article) -> None
         outcome = comment_services.submit_comment(
             db.session.get(Article, article.id),
             comment_services.CommentInput(
-                name=f"Mai\u202e{HOSTILE} Lan\u200b", email="mai@example.org",
-                body=f"Bình{HOSTILE} luận\u202e hay.", ip="127.0.0.1",
-                user_agent=f"UA{HOSTILE}", form_age=timedelta(minutes=5),
+                name=f"Mai\u202e{HOSTILE} Lan\u200b",
+                email="mai@example.org",
+                body=f"Bình{HOSTILE} luận\u202e hay.",
+                ip="127.0.0.1",
+                user_agent=f"UA{HOSTILE}",
+                form_age=timedelta(minutes=5),
             ),
             comment_services.Policy(secret="s", rate_limit=None),
-        )  # fmt: skip
+        )
         comment = db.session.get(Comment, outcome.comment.id)
         assert (comment.name, comment.body) == ("Mai Lan", "Bình luận hay.")
         assert comment.user_agent == "UA"
@@ -134,8 +151,15 @@ def test_page_saves_rules_and_replies_are_cleaned(app, client, make_article) -> 
         rule = moderation.add_rule("banned", f"\u200blừa{HOSTILE} đảo", None)
         assert rule.value == "lừa đảo"
         article = make_article()
-        comment = Comment(article_id=article.id, name="Mai", email="m@example.org", body="Hỏi",
-                          body_html="<p>Hỏi</p>", status="approved", ip_hash="x")  # fmt: skip
+        comment = Comment(
+            article_id=article.id,
+            name="Mai",
+            email="m@example.org",
+            body="Hỏi",
+            body_html="<p>Hỏi</p>",
+            status="approved",
+            ip_hash="x",
+        )
         db.session.add(comment)
         db.session.commit()
         answer = moderation.reply(comment, None, f"Trả lời{HOSTILE}\u202e.")

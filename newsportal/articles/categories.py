@@ -46,7 +46,7 @@ def delete(category_id: int) -> Response:
         try:
             services.delete_category(category)
         except services.ArticleError as exc:
-            flash(str(ERRORS[exc.message]), "error")
+            flash(str(ERRORS[exc.code]), "error")
         else:
             flash(_("Category deleted."), "success")
     return redirect(url_for("categories.index"))
@@ -58,7 +58,7 @@ def _save(category: Category | None, form: CategoryForm) -> bool:
             category, form.name.data or "", form.slug.data or "", form.position.data or 0
         )
     except services.ArticleError as exc:
-        getattr(form, exc.field).errors.append(ERRORS[exc.message])
+        getattr(form, exc.field).errors.append(ERRORS[exc.code])
         return False
     flash(_("Category saved."), "success")
     return True

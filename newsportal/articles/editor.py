@@ -117,7 +117,7 @@ def preview() -> tuple[str, int, dict[str, str]]:
         return markup.render_article(form.body.data or ""), 200, headers
     except markup.MarkupRefused as exc:
         # Shown in the preview pane by editor.js; the text stays in the editor's textarea.
-        notice = render_template("editor/_preview_refused.html", message=ERRORS[exc.message])
+        notice = render_template("editor/_preview_refused.html", message=ERRORS[exc.code])
         return notice, 200, headers
 
 

@@ -1,4 +1,8 @@
-"""Markdown files with front matter -> articles. A bad file is refused whole, in one clear line."""
+"""Markdown files with front matter -> articles. A bad file is refused whole, in one clear line.
+
+A refusal is a FieldError: the front matter key (or "file", "front matter", "body") and a code,
+with the value it quotes in `details`; cli/content.py words each code for the operator.
+"""
 
 from __future__ import annotations
 
@@ -13,18 +17,12 @@ from sqlalchemy import select
 
 from .. import markup
 from ..content import services as content
+from ..errors import FieldError
 from ..extensions import db
 from ..models import Article, ArticleStatus, Category
 from ..text import clean_line, local_to_utc, nfc, slugify, utcnow, without_controls
 
 STATUSES = {"published": ArticleStatus.PUBLISHED, "draft": ArticleStatus.DRAFT}
-
-
-class ImportFailure(ValueError):
-    """`str()` is the one line shown to the person running the import."""
-
-    def __init__(self, path: Path, field_name: str, message: str) -> None:
-        super().__init__(f"{path}: {field_name}: {message}")
 
 
 @dataclass
@@ -41,18 +39,18 @@ class ArticleFile:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _text(path: Path, meta: dict[str, Any], key: str, required: bool = False) -> str:
+def _text(meta: dict[str, Any], key: str, required: bool = False) -> str:
     value = meta.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise ImportFailure(path, key, "missing")
+            raise FieldError(key, "missing")
         return ""
     if not isinstance(value, str | int | float):
-        raise ImportFailure(path, key, "must be text")
+        raise FieldError(key, "not_text")
     return str(value)
 
 
-def _when(path: Path, value: Any) -> datetime | None:
+def _when(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -63,13 +61,9 @@ def _when(path: Path, value: Any) -> datetime | None:
         try:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            raise ImportFailure(
-                path, "published_at", f"cannot read {value!r} as an ISO 8601 date and time"
-            ) from None
+            raise FieldError("published_at", "not_iso_time", value=value) from None
     if not 1900 <= parsed.year <= 2200:
-        raise ImportFailure(
-            path, "published_at", f"year {parsed.year} is not between 1900 and 2200"
-        )
+        raise FieldError("published_at", "year_range", year=parsed.year)
     return local_to_utc(parsed)  # no offset means Vietnam time
 
 
@@ -78,37 +72,37 @@ def parse_file(path: Path) -> ArticleFile:
         # Cleaned before YAML reads it: YAML refuses U+FFFF, and a file is a boundary like a form.
         raw = without_controls(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailure(path, "file", f"cannot read it ({exc.__class__.__name__})") from None
+        raise FieldError("file", "unreadable", error=exc.__class__.__name__) from None
     try:
         post = frontmatter.loads(raw)
     except (yaml.YAMLError, ValueError) as exc:
         problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ImportFailure(path, "front matter", str(problem)) from None
+        raise FieldError("front matter", "not_yaml", problem=str(problem)) from None
     meta = dict(post.metadata)
     if not meta and raw.lstrip("\ufeff").startswith("---"):
-        raise ImportFailure(path, "front matter", "not closed by a line with ---")
-    title = clean_line(_text(path, meta, "title", required=True))
-    status_word = (_text(path, meta, "status") or "draft").strip().lower()
+        raise FieldError("front matter", "not_closed")
+    title = clean_line(_text(meta, "title", required=True))
+    status_word = (_text(meta, "status") or "draft").strip().lower()
     if status_word not in STATUSES:
-        raise ImportFailure(path, "status", f"{status_word!r} is not published or draft")
-    slug = _text(path, meta, "slug").strip()
+        raise FieldError("status", "unknown_status", value=status_word)
+    slug = _text(meta, "slug").strip()
     if slug and slugify(slug) != slug:
-        raise ImportFailure(path, "slug", f"{slug!r} is not a valid address (a-z, 0-9, -)")
+        raise FieldError("slug", "invalid", value=slug)
     slug = slug or slugify(title)
     if not slug:
-        raise ImportFailure(path, "title", "has no letter or digit to make an address from")
-    category = clean_line(_text(path, meta, "category"))
+        raise FieldError("title", "no_slug")
+    category = clean_line(_text(meta, "category"))
     if category and not slugify(category):
-        raise ImportFailure(path, "category", f"{category!r} has no letter or digit")
+        raise FieldError("category", "no_letter", value=category)
     known = {"title", "author", "published_at", "category", "summary", "status", "slug"}
     return ArticleFile(
         path=path,
         title=title,
         slug=slug,
-        author=clean_line(_text(path, meta, "author")),
-        published_at=_when(path, meta.get("published_at")),
+        author=clean_line(_text(meta, "author")),
+        published_at=_when(meta.get("published_at")),
         category=category,
-        summary=nfc(_text(path, meta, "summary")).strip(),
+        summary=nfc(_text(meta, "summary")).strip(),
         status=STATUSES[status_word],
         body=nfc(post.content).strip(),
         extra={k: v for k, v in meta.items() if k not in known},
@@ -132,7 +126,7 @@ def import_article(item: ArticleFile, update: bool = False) -> Article:
     """Write one parsed file: all of it, or nothing."""
     article = db.session.scalar(select(Article).where(Article.slug == item.slug))
     if article is not None and not update:
-        raise ImportFailure(item.path, "slug", f"{item.slug!r} already exists (use --update)")
+        raise FieldError("slug", "exists", value=item.slug)
     with content.one_write():
         if article is None:
             article = Article(slug=item.slug)
@@ -140,10 +134,7 @@ def import_article(item: ArticleFile, update: bool = False) -> Article:
         article.byline = item.author
         article.lead = item.summary
         article.body_md = item.body
-        try:
-            article.body_html = markup.render_article(item.body)
-        except markup.MarkupRefused as exc:
-            raise ImportFailure(item.path, "body", f"cannot be displayed ({exc.message})") from exc
+        article.body_html = markup.render_article(item.body)  # or FieldError("body", ...)
         with db.session.no_autoflush:
             article.category = _category(item.category)
         article.status = item.status

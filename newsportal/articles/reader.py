@@ -15,7 +15,6 @@ from ..urls import absolute_url
 from . import cards, queries
 
 bp = Blueprint("reader", __name__)
-bp.add_app_template_filter(slugify, "slugify")
 
 
 def _page() -> int:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from .. import markup
 from ..content import services as content
+from ..errors import FieldError
 from ..extensions import db
 from ..models import Article, ArticleStatus, Category, Image
-from ..revisions import FieldError
 from ..text import clean_line, nfc, slugify, utcnow
 
 ArticleError = FieldError

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ..errors import FieldError
 from ..extensions import db
 from ..forms import Form
 from ..models import User
@@ -29,10 +30,13 @@ def index() -> str | Response:
     if form.validate_on_submit():
         try:
             user = services.create_user(
-                form.email.data or "", form.name.data or "", form.role.data or "",
-                form.password.data or "", current_user.id,
-            )  # fmt: skip
-        except services.AccountError as exc:
+                form.email.data or "",
+                form.name.data or "",
+                form.role.data or "",
+                form.password.data or "",
+                current_user.id,
+            )
+        except FieldError as exc:
             getattr(form, exc.field).errors.append(account_message(exc))
         else:
             flash(_("Account created for %(name)s.", name=user.name), "success")
@@ -54,7 +58,7 @@ def change_role(user_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             services.set_role(user.id, form.role.data or "", current_user.id)
-        except services.AccountError as exc:
+        except FieldError as exc:
             form.role.errors.append(account_message(exc))
         else:
             flash(_("Role changed."), "success")
@@ -69,7 +73,7 @@ def change_password(user_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             services.set_password(user.id, form.password.data or "", current_user.id)
-        except services.AccountError as exc:
+        except FieldError as exc:
             form.password.errors.append(account_message(exc))
         else:
             if user.id == current_user.id:
@@ -81,9 +85,12 @@ def change_password(user_id: int) -> str | Response:
 
 def _edit_page(user: User, role_form: RoleForm, password_form: PasswordForm) -> str:
     return render_template(
-        "admin/user_edit.html", user=user, role_form=role_form, password_form=password_form,
+        "admin/user_edit.html",
+        user=user,
+        role_form=role_form,
+        password_form=password_form,
         roles=ROLE_LABELS,
-    )  # fmt: skip
+    )
 
 
 @bp.post("/<int:user_id>/deactivate")
@@ -101,7 +108,7 @@ def _set_active(user_id: int, active: bool) -> Response:
     if Form().validate_on_submit():
         try:
             services.set_active(user.id, active, current_user.id)
-        except services.AccountError as exc:
+        except FieldError as exc:
             flash(account_message(exc), "error")
         else:
             message = (

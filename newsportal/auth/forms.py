@@ -10,7 +10,7 @@ from ..models import Role
 from ..text import clean_line
 from .passwords import MAX_LENGTH, MIN_LENGTH
 
-# What each AccountError code (services, passwords) says to the person at the form.
+# What each FieldError code of auth.services (and passwords) says to the person at the form.
 ACCOUNT_ERRORS = {
     "invalid_email": _l("This is not a valid email address."),
     "required": _l("Please enter the name."),
@@ -25,6 +25,7 @@ ACCOUNT_ERRORS = {
     "self_demote": _l("You cannot take the administrator role from yourself."),
     "unknown_role": _l("Choose one of the roles."),
     "unknown_user": _l("There is no such account."),
+    "throttled": _l("Too many failed sign-ins. Wait a few minutes, then try again."),
 }
 
 

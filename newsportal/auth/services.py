@@ -30,10 +30,6 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash(secrets.token_hex(16), method=method)
 
 
-class AccountError(FieldError):
-    """A user could not be created or changed; auth.forms.ACCOUNT_ERRORS words each code."""
-
-
 def normalise_email(email: str) -> str:
     return clean_line(email).lower()
 
@@ -79,10 +75,6 @@ class Throttle:
     known_days: int = 30
 
 
-class Throttled(Exception):
-    """Too many failed sign-ins from this address or for this account; no password was tried."""
-
-
 @dataclass(frozen=True)
 class _Keys:
     ip: str
@@ -125,7 +117,7 @@ def sign_in(email: str, password: str, ip: str, throttle: Throttle) -> User | No
     limiter = throttle.limiter
     keys = _throttle_keys(throttle, email, ip)
     if limiter is not None and not _may_try(limiter, throttle, keys):
-        raise Throttled
+        raise FieldError("password", "throttled")  # no password was tried
     account = find_user(email)
     user, why = _check(account, password)
     if user is not None:
@@ -164,14 +156,14 @@ def create_user(
     try:
         address = validate_email(clean_line(email), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise AccountError("email", "invalid_email") from exc
+        raise FieldError("email", "invalid_email") from exc
     _check_role(role)
     if not clean_line(name):
-        raise AccountError("name", "required")
+        raise FieldError("name", "required")
     if (problem := password_problem(password, address, name)) is not None:
-        raise AccountError("password", problem)
+        raise FieldError("password", problem)
     if find_user(address) is not None:
-        raise AccountError("email", "taken")
+        raise FieldError("email", "taken")
     user = User(email=address.lower(), name=clean_line(name), role=role, active=True)
     user.set_password(password)
     db.session.add(user)
@@ -185,7 +177,7 @@ def set_password(user_id: int, password: str, acting_id: int | None = None) -> U
     """A new password; every session of the account ends with the old one."""
     user = _account(user_id)
     if (problem := password_problem(password, user.email, user.name)) is not None:
-        raise AccountError("password", problem)
+        raise FieldError("password", problem)
     user.set_password(password)
     security_log.record(SecurityEventKind.PASSWORD_CHANGED, acting_id, user.id)
     db.session.commit()
@@ -198,7 +190,7 @@ def set_active(user_id: int, active: bool, acting_id: int | None) -> User:
     `acting_id`: the admin doing it, None from the command line (an operator, no account)."""
     user = _account(user_id)
     if user_id == acting_id and not active:
-        raise AccountError("user", "self_deactivate")
+        raise FieldError("user", "self_deactivate")
     if user.active != active:
         kind = SecurityEventKind.ACTIVATED if active else SecurityEventKind.DEACTIVATED
         security_log.record(kind, acting_id, user.id)
@@ -213,10 +205,10 @@ def set_role(user_id: int, role: str, acting_id: int) -> User:
     user = _account(user_id)
     _check_role(role)
     if user_id == acting_id and role != Role.ADMIN:
-        raise AccountError("role", "self_demote")
+        raise FieldError("role", "self_demote")
     if user.role != role:
-        security_log.record(SecurityEventKind.ROLE_CHANGED, acting_id, user.id,
-                            f"{user.role} -> {role}")  # fmt: skip
+        change = f"{user.role} -> {role}"
+        security_log.record(SecurityEventKind.ROLE_CHANGED, acting_id, user.id, change)
     user.role = role
     db.session.commit()
     return user
@@ -224,11 +216,11 @@ def set_role(user_id: int, role: str, acting_id: int) -> User:
 
 def _check_role(role: str) -> None:
     if role not in set(Role):
-        raise AccountError("role", "unknown_role")
+        raise FieldError("role", "unknown_role")
 
 
 def _account(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise AccountError("user", "unknown_user")
+        raise FieldError("user", "unknown_user")
     return user

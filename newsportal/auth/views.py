@@ -16,11 +16,12 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from .. import ratelimits
+from ..errors import FieldError
 from ..models import User
 from ..request_limits import public_form
 from . import services
 from .decorators import EDITORS, MODERATORS
-from .forms import LoginForm
+from .forms import LoginForm, account_message
 from .sessions import begin_session, fresh_session
 
 bp = Blueprint("auth", __name__)
@@ -64,10 +65,8 @@ def login() -> str | Response | tuple[str, int]:
             user = services.sign_in(
                 email, form.password.data or "", request.remote_addr or "", throttle()
             )
-        except services.Throttled:
-            form.password.errors.append(
-                _("Too many failed sign-ins. Wait a few minutes, then try again.")
-            )
+        except FieldError as exc:  # throttled: no password was tried
+            form.password.errors.append(account_message(exc))
             return render_template("auth/login.html", form=form), 429
         if user is not None:
             fresh_session()  # nothing carried over from before the login

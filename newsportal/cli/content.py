@@ -9,14 +9,42 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .. import security_log
-from ..articles.importer import ImportFailure, import_article, parse_file
+from ..articles.importer import import_article, parse_file
 from ..articles.services import reindex_articles
 from ..comments import moderation
+from ..errors import FieldError
+from ..markup_bounds import MAX_DEPTH
 from ..pages.services import reindex_pages
 
 articles = AppGroup("articles", help="Articles from files.")
 comments = AppGroup("comments", help="Reader comments.")
 search = AppGroup("search", help="The search index.")
+
+# What the importer's FieldError codes say, after "<file>: <field>: ". The command line speaks
+# English like the rest of its output; `details` fill the braces.
+IMPORT_MESSAGES = {
+    "unreadable": "cannot read it ({error})",
+    "not_yaml": "{problem}",
+    "not_closed": "not closed by a line with ---",
+    "missing": "missing",
+    "not_text": "must be text",
+    "not_iso_time": "cannot read {value!r} as an ISO 8601 date and time",
+    "year_range": "year {year} is not between 1900 and 2200",
+    "unknown_status": "{value!r} is not published or draft",
+    "invalid": "{value!r} is not a valid address (a-z, 0-9, -)",
+    "no_slug": "has no letter or digit to make an address from",
+    "no_letter": "{value!r} has no letter or digit",
+    "exists": "{value!r} already exists (use --update)",
+    "too_deep": f"cannot be displayed: quotes, lists or tags nest more than {MAX_DEPTH} deep",
+    "too_complex": (
+        "cannot be displayed: thousands of unclosed [ or <, headings without blank lines "
+        "between them, or far more table cells or tags than text"
+    ),
+}
+
+
+def import_message(path: Path, error: FieldError) -> str:
+    return f"{path}: {error.field}: " + IMPORT_MESSAGES[error.code].format(**error.details)
 
 
 @articles.command("import")
@@ -28,8 +56,8 @@ def import_command(files: tuple[Path, ...], update: bool) -> None:
     for path in files:
         try:
             article = import_article(parse_file(path), update=update)
-        except ImportFailure as exc:
-            click.echo(f"error: {exc}", err=True)
+        except FieldError as exc:
+            click.echo(f"error: {import_message(path, exc)}", err=True)
             failed += 1
         else:
             click.echo(f"imported {path} -> /articles/{article.slug}")
@@ -38,8 +66,14 @@ def import_command(files: tuple[Path, ...], update: bool) -> None:
 
 
 @comments.command("purge")
-@click.option("--older-than", "days", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Age in days of the spam and rejected comments to delete.")  # fmt: skip
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Age in days of the spam and rejected comments to delete.",
+)
 def purge_command(days: int) -> None:
     """Retention: spam and rejected comments older than N days (approved ones stay), and
     security events older than SECURITY_EVENTS_KEEP_DAYS."""

@@ -85,23 +85,50 @@ def demo_generate(articles: int, comments: int, seed: int | None) -> None:
 
 # (article slug, name, email, text, approved?, official reply)
 DEMO_COMMENTS = [
-    ("lanh-dao-ubnd-tinh-tiep-cong-dan-dinh-ky-thang-11", "Trần Văn Lộc", "loc.tran@example.org",
-     "Cho tôi hỏi lịch tiếp công dân tháng sau đã có chưa? Tôi muốn đăng ký để trình bày "
-     "việc cấp giấy chứng nhận quyền sử dụng đất.", True,
-     "Chào anh Lộc, lịch tiếp công dân được đăng trong mục Giải quyết khiếu nại, tố cáo. "
-     "Anh có thể đến Trụ sở Tiếp công dân tỉnh trong giờ hành chính để được hướng dẫn."),
-    ("vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha", "Nguyễn Thị Hạnh",
-     "hanh.nguyen@example.org", "Năm nay giá lúa tươi ổn định, bà con ở xã tôi rất phấn khởi.",
-     True, None),
-    ("vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha", "Lê Minh Đức",
-     "duc.le@example.org", "Xin hỏi giống lúa nào cho năng suất cao nhất ở vùng Tháp Mười?",
-     False, None),
-    ("thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan", "Phạm Thu Trang",
-     "trang.pham@example.org", "Cuối tuần này gia đình tôi sẽ ghé đầm sen. Có chỗ gửi xe "
-     "không ạ?\n\nXem thêm: https://example.org/du-lich-dong-thap", False, None),
-    ("cao-lanh-gia-xoai-cat-chu-tang-nhe-vao-cuoi-nam", "Võ Văn Tâm", "tam.vo@example.org",
-     "Mong tỉnh hỗ trợ thêm đầu ra cho xoài xuất khẩu.", False, None),
-]  # fmt: skip
+    (
+        "lanh-dao-ubnd-tinh-tiep-cong-dan-dinh-ky-thang-11",
+        "Trần Văn Lộc",
+        "loc.tran@example.org",
+        "Cho tôi hỏi lịch tiếp công dân tháng sau đã có chưa? Tôi muốn đăng ký để trình bày "
+        "việc cấp giấy chứng nhận quyền sử dụng đất.",
+        True,
+        "Chào anh Lộc, lịch tiếp công dân được đăng trong mục Giải quyết khiếu nại, tố cáo. "
+        "Anh có thể đến Trụ sở Tiếp công dân tỉnh trong giờ hành chính để được hướng dẫn.",
+    ),
+    (
+        "vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha",
+        "Nguyễn Thị Hạnh",
+        "hanh.nguyen@example.org",
+        "Năm nay giá lúa tươi ổn định, bà con ở xã tôi rất phấn khởi.",
+        True,
+        None,
+    ),
+    (
+        "vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha",
+        "Lê Minh Đức",
+        "duc.le@example.org",
+        "Xin hỏi giống lúa nào cho năng suất cao nhất ở vùng Tháp Mười?",
+        False,
+        None,
+    ),
+    (
+        "thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan",
+        "Phạm Thu Trang",
+        "trang.pham@example.org",
+        "Cuối tuần này gia đình tôi sẽ ghé đầm sen. Có chỗ gửi xe "
+        "không ạ?\n\nXem thêm: https://example.org/du-lich-dong-thap",
+        False,
+        None,
+    ),
+    (
+        "cao-lanh-gia-xoai-cat-chu-tang-nhe-vao-cuoi-nam",
+        "Võ Văn Tâm",
+        "tam.vo@example.org",
+        "Mong tỉnh hỗ trợ thêm đầu ra cho xoài xuất khẩu.",
+        False,
+        None,
+    ),
+]
 
 
 def _demo_comments() -> None:
@@ -141,12 +168,19 @@ def _demo_pages() -> None:
 
 
 DEMO_PICTURES = [
-    ("vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha", demo_pictures.rice_field,
-     "Cánh đồng lúa chín vàng dưới bầu trời chiều",
-     "Lúa Thu Đông vào mùa thu hoạch (ảnh minh họa)"),
-    ("thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan", demo_pictures.lotus_pond,
-     "Hoa sen hồng nở giữa lá sen xanh trên mặt nước", "Đầm sen Tháp Mười (ảnh minh họa)"),
-]  # fmt: skip
+    (
+        "vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha",
+        demo_pictures.rice_field,
+        "Cánh đồng lúa chín vàng dưới bầu trời chiều",
+        "Lúa Thu Đông vào mùa thu hoạch (ảnh minh họa)",
+    ),
+    (
+        "thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan",
+        demo_pictures.lotus_pond,
+        "Hoa sen hồng nở giữa lá sen xanh trên mặt nước",
+        "Đầm sen Tháp Mười (ảnh minh họa)",
+    ),
+]
 
 
 def _demo_pictures() -> None:

@@ -9,7 +9,8 @@ from flask_babel import force_locale
 
 from ..auth.forms import account_message
 from ..auth.queries import staff
-from ..auth.services import AccountError, create_user, find_user, set_active, set_password
+from ..auth.services import create_user, find_user, set_active, set_password
+from ..errors import FieldError
 from ..models import Role, User
 
 users = AppGroup("users", help="Staff accounts.")
@@ -26,7 +27,7 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
     """Create a staff account."""
     try:
         user = create_user(email, name, role, password)
-    except AccountError as exc:
+    except FieldError as exc:
         raise _account_failure(exc) from None
     click.echo(f"created {user.role} {user.email}")
 
@@ -43,7 +44,7 @@ def set_password_command(email: str, password: str) -> None:
         raise click.ClickException(f"no account with email {email}")
     try:
         set_password(user.id, password)
-    except AccountError as exc:
+    except FieldError as exc:
         raise _account_failure(exc) from None
     click.echo(f"password changed for {user.email}; its sessions have ended")
 
@@ -83,11 +84,11 @@ def _set_active(email: str, active: bool) -> User:
         raise click.ClickException(f"no account with email {email}")
     try:
         return set_active(user.id, active, acting_id=None)
-    except AccountError as exc:
+    except FieldError as exc:
         raise _account_failure(exc) from None
 
 
-def _account_failure(exc: AccountError) -> click.ClickException:
+def _account_failure(exc: FieldError) -> click.ClickException:
     # The command line speaks English like the rest of its output; Flask-Babel picks a locale
     # per request, so the message is read inside one.
     with current_app.test_request_context(), force_locale("en"):

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import request_limits
 from ..auth import queries as auth_queries
 from ..auth.decorators import MODERATORS, check_role
+from ..errors import FieldError
 from ..extensions import db
 from ..models import Comment, CommentStatus, Role, RuleKind
 from . import moderation, services
@@ -136,7 +137,7 @@ def reply(comment_id: int) -> BaseResponse:
     if form.validate_on_submit():
         try:
             moderation.reply(comment, current_user.id, form.body.data or "")
-        except moderation.ModerationError:
+        except FieldError:
             flash(_("Only an approved comment can be answered."), "error")
         else:
             flash(_("The editorial board's reply is published under the comment."), "success")
@@ -193,7 +194,7 @@ def rules() -> str | BaseResponse:
                 current_user.id,
                 current_app.config["IP_HASH_KEY"],
             )
-        except moderation.ModerationError:
+        except FieldError:
             flash(_("Choose a kind and enter a value."), "error")
         else:
             flash(_("Rule saved."), "success")

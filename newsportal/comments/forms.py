@@ -11,7 +11,7 @@ from ..keys import signing_keys
 from ..text import clean_line, nfc
 from . import stamp
 
-# What the form says for each CommentRefused code (services.submit_comment).
+# What the form says for each FieldError("form", code) of services.submit_comment.
 REFUSALS = {
     "closed": lambda: _("Comments are closed for this article."),
     "expired": lambda: _(

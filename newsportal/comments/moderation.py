@@ -36,16 +36,6 @@ ACTIONS = {
 }
 
 
-class ModerationError(FieldError):
-    """A moderation step refused; the desk flashes the message its code maps to."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(MODERATION_FIELDS.get(code, "action"), code)
-
-
-MODERATION_FIELDS = {"none": "ids", "kind": "kind", "value": "value", "not_approved": "comment"}
-
-
 @dataclass(frozen=True)
 class Change:
     changed: int
@@ -60,11 +50,11 @@ def set_status(
     Idempotent: a comment already in the target status is left alone and gets no audit row.
     """
     if action not in ACTIONS:
-        raise ModerationError("action")
+        raise FieldError("action", "action")
     target = ACTIONS[action]
     ids = sorted({int(i) for i in comment_ids})
     if not ids:
-        raise ModerationError("none")
+        raise FieldError("ids", "none")
     comments = db.session.scalars(
         select(Comment).where(Comment.id.in_(ids), Comment.status != target)
     ).all()
@@ -72,9 +62,15 @@ def set_status(
     reason = clean_line(reason)[:200]
     for comment in comments:
         db.session.add(
-            CommentAudit(comment_id=comment.id, actor_id=actor_id, from_status=comment.status,
-                         to_status=target, reason=reason, created_at=now)
-        )  # fmt: skip
+            CommentAudit(
+                comment_id=comment.id,
+                actor_id=actor_id,
+                from_status=comment.status,
+                to_status=target,
+                reason=reason,
+                created_at=now,
+            )
+        )
         comment.status = target
         comment.moderated_by_id = actor_id
         comment.moderated_at = now
@@ -120,8 +116,7 @@ class QueuePage(Pagination):
         records = []
         for comment, approved, rejected, spam in rows[: self.per_page]:
             records.append(comment)
-            self.history[comment.email] = {"approved": approved, "rejected": rejected,
-                                           "spam": spam}  # fmt: skip
+            self.history[comment.email] = {"approved": approved, "rejected": rejected, "spam": spam}
         return records
 
     def _query_count(self) -> int:
@@ -159,9 +154,12 @@ def queue(
     if search:
         like = f"%{search.lower()}%"
         query = query.where(
-            or_(func.lower(Comment.body).like(like), func.lower(Comment.name).like(like),
-                func.lower(Comment.email).like(like))
-        )  # fmt: skip
+            or_(
+                func.lower(Comment.body).like(like),
+                func.lower(Comment.name).like(like),
+                func.lower(Comment.email).like(like),
+            )
+        )
     # Pending: oldest first, so nobody waits longest; other lists: most recent first.
     order: tuple[Any, ...]
     if status == CommentStatus.PENDING:
@@ -217,11 +215,20 @@ def audit_csv(status: str | None, actor_id: int | None) -> str:
     while True:
         chunk = audit_log(status, actor_id, page, 500)
         for row in chunk.items:
-            writer.writerow([_csv_safe(cell) for cell in (
-                row.created_at.isoformat(), row.comment_id, row.comment.article_id,
-                row.from_status, row.to_status, row.actor.email if row.actor else "system",
-                row.reason,
-            )])  # fmt: skip
+            writer.writerow(
+                [
+                    _csv_safe(cell)
+                    for cell in (
+                        row.created_at.isoformat(),
+                        row.comment_id,
+                        row.comment.article_id,
+                        row.from_status,
+                        row.to_status,
+                        row.actor.email if row.actor else "system",
+                        row.reason,
+                    )
+                ]
+            )
         if not chunk.has_next:
             return out.getvalue()
         page += 1
@@ -229,7 +236,7 @@ def audit_csv(status: str | None, actor_id: int | None) -> str:
 
 def add_rule(kind: str, value: str, actor_id: int | None, secret: str = "") -> ModerationRule:
     if kind not in set(RuleKind):
-        raise ModerationError("kind")
+        raise FieldError("kind", "kind")
     value = clean_line(value)
     if kind == RuleKind.BLOCKED_EMAIL:
         value = value.lower()
@@ -237,7 +244,7 @@ def add_rule(kind: str, value: str, actor_id: int | None, secret: str = "") -> M
         # Moderators never see raw addresses; an admin may paste one and we keep only its HMAC.
         value = value.lower() if len(value) == 64 else ip_hash(value, secret)
     if not value or len(value) > 254:
-        raise ModerationError("value")
+        raise FieldError("value", "value")
     exists = db.session.scalar(
         select(ModerationRule).where(ModerationRule.kind == kind, ModerationRule.value == value)
     )
@@ -277,10 +284,10 @@ def rules() -> list[ModerationRule]:
 
 def reply(comment: Comment, author_id: int | None, body: str) -> CommentReply:
     if comment.status != CommentStatus.APPROVED:
-        raise ModerationError("not_approved")
+        raise FieldError("comment", "not_approved")
     text = nfc(body).strip()
     if len(text) < 2:
-        raise ModerationError("value")
+        raise FieldError("value", "value")
     answer = CommentReply(
         comment_id=comment.id, author_id=author_id, body=text, body_html=markup.render_comment(text)
     )

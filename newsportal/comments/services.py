@@ -42,17 +42,6 @@ _BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
-class CommentRefused(FieldError):
-    """Nothing stored; the form comes back with what was typed and this reason (its code)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__("form", reason)
-
-    @property
-    def reason(self) -> str:
-        return self.code
-
-
 @dataclass(frozen=True)
 class CommentInput:
     name: str
@@ -142,8 +131,14 @@ def _within_rate(policy: Policy, keys: list[str]) -> bool:
     return True
 
 
-def _store(article: Article, data: CommentInput, hashed_ip: str, status: str, flags: list[str],
-           reason: str = "") -> Comment:  # fmt: skip
+def _store(
+    article: Article,
+    data: CommentInput,
+    hashed_ip: str,
+    status: str,
+    flags: list[str],
+    reason: str = "",
+) -> Comment:
     """Write the (already normalised) comment and its first audit row in one transaction."""
     comment = Comment(
         article_id=article.id,
@@ -161,9 +156,14 @@ def _store(article: Article, data: CommentInput, hashed_ip: str, status: str, fl
     db.session.add(comment)
     db.session.flush()
     db.session.add(
-        CommentAudit(comment_id=comment.id, actor_id=None, from_status="", to_status=status,
-                     reason=reason or "|".join(flags))
-    )  # fmt: skip
+        CommentAudit(
+            comment_id=comment.id,
+            actor_id=None,
+            from_status="",
+            to_status=status,
+            reason=reason or "|".join(flags),
+        )
+    )
     db.session.commit()
     return comment
 
@@ -201,13 +201,13 @@ def bot_counts(days: int) -> dict[str, int]:
 
 
 def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outcome:
-    """Run a reader's comment through the pipeline. Raises CommentRefused to re-show the form.
+    """Run a reader's comment through the pipeline. FieldError("form", code) re-shows the form.
 
     Each outcome is counted for /metrics once its transaction is over."""
     try:
         outcome = _pipeline(article, data, policy)
-    except CommentRefused as refused:
-        metrics.comment_outcome(f"refused:{refused.reason}")
+    except FieldError as refused:
+        metrics.comment_outcome(f"refused:{refused.code}")
         raise
     metrics.comment_outcome(_outcome_label(outcome))
     return outcome
@@ -223,7 +223,7 @@ def _outcome_label(outcome: Outcome) -> str:
 
 def _pipeline(article: Article, data: CommentInput, policy: Policy) -> Outcome:
     if not comments_open(article, policy.close_after_days):
-        raise CommentRefused("closed")
+        raise FieldError("form", "closed")
     data = replace(
         data,
         name=clean_line(data.name),
@@ -232,9 +232,9 @@ def _pipeline(article: Article, data: CommentInput, policy: Policy) -> Outcome:
     )
     hashed_ip = ip_hash(data.ip, policy.secret)
     if data.form_age is None:
-        raise CommentRefused("expired")
+        raise FieldError("form", "expired")
     if not _within_rate(policy, [f"ip:{hashed_ip}", f"email:{data.email}"]):
-        raise CommentRefused("rate")
+        raise FieldError("form", "rate")
     bot = _bot_reason(data, policy)
     if bot is not None:
         # Answered like a comment received: a bot learns nothing from the answer.

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from .. import ratelimits
 from ..articles import queries as article_queries
+from ..errors import FieldError
 from ..extensions import csrf
 from ..keys import signing_keys
 from ..request_limits import public_form
@@ -79,8 +80,8 @@ def submit(slug: str) -> tuple[str, int] | Response:
         )
         try:
             outcome = services.submit_comment(article, data, policy())
-        except services.CommentRefused as exc:
-            refusal = exc.reason
+        except FieldError as exc:
+            refusal = exc.code
         else:
             # Only this reader's own comments ever enter their session: a new one, or a
             # duplicate, which the pipeline finds among these. A bot's (None) adds nothing.

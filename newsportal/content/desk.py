@@ -16,10 +16,11 @@ from werkzeug.wrappers import Response
 
 from .. import markup
 from ..auth.decorators import EDITORS, check_role
+from ..errors import FieldError
 from ..extensions import csrf, db
 from ..forms import ActionForm
 from ..models import Content, Revision
-from ..revisions import FieldError, revision_diff
+from ..revisions import revision_diff
 from . import queries, services
 
 EditForm = Callable[[Any], "str | Response"]
@@ -65,7 +66,7 @@ def render_preview(form: Any, kind: DeskKind) -> str | None:
     try:
         return markup.render_article(form.body.data or "")
     except markup.MarkupRefused as exc:
-        form.body.errors = [*form.body.errors, kind.messages[exc.message]]
+        form.body.errors = [*form.body.errors, kind.messages[exc.code]]
         flash(_("The preview could not be made. Check the fields marked below."), "error")
         return None
 
@@ -89,7 +90,7 @@ def submit(
         return save(action), None
     except FieldError as exc:
         field = getattr(form, exc.field, form.title)
-        field.errors = [*field.errors, kind.messages.get(exc.message, kind.messages["invalid"])]
+        field.errors = [*field.errors, kind.messages.get(exc.code, kind.messages["invalid"])]
         flash(kind.say("not_saved"), "error")
         return None, None
 
@@ -144,7 +145,7 @@ def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -
             try:
                 services.restore(item, rev, current_user.id)
             except markup.MarkupRefused as exc:
-                flash(kind.say(exc.message), "error")
+                flash(kind.say(exc.code), "error")
             else:
                 flash(
                     _("Revision restored. The restore is itself saved as a new revision."),

@@ -10,9 +10,9 @@ from typing import TypeVar
 from sqlalchemy import select
 
 from .. import markup
+from ..errors import FieldError
 from ..extensions import db
 from ..models import Content, Revision
-from ..revisions import FieldError
 from ..search import services as search
 from ..text import slugify, utcnow
 

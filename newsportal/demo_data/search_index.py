@@ -24,12 +24,21 @@ BATCH = 5000
 def index_articles(after_id: int, progress: Callable[[int], None] = lambda n: None) -> int:
     """Index the published (or scheduled) articles with an id above `after_id`."""
     found = db.session.execute(
-        select(Article.id, Article.slug, Article.title, Article.lead, Article.body_html,
-               Article.published_at)
-        .where(Article.id > after_id, Article.status == ArticleStatus.PUBLISHED,
-               Article.published_at.is_not(None))
+        select(
+            Article.id,
+            Article.slug,
+            Article.title,
+            Article.lead,
+            Article.body_html,
+            Article.published_at,
+        )
+        .where(
+            Article.id > after_id,
+            Article.status == ArticleStatus.PUBLISHED,
+            Article.published_at.is_not(None),
+        )
         .order_by(Article.id)
-    ).all()  # fmt: skip
+    ).all()
     next_id = (db.session.scalar(select(func.max(SearchDocument.id))) or 0) + 1
     bodies: dict[str, dict[str, str]] = {}  # the generator reuses a pool of bodies
     rows: list[dict[str, Any]] = []
@@ -41,22 +50,31 @@ def index_articles(after_id: int, progress: Callable[[int], None] = lambda n: No
         body = bodies[article.body_html]
         # folding is word by word, so title + lead and the body can be folded apart
         head = search.document_fields(article.title, article.lead)
-        rows.append({
-            "id": next_id, "kind": Article.kind, "ref_id": article.id,
-            "url": search.path_for(Article.reader_endpoint, slug=article.slug),
-            "title": head["title"], "title_folded": head["title_folded"],
-            "text": f"{head['text']} {body['text']}".strip(),
-            "text_folded": f"{head['text_folded']} {body['text_folded']}".strip(),
-            "visible_from": article.published_at,
-            "rank_key": rank_key(article.published_at, next_id),
-        })  # fmt: skip
+        rows.append(
+            {
+                "id": next_id,
+                "kind": Article.kind,
+                "ref_id": article.id,
+                "url": search.path_for(Article.reader_endpoint, slug=article.slug),
+                "title": head["title"],
+                "title_folded": head["title_folded"],
+                "text": f"{head['text']} {body['text']}".strip(),
+                "text_folded": f"{head['text_folded']} {body['text_folded']}".strip(),
+                "visible_from": article.published_at,
+                "rank_key": rank_key(article.published_at, next_id),
+            }
+        )
         next_id += 1
         if len(rows) == BATCH:
             _write(rows, progress)
     _write(rows, progress)
     if db.engine.dialect.name == "postgresql":  # ids were given: move the sequence past them
-        db.session.execute(text("SELECT setval(pg_get_serial_sequence('search_documents', 'id'), "
-                                "(SELECT max(id) FROM search_documents))"))  # fmt: skip
+        db.session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('search_documents', 'id'), "
+                "(SELECT max(id) FROM search_documents))"
+            )
+        )
         db.session.commit()
     return len(found)
 

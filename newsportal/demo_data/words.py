@@ -6,12 +6,14 @@ Every string here is NFC (a test checks it): the generator never normalises what
 
 from __future__ import annotations
 
+# Pools laid out as tables, several short entries a line (one a line: 297 lines instead of 131).
+# fmt: off
 # (name, relative weight): the first one is the "deep" category with most of the articles.
 CATEGORIES = [
     ("Thời sự", 30), ("Nông nghiệp", 15), ("Kinh tế", 10), ("Giáo dục", 8), ("Y tế", 8),
     ("Giao thông", 7), ("Văn hóa - Du lịch", 7), ("Xã hội", 6), ("Pháp luật", 4),
     ("Thể thao", 3), ("Khoa học - Công nghệ", 2),
-]  # fmt: skip
+]
 
 PLACES = [
     "Đồng Tháp", "TP. Cao Lãnh", "TP. Sa Đéc", "TP. Hồng Ngự", "huyện Tháp Mười",
@@ -19,7 +21,7 @@ PLACES = [
     "huyện Cao Lãnh", "huyện Hồng Ngự", "huyện Tân Hồng", "xã Mỹ An", "xã Tân Thuận Đông",
     "phường Mỹ Phú", "phường 1", "xã Bình Thạnh", "xã Phong Hòa", "xã Tân Hội Trung",
     "xã An Long", "xã Mỹ Hiệp", "xã Gáo Giồng", "phường An Hòa", "xã Tân Khánh Trung",
-]  # fmt: skip
+]
 
 SUBJECTS = [
     "UBND tỉnh", "Sở Nông nghiệp và Phát triển nông thôn", "Hội Nông dân tỉnh",
@@ -28,13 +30,13 @@ SUBJECTS = [
     "Trung tâm Y tế huyện", "Hợp tác xã nông nghiệp", "Ủy ban Mặt trận Tổ quốc xã",
     "Sở Văn hóa, Thể thao và Du lịch", "Liên đoàn Lao động tỉnh", "Bộ đội Biên phòng tỉnh",
     "Trường THPT Thành phố Cao Lãnh", "Ngân hàng Chính sách xã hội tỉnh",
-]  # fmt: skip
+]
 
 ACTIONS = [
     "triển khai", "tổ chức", "kiểm tra", "hỗ trợ", "khánh thành", "phát động", "tổng kết",
     "đẩy mạnh", "ra quân", "sơ kết", "khởi công", "bàn giao", "nhân rộng", "giám sát",
     "tuyên truyền", "khảo sát",
-]  # fmt: skip
+]
 
 OBJECTS = [
     "mô hình trồng xoài xuất khẩu", "vụ lúa Đông Xuân", "tuyến đường liên xã",
@@ -46,29 +48,29 @@ OBJECTS = [
     "trạm y tế xã đạt chuẩn", "dự án kè chống sạt lở", "làng hoa Sa Đéc",
     "giải bóng đá thiếu niên", "mô hình chuyển đổi số cấp xã", "tuyến xe buýt nội tỉnh",
     "cánh đồng lớn liên kết tiêu thụ", "chương trình sữa học đường",
-]  # fmt: skip
+]
 
 OUTCOMES = [
     "nhận được sự đồng tình của người dân", "vượt kế hoạch đề ra", "góp phần nâng cao thu nhập",
     "bảo đảm an toàn cho người tham gia giao thông", "giúp bà con yên tâm sản xuất",
     "tạo thêm việc làm cho lao động địa phương", "được cử tri đánh giá cao",
     "hoàn thành trước thời hạn", "mang lại hiệu quả thiết thực",
-]  # fmt: skip
+]
 
 UNITS = [
     ("ha", "lúa"), ("ha", "xoài"), ("ha", "sen"), ("tấn", "cá tra"), ("km", "đường"),
     ("hộ", "dân"), ("học sinh", ""), ("lượt", "khách"), ("tỷ đồng", "vốn"),
-]  # fmt: skip
+]
 
 PEOPLE = [
     "Nguyễn Văn Hùng", "Trần Thị Thu", "Lê Minh Tâm", "Phạm Văn Lộc", "Võ Thị Hồng",
     "Huỳnh Thanh Bình", "Đặng Văn Phúc", "Bùi Thị Ngọc", "Ngô Quốc Việt", "Hồ Thị Mai",
-]  # fmt: skip
+]
 
 ROLES = [
     "Chủ tịch UBND xã", "Giám đốc Sở", "Phó Chủ tịch UBND huyện", "Giám đốc hợp tác xã",
     "Hiệu trưởng nhà trường", "Giám đốc Trung tâm Y tế", "Trưởng ấp", "một nông dân trong vùng",
-]  # fmt: skip
+]
 
 QUOTES = [
     "Năm nay thời tiết thuận lợi, bà con ai cũng phấn khởi",
@@ -77,30 +79,30 @@ QUOTES = [
     "Con đường mới giúp học sinh đi học an toàn hơn trong mùa nước nổi",
     "Mọi thủ tục đều được công khai tại bộ phận một cửa",
     "Cần có sự phối hợp chặt chẽ giữa các ngành, các cấp",
-]  # fmt: skip
+]
 
 HEADINGS = [
     "Kết quả bước đầu", "Khó khăn, vướng mắc", "Giải pháp thời gian tới", "Ý kiến người dân",
     "Số liệu chính", "Kinh nghiệm từ cơ sở", "Nhiệm vụ trọng tâm", "Bài học rút ra",
-]  # fmt: skip
+]
 
 REPORTERS = [
     "Minh Hằng", "Thanh Tùng", "Hồng Nhung", "Văn Bảy", "Ngọc Trân", "Quốc Huy", "Thu Hà",
     "Bảo Ngọc", "Hữu Nghĩa", "Kim Loan", "Phương Thảo", "Trung Hiếu", "Theo TTXVN",
-]  # fmt: skip
+]
 
 FAMILY_NAMES = [
     "Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Phan", "Trương", "Bùi", "Đặng",
     "Đỗ", "Ngô", "Hồ", "Dương", "Lý", "Đinh", "Lâm", "Châu", "Tạ",
-]  # fmt: skip
+]
 MIDDLE_NAMES = [
     "Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hữu", "Đức", "Thu", "Kim", "Quốc", "Hoài", "Bảo",
-]  # fmt: skip
+]
 GIVEN_NAMES = [
     "An", "Bình", "Cường", "Dũng", "Hạnh", "Hoa", "Lan", "Lộc", "Mai", "Nam", "Phúc", "Quân",
     "Tâm", "Trang", "Tuấn", "Vy", "Yến", "Đạt", "Hiếu", "Khoa", "Linh", "Nhung", "Sơn", "Thảo",
     "Uyên", "Việt", "Xuân", "Châu", "Duyên", "Hậu",
-]  # fmt: skip
+]
 
 COMMENT_SENTENCES = [
     "Bài viết rất thiết thực, cảm ơn phóng viên.",
@@ -123,6 +125,7 @@ COMMENT_SENTENCES = [
     "Chúc mừng các em học sinh đạt giải cao!",
     "Đề nghị công khai danh sách hộ được hỗ trợ để người dân cùng giám sát.",
     "Ở phường tôi rác thải vẫn chưa được thu gom đúng giờ.",
-]  # fmt: skip
+]
 
 LINKS = ["https://example.org/tin-tuc/dong-thap", "https://example.org/nong-san-ocop"]
+# fmt: on

@@ -26,9 +26,12 @@ def _cap(text: str) -> str:
 
 def person(rng: random.Random) -> str:
     return " ".join(
-        (rng.choice(words.FAMILY_NAMES), rng.choice(words.MIDDLE_NAMES),
-         rng.choice(words.GIVEN_NAMES))
-    )  # fmt: skip
+        (
+            rng.choice(words.FAMILY_NAMES),
+            rng.choice(words.MIDDLE_NAMES),
+            rng.choice(words.GIVEN_NAMES),
+        )
+    )
 
 
 def title(rng: random.Random) -> str:
@@ -48,28 +51,40 @@ def _figures(rng: random.Random) -> str:
     unit, what = rng.choice(words.UNITS)
     amount = f"{rng.randrange(12, 9800):,}".replace(",", ".")  # Vietnamese thousands dot
     counted = f"{unit} {what}" if what else unit
-    return (f"Đến nay, {rng.choice(words.PLACES)} đã có {amount} {counted}, "
-            f"tăng {rng.randrange(2, 35)}% so với cùng kỳ năm trước.")  # fmt: skip
+    return (
+        f"Đến nay, {rng.choice(words.PLACES)} đã có {amount} {counted}, "
+        f"tăng {rng.randrange(2, 35)}% so với cùng kỳ năm trước."
+    )
 
 
 def sentence(rng: random.Random) -> str:
     pick = rng.randrange(6)
     if pick == 0:
-        return (f"{rng.choice(words.SUBJECTS)} vừa {rng.choice(words.ACTIONS)} "
-                f"{rng.choice(words.OBJECTS)} tại {rng.choice(words.PLACES)}.")  # fmt: skip
+        return (
+            f"{rng.choice(words.SUBJECTS)} vừa {rng.choice(words.ACTIONS)} "
+            f"{rng.choice(words.OBJECTS)} tại {rng.choice(words.PLACES)}."
+        )
     if pick == 1:
         return _figures(rng)
     if pick == 2:
-        return (f"“{rng.choice(words.QUOTES)}”, ông {rng.choice(words.PEOPLE)}, "
-                f"{rng.choice(words.ROLES)}, cho biết.")  # fmt: skip
+        return (
+            f"“{rng.choice(words.QUOTES)}”, ông {rng.choice(words.PEOPLE)}, "
+            f"{rng.choice(words.ROLES)}, cho biết."
+        )
     if pick == 3:
-        return (f"Việc {rng.choice(words.ACTIONS)} {rng.choice(words.OBJECTS)} "
-                f"{rng.choice(words.OUTCOMES)}.")  # fmt: skip
+        return (
+            f"Việc {rng.choice(words.ACTIONS)} {rng.choice(words.OBJECTS)} "
+            f"{rng.choice(words.OUTCOMES)}."
+        )
     if pick == 4:
-        return (f"Theo kế hoạch, trong quý {rng.randrange(1, 5)}, {rng.choice(words.PLACES)} sẽ "
-                f"tiếp tục {rng.choice(words.ACTIONS)} {rng.choice(words.OBJECTS)}.")  # fmt: skip
-    return (f"Bà {rng.choice(words.PEOPLE)} cho rằng cần {rng.choice(words.ACTIONS)} "
-            f"{rng.choice(words.OBJECTS)} để người dân được hưởng lợi nhiều hơn.")  # fmt: skip
+        return (
+            f"Theo kế hoạch, trong quý {rng.randrange(1, 5)}, {rng.choice(words.PLACES)} sẽ "
+            f"tiếp tục {rng.choice(words.ACTIONS)} {rng.choice(words.OBJECTS)}."
+        )
+    return (
+        f"Bà {rng.choice(words.PEOPLE)} cho rằng cần {rng.choice(words.ACTIONS)} "
+        f"{rng.choice(words.OBJECTS)} để người dân được hưởng lợi nhiều hơn."
+    )
 
 
 def paragraph(rng: random.Random, sentences: int) -> str:

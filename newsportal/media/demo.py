@@ -21,8 +21,9 @@ def rice_field(width: int = 1800, height: int = 1200) -> bytes:
     draw = ImageDraw.Draw(image)
     horizon = height * 5 // 12
     _sky(draw, width, horizon, (120, 170, 220), (250, 205, 150))
-    draw.ellipse([width * 0.7, horizon * 0.35, width * 0.7 + 160, horizon * 0.35 + 160],
-                 fill=(255, 236, 180))  # fmt: skip
+    draw.ellipse(
+        [width * 0.7, horizon * 0.35, width * 0.7 + 160, horizon * 0.35 + 160], fill=(255, 236, 180)
+    )
     rng = random.Random(68)  # noqa: S311 - decoration, not security
     for row in range(horizon, height, 6):
         depth = (row - horizon) / (height - horizon)
@@ -30,8 +31,11 @@ def rice_field(width: int = 1800, height: int = 1200) -> bytes:
         draw.line([(0, row), (width, row)], fill=base, width=6)
         for _ in range(int(20 + 120 * depth)):
             x = rng.randrange(width)
-            draw.line([(x, row), (x + rng.randrange(-8, 9), row - int(4 + 30 * depth))],
-                      fill=(210, 180, 60), width=max(1, int(3 * depth)))  # fmt: skip
+            draw.line(
+                [(x, row), (x + rng.randrange(-8, 9), row - int(4 + 30 * depth))],
+                fill=(210, 180, 60),
+                width=max(1, int(3 * depth)),
+            )
     return _jpeg(image)
 
 
@@ -50,8 +54,11 @@ def lotus_pond(width: int = 1800, height: int = 1200) -> bytes:
         x, y = rng.randrange(150, width - 150), rng.randrange(150, height - 150)
         for petal in range(6):
             dx = (petal - 2.5) * 26
-            draw.ellipse([x + dx - 30, y - 110 + abs(dx) * 0.6, x + dx + 30, y + 10],
-                         fill=(235, 120 + petal * 8, 160), outline=(190, 80, 120))  # fmt: skip
+            draw.ellipse(
+                [x + dx - 30, y - 110 + abs(dx) * 0.6, x + dx + 30, y + 10],
+                fill=(235, 120 + petal * 8, 160),
+                outline=(190, 80, 120),
+            )
         draw.ellipse([x - 22, y - 40, x + 22, y], fill=(245, 210, 90))
     return _jpeg(image)
 

@@ -27,14 +27,6 @@ LARGEST = 2400  # the biggest copy kept: sharp on any phone or laptop, a fractio
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-class ImageError(FieldError):
-    """An upload refused; `code` says why (too_large, not_image, format, too_many_pixels,
-    too_many_pixels_lossless)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__("file", code)
-
-
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int
@@ -52,9 +44,9 @@ def _check_size(probe: PILImage.Image, limits: Limits) -> None:
     cap; each frame of an animated one is decoded in turn, never all at once."""
     pixels = probe.width * probe.height
     if pixels > limits.max_pixels:
-        raise ImageError("too_many_pixels")
+        raise FieldError("file", "too_many_pixels")
     if probe.format != "JPEG" and pixels > limits.max_decoded:
-        raise ImageError("too_many_pixels_lossless")
+        raise FieldError("file", "too_many_pixels_lossless")
 
 
 def _draft(image: PILImage.Image, limits: Limits) -> None:
@@ -73,7 +65,7 @@ def _draft(image: PILImage.Image, limits: Limits) -> None:
 
 
 def _decode(data: bytes, limits: Limits) -> tuple[PILImage.Image, str]:
-    """Open, check and fully decode: the pixels and the format; any doubt is an ImageError."""
+    """Open, check and fully decode: the pixels and the format; any doubt refuses the file."""
     with warnings.catch_warnings():
         # Pillow only warns below twice its own limit: a warning is a refusal here.
         warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -85,18 +77,18 @@ def _decode(data: bytes, limits: Limits) -> tuple[PILImage.Image, str]:
             if image.format == "JPEG":
                 _draft(image, limits)
             if image.width * image.height > limits.max_decoded:
-                raise ImageError("too_many_pixels")
+                raise FieldError("file", "too_many_pixels")
             image.load()
             pixels = image.copy()  # without the decoder: WebP's keeps its frame twice more
             image.close()
-        except ImageError:
+        except FieldError:
             raise
         except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-            raise ImageError("too_many_pixels") from None
+            raise FieldError("file", "too_many_pixels") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            raise ImageError("not_image") from None
+            raise FieldError("file", "not_image") from None
     if image.format not in FORMATS:
-        raise ImageError("format")
+        raise FieldError("file", "format")
     return pixels, image.format
 
 
@@ -139,9 +131,10 @@ def _copies(image: PILImage.Image, fmt: str, icc: bytes | None) -> list[tuple[in
 
 
 def encode_upload(data: bytes, limits: Limits) -> tuple[str, str, list[tuple[int, int, bytes]]]:
-    """The format's name and extension and the encoded copies of an upload, or ImageError."""
+    """The format's name and extension and the encoded copies of an upload; FieldError("file")
+    with a code (too_large, not_image, format, too_many_pixels, too_many_pixels_lossless)."""
     if len(data) > limits.max_bytes:
-        raise ImageError("too_large")
+        raise FieldError("file", "too_large")
     pixels, fmt = _decode(data, limits)
     icc = pixels.info.get("icc_profile")
     pixels = _clean(pixels, fmt)  # the only full-size picture held from here on

@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ..auth.decorators import EDITORS, check_role
+from ..errors import FieldError
 from ..extensions import csrf
 from ..request_limits import query_int, upload_form
 from . import queries, services
@@ -93,12 +94,17 @@ def index() -> str | Response | tuple[str, int]:
             image = services.store_image(
                 data, upload.filename or "", current_user.id, folder(), _limits()
             )
-        except services.ImageError as exc:
+        except FieldError as exc:
             form.file.errors = [_error(exc.code)]
             status = 400
         else:
-            flash(_("Picture uploaded. Copy its Markdown into an article, or choose it as the "
-                    "featured image."), "success")  # fmt: skip
+            flash(
+                _(
+                    "Picture uploaded. Copy its Markdown into an article, or choose it as the "
+                    "featured image."
+                ),
+                "success",
+            )
             return redirect(f"{request.path}?uploaded={image.id}")
     elif request.method == "POST":
         status = 400

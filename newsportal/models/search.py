@@ -71,9 +71,12 @@ PG_TITLE_INDEX = "ix_search_documents_title_fts"
 # Names of the structures Alembic must not try to drop (FTS5 makes shadow tables of its own).
 UNMANAGED = frozenset(
     {FTS_TABLE, TITLES_TABLE, PG_INDEX, PG_TITLE_INDEX, "search_vector", "title_vector"}
-    | {f"{t}_{part}" for t in (FTS_TABLE, TITLES_TABLE)
-       for part in ("data", "idx", "content", "docsize", "config")}
-)  # fmt: skip
+    | {
+        f"{t}_{part}"
+        for t in (FTS_TABLE, TITLES_TABLE)
+        for part in ("data", "idx", "content", "docsize", "config")
+    }
+)
 
 # External-content FTS5: the text lives once, in search_documents; triggers keep the indexes in
 # step, for rows that have a rank key. The text is folded already, so the tokenizer needs no

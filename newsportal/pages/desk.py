@@ -10,10 +10,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..content import desk
+from ..errors import FieldError
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Page
-from ..revisions import FieldError
 from . import queries, services
 from .forms import ERRORS, PageForm
 
@@ -84,7 +84,7 @@ def delete(page_id: int) -> Response:
         try:
             services.delete_draft(page)
         except FieldError as exc:
-            flash(str(ERRORS[exc.message]), "error")
+            flash(str(ERRORS[exc.code]), "error")
             return redirect(url_for("pages_desk.edit", page_id=page_id))
         flash(_("Page deleted."), "success")
     return redirect(url_for("pages_desk.index"))

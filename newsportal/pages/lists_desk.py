@@ -14,11 +14,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..content import desk
+from ..errors import FieldError
 from ..extensions import csrf, db
 from ..forms import ActionForm, Form
 from ..models import LegalDocument, PublishedResult, ReceptionSession
 from ..request_limits import page_number
-from ..revisions import FieldError
 from ..text import local_to_utc, to_local, utcnow
 from . import queries, records
 from .forms import ERRORS, DocumentForm, ResultForm, SessionForm
@@ -169,8 +169,13 @@ def _edit(name: str, item: Any) -> str | Response:
     if request.method == "POST":
         if not form.validate():
             if form.meta.csrf and form.csrf_token.errors:
-                flash(_("Your session had expired, so nothing was saved yet. "
-                        "Everything you typed is below: save again."), "error")  # fmt: skip
+                flash(
+                    _(
+                        "Your session had expired, so nothing was saved yet. "
+                        "Everything you typed is below: save again."
+                    ),
+                    "error",
+                )
             else:
                 flash(_("Nothing was saved. Check the fields marked below."), "error")
         else:
@@ -179,7 +184,7 @@ def _edit(name: str, item: Any) -> str | Response:
             except FieldError as exc:
                 field = getattr(form, exc.field, form.title if hasattr(form, "title") else None)
                 if field is not None:
-                    field.errors = [*field.errors, _message(exc.message)]
+                    field.errors = [*field.errors, _message(exc.code)]
                 flash(_("Nothing was saved. Check the fields marked below."), "error")
             else:
                 flash(_("Saved."), "success")

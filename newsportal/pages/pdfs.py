@@ -18,8 +18,8 @@ from pathlib import Path
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from ..errors import FieldError
 from ..files import write_private
-from ..revisions import FieldError
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
@@ -59,7 +59,7 @@ def _check_structure(data: bytes) -> None:
 
 def _dictionary(value: object) -> DictionaryObject:
     if not isinstance(value, DictionaryObject):
-        raise ValueError("not a dictionary")  # refused as not_pdf
+        raise FieldError("pdf", "not_pdf")
     return value
 
 

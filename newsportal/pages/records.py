@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ..errors import FieldError
 from ..extensions import db
 from ..models import (
     DocumentKind,
@@ -19,7 +20,6 @@ from ..models import (
     ReceptionStatus,
     ResultKind,
 )
-from ..revisions import FieldError
 from ..text import clean_line, nfc, utcnow
 from . import pdfs
 

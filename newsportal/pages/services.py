@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from .. import markup
 from ..content import services as content
+from ..errors import FieldError
 from ..extensions import db
 from ..models import Page, PageBlock, PageStatus
-from ..revisions import FieldError
 from ..search import services as search
 from ..text import clean_line, nfc, utcnow
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_sqlalchemy.pagination import Pagination
@@ -16,27 +14,11 @@ from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
 from ..text import utcnow
 from ..urls import absolute_url, public_host
-from . import forms, ical, pdfs, queries
+from . import ical, pdfs, queries
 
 bp = Blueprint("pages", __name__)
 
 FEED_PAST_DAYS = 90  # calendar apps keep what they already have; recent history is enough
-
-
-def _labeller(choices: list[tuple[str, Any]]) -> Callable[[str], str]:
-    labels = dict(choices)
-    return lambda value: str(labels.get(value, value))
-
-
-# Templates show the same words the desk's forms offer.
-for _name, _choices in (
-    ("session_status_label", forms.SESSION_STATUSES),
-    ("reception_mode_label", forms.MODES),
-    ("result_kind_label", forms.RESULT_KINDS),
-    ("document_kind_label", forms.DOCUMENT_KINDS),
-    ("page_block_label", forms.BLOCKS),
-):
-    bp.add_app_template_global(_labeller(_choices), _name)
 
 
 def _page_number() -> int:

@@ -101,9 +101,10 @@ def _sqlite_page(
         "rest_offset": max(0, offset - titles),
     }
     keys = list(db.session.scalars(_SQLITE_PAGE, params))
-    docs = {d.rank_key: d for d in db.session.scalars(
-        select(SearchDocument).where(SearchDocument.rank_key.in_(keys))
-    )}  # fmt: skip
+    docs = {
+        d.rank_key: d
+        for d in db.session.scalars(select(SearchDocument).where(SearchDocument.rank_key.in_(keys)))
+    }
     return [docs[k] for k in keys if k in docs], max(total, titles)
 
 
@@ -152,5 +153,6 @@ def search(
     def fetch(offset: int, limit: int) -> tuple[list[SearchDocument], int]:
         return find(terms, moment, offset, limit)
 
-    return Results(page=page, per_page=per_page, max_per_page=per_page, error_out=False,
-                   fetch=fetch)  # fmt: skip
+    return Results(
+        page=page, per_page=per_page, max_per_page=per_page, error_out=False, fetch=fetch
+    )

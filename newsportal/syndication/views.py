@@ -109,8 +109,7 @@ def sitemap() -> Response:
     if total <= per_page:
         return _xml(services.urlset(_urls(1, per_page, fixed)), XML)
     pages = math.ceil(total / per_page)
-    index = [(absolute_url("syndication.sitemap_page", page=n), None) for n in
-             range(1, pages + 1)]  # fmt: skip
+    index = [(absolute_url("syndication.sitemap_page", page=n), None) for n in range(1, pages + 1)]
     return _xml(services.sitemap_index(index), XML)
 
 

@@ -110,9 +110,11 @@ def new_context(browser: Any, live_server: LiveServer, problems: Problems) -> It
 
     def make(**options: Any) -> Any:
         context = browser.new_context(
-            base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 900},
+            base_url=live_server.url,
+            locale="vi-VN",
+            viewport={"width": 1280, "height": 900},
             **options,
-        )  # fmt: skip
+        )
         context.set_default_timeout(10_000)
         context.add_init_script(WATCH_CSP)
         context.on("page", problems.watch)

@@ -149,8 +149,9 @@ def measure(
             # in the readers' memory figures.
             started = time.perf_counter()
             try:
-                status, _b, _c = load.fetch(site.base + endpoint.path, endpoint.cookie,
-                                            timeout=SLOW_SECONDS)  # fmt: skip
+                status, _b, _c = load.fetch(
+                    site.base + endpoint.path, endpoint.cookie, timeout=SLOW_SECONDS
+                )
             except (TimeoutError, ConnectionError) as exc:
                 # gunicorn kills a worker that takes longer than its timeout (60 s here)
                 notes.append(

@@ -36,9 +36,17 @@ VOCABULARY = (  # noqa: SIM905 - a sentence reads better than a list of 120 stri
     "du lịch mùa nước nổi lễ hội thể thao an ninh trật tự môi trường kênh rạch thu hoạch năng suất"
 ).split()
 QUERIES = [
-    "dong thap", "khieu nai", "Đồng Tháp", "giai quyet khieu nai to cao", '"tiep nhan don"',
-    "lua thu hoach nang suat", "duong", "cau", "chuyen doi so", "xyzzy khong co",
-]  # fmt: skip
+    "dong thap",
+    "khieu nai",
+    "Đồng Tháp",
+    "giai quyet khieu nai to cao",
+    '"tiep nhan don"',
+    "lua thu hoach nang suat",
+    "duong",
+    "cau",
+    "chuyen doi so",
+    "xyzzy khong co",
+]
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -58,20 +66,38 @@ def build(app, count: int) -> None:
                 lead = sentence(rng, 30)
                 body = " ".join(sentence(rng, 25) + "." for _ in range(6))
                 when = start + timedelta(minutes=30 * i)
-                articles.append({
-                    "id": i + 1, "title": title, "slug": f"bai-{i + 1}", "lead": lead,
-                    "body_md": body, "body_html": f"<p>{body}</p>", "byline": "Minh Hằng",
-                    "status": "published", "published_at": when, "created_at": when,
-                    "updated_at": when, "comments_enabled": True,
-                })  # fmt: skip
+                articles.append(
+                    {
+                        "id": i + 1,
+                        "title": title,
+                        "slug": f"bai-{i + 1}",
+                        "lead": lead,
+                        "body_md": body,
+                        "body_html": f"<p>{body}</p>",
+                        "byline": "Minh Hằng",
+                        "status": "published",
+                        "published_at": when,
+                        "created_at": when,
+                        "updated_at": when,
+                        "comments_enabled": True,
+                    }
+                )
                 text = f"{lead} {body}"
-                docs.append({
-                    "id": i + 1, "rank_key": rank_key(when, i + 1), "kind": "article",
-                    "ref_id": i + 1, "url": f"/articles/bai-{i + 1}",
-                    "title": title, "text": text, "title_folded": " ".join(words(title)),
-                    "text_folded": " ".join(words(text)), "visible_from": when,
-                    "updated_at": when,
-                })  # fmt: skip
+                docs.append(
+                    {
+                        "id": i + 1,
+                        "rank_key": rank_key(when, i + 1),
+                        "kind": "article",
+                        "ref_id": i + 1,
+                        "url": f"/articles/bai-{i + 1}",
+                        "title": title,
+                        "text": text,
+                        "title_folded": " ".join(words(title)),
+                        "text_folded": " ".join(words(text)),
+                        "visible_from": when,
+                        "updated_at": when,
+                    }
+                )
             db.session.execute(insert(Article), articles)
             db.session.execute(insert(SearchDocument), docs)
             db.session.commit()
@@ -90,10 +116,13 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-search-"))
     os.environ["NEWSPORTAL_INSTANCE_PATH"] = str(folder)
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": args.database_url or f"sqlite:///{folder / 'bench.db'}",
-        "SECRET_KEY": "bench-secret-key-that-is-long-enough-to-use", "RATELIMIT_ENABLED": False,
-    })  # fmt: skip
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": args.database_url or f"sqlite:///{folder / 'bench.db'}",
+            "SECRET_KEY": "bench-secret-key-that-is-long-enough-to-use",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         db.create_all()
         existing = db.session.scalar(select(func.count(Article.id)))
