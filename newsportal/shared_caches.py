@@ -5,7 +5,8 @@ in front cannot know when the data changes, so every `public` answer that is not
 (reader pages, feeds, result PDFs) carries `s-maxage=PROXY_MAX_AGE`: the proxy keeps it at
 most that long, then revalidates with the page's ETag (a 304 costs the app one cache lookup).
 That is the promise deploy/README.md states: a change (an approved comment, an unpublished
-article) reaches every reader through the proxy within PROXY_MAX_AGE seconds. Browsers keep
+article) reaches every reader through the proxy within PROXY_MAX_AGE seconds, plus the one
+second nginx rounds to (it counts whole seconds). Browsers keep
 their own copy for max-age (HTTP_CACHE_MAX_AGE), as before.
 
 A WSGI wrapper around the page cache's fast path, so cached pages answered before Flask runs

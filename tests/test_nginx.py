@@ -38,7 +38,8 @@ pytestmark = [
     ),
 ]
 SECRET = f"proxy-{secrets.token_hex(24)}"  # new per run: Redis outlives it
-BOUND = 3  # PROXY_MAX_AGE for these servers: the freshness bound under test
+BOUND = 3  # PROXY_MAX_AGE for these servers
+PROMISE = BOUND + 1  # what deploy/README.md promises: nginx counts s-maxage in whole seconds
 NGINX_HEADERS = [
     "Cache-Control", "Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
     "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy",
@@ -271,7 +272,7 @@ def test_a_reader_with_a_pending_comment_is_never_served_from_the_proxy_cache(st
 
 def _wait_past_the_bound(stored_at: float) -> None:
     # nginx counts s-maxage from when it stored the page, which was before stored_at.
-    time.sleep(max(0.0, stored_at + BOUND + 0.5 - time.monotonic()))
+    time.sleep(max(0.0, stored_at + PROMISE - time.monotonic()))
 
 
 def test_a_comment_approved_on_the_desk_reaches_a_new_reader_within_the_bound(stack):
@@ -306,7 +307,7 @@ def test_an_unpublished_article_is_gone_from_the_proxy_within_the_bound(stack):
         articles.unpublish(article, None)
     _wait_past_the_bound(stored_at)
     gone = stack.reader().get(f"/articles/{slug}")
-    assert gone.status == 404, dict(gone.headers.items())
+    assert gone.status == 404
 
 
 def test_a_client_sent_x_forwarded_for_is_not_trusted_past_the_proxy(stack):
