@@ -23,6 +23,8 @@ from . import (
     request_limits,
     requestlog,
     security,
+    shared_caches,
+    static_urls,
     templating,
     urls,
 )
@@ -58,10 +60,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     health.register(app)
     metrics.register(app)
     pagecache.register(app)  # FastPath wraps the WSGI app: a cached page skips all that follows
+    shared_caches.register(app)  # s-maxage for the proxy in front, cached pages included
     auth.register(app)  # login manager, CSRF, the account blueprints, the idle timeout
     i18n.register(app)
     urls.register(app)
     templating.register(app)
+    static_urls.register(app)  # url_for('static') gets content-hashed URLs
     for blueprint in (reader.bp, editor.bp, categories.bp):
         app.register_blueprint(blueprint)
     limiter.init_app(app)

@@ -77,6 +77,9 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_ENTRIES": 1000,  # per app server when not on Redis
     "PAGE_CACHE_PREFIX": "newsportal:",
     "HTTP_CACHE_MAX_AGE": 60,  # what browsers and a CDN may keep a shared reader page for
+    # What the proxy in front (deploy/nginx) may keep any public answer for before it
+    # revalidates with the ETag: the freshness bound deploy/README.md promises (shared_caches.py).
+    "PROXY_MAX_AGE": 10,
     "SEARCH_PER_PAGE": 10,
     "IMAGE_MAX_BYTES": 10 * 1024 * 1024,
     "IMAGE_MAX_PIXELS": 50_000_000,  # a 48-megapixel phone photo fits; a decompression bomb not

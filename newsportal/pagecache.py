@@ -17,7 +17,9 @@ What raises the version: any flush that adds, changes or deletes a row of a mode
 `PublicContent` (models/public.py; a comment only once approved), in that same transaction
 (content_version.py), and a scheduled article falling due (`next_due_at`), raised by the first
 page view after it in a short transaction of its own. So an old page is never served after a
-change, on any server, and no view or service ever invalidates anything by hand.
+change, on any server, and no view or service ever invalidates anything by hand. A shared cache
+in front of the servers may keep a page for PROXY_MAX_AGE seconds at most (`s-maxage`,
+shared_caches.py), then revalidates it with the ETag.
 
 A view must not: write the session on a shared page (the page is then not stored), put a
 per-reader value in it (a shared page carries no CSRF token: `g.shared_page` tells templates,

@@ -1,5 +1,6 @@
 """The editor desk: who may enter, and every newsroom action."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -400,7 +401,9 @@ def test_posts_without_a_csrf_token_change_nothing(csrf_app, csrf_client, make_u
 def test_edit_form_has_unsaved_changes_warning_script(auth, client):
     auth.as_role("editor")
     page = BeautifulSoup(client.get("/editor/articles/new").get_data(as_text=True), "html.parser")
-    assert page.find("script", src="/static/js/editor.js") is not None
+    assert (
+        page.find("script", src=re.compile(r"^/static/js/editor\.js\?v=[0-9a-f]{12}$")) is not None
+    )
     with client.get("/static/js/editor.js") as script:
         assert "beforeunload" in script.get_data(as_text=True)
 
