@@ -9,6 +9,8 @@ GUNICORN_CONTROL_SOCKET from the instance name; the app's own settings stay NEWS
 import multiprocessing
 import os
 
+from newsportal.metrics import child_exit, on_starting  # noqa: F401 (gunicorn server hooks)
+
 # Behind nginx only: nginx connects to this address; readers never do.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
@@ -44,9 +46,5 @@ access_log_format = (
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "/run/newsportal/gunicorn.ctl")
 control_socket_mode = 0o600
 
-# Prometheus with several workers needs each dead worker's samples removed: once
-# newsportal/metrics.py exists (it is being written for the metrics part of this issue), add
-#
-#     from newsportal.metrics import child_exit  # noqa: F401 (a gunicorn server hook)
-#
-# at the top of this file. It is not imported here yet because that module is not on this branch.
+# Prometheus with several workers (PROMETHEUS_MULTIPROC_DIR, set by the unit): the master empties
+# the folder before a run, and each dead worker's live gauges are dropped (gunicorn server hooks).

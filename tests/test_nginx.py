@@ -225,6 +225,7 @@ def test_an_anonymous_page_is_a_proxy_hit_the_second_time_with_the_apps_bound(st
     assert first.status == second.status == 200
     assert first.headers["X-Cache-Status"] in ("MISS", "EXPIRED", "REVALIDATED", "HIT")
     assert second.headers["X-Cache-Status"] == "HIT"
+    assert len(second.headers.get_all("X-Request-ID")) == 1  # nginx's, not the stored answer's
     assert not stack.logged(second.headers["X-Request-ID"])
     assert second.body == first.body
     assert f"s-maxage={BOUND}" in second.headers["Cache-Control"]
@@ -320,6 +321,14 @@ def test_a_client_sent_x_forwarded_for_is_not_trusted_past_the_proxy(stack):
         stored = db.session.scalar(select(Comment.ip_hash).where(Comment.body == body))
     assert stored == ip_hash("127.0.0.1", SECRET)  # the address nginx saw
     assert stored != ip_hash("203.0.113.7", SECRET)
+
+
+def test_metrics_are_scraped_from_each_app_server_never_through_the_proxy(stack):
+    assert stack.reader().get("/metrics").status == 404
+    for app in stack.apps:
+        scraped = Client(app.port, tls=False).get("/metrics")
+        assert scraped.status == 200
+        assert b"newsportal_requests_total" in scraped.body
 
 
 def test_plain_http_is_sent_to_https(stack):
