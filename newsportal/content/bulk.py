@@ -18,7 +18,8 @@ from . import services
 
 
 def _row(item: Content) -> dict[str, Any]:
-    """The item's columns as the ORM would insert them: a column left unset takes its default."""
+    """The item's columns as the ORM would insert them: one left unset takes its default, on the
+    item too (its revision and search document are made from the item)."""
     row: dict[str, Any] = {}
     for column in type(item).__table__.columns:
         if column.primary_key:
@@ -27,6 +28,7 @@ def _row(item: Content) -> dict[str, Any]:
         default = column.default
         if value is None and isinstance(default, ColumnDefault):
             value = default.arg(None) if default.is_callable else default.arg
+            setattr(item, column.key, value)
         row[column.key] = value
     return row
 

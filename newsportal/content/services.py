@@ -46,28 +46,36 @@ def slug_taken(model: type[Content], slug: str, content_id: int | None) -> bool:
     return bool(_taken(model, [slug], content_id))
 
 
+def _suffixed(base: str, n: int) -> str:
+    return base if n == 1 else f"{base[:SLUG_ROOM]}-{n}"
+
+
 def unique_slugs(
     model: type[Content], bases: Sequence[str], content_id: int | None = None
 ) -> list[str]:
-    """Each base as it is when it is free, else with the first free suffix (-2, -3 ...), none
-    given twice: one query a round of suffixes, however many items."""
+    """Each base as it is when it is free, else with the first free suffix (-2, -3 ...), in the
+    order given and none given twice: what saving them one by one would choose, with one query
+    a round (a round looks at as many slugs of a base as there are items still waiting)."""
+    waiting: dict[str, list[int]] = {}
+    for i, base in enumerate(bases):
+        waiting.setdefault(base, []).append(i)
+    looked = dict.fromkeys(waiting, 0)
     chosen: dict[int, str] = {}
-    proposed: set[str] = set()
-    tries: dict[str, int] = {}
-    pending = list(range(len(bases)))
-    while pending:
-        candidates: dict[int, str] = {}
-        for i in pending:
-            base = bases[i]
-            slug = base
-            while slug in proposed:
-                tries[base] = tries.get(base, 1) + 1
-                slug = f"{base[:SLUG_ROOM]}-{tries[base]}"
-            proposed.add(slug)
-            candidates[i] = slug
-        taken = _taken(model, list(candidates.values()), content_id)
-        chosen.update((i, slug) for i, slug in candidates.items() if slug not in taken)
-        pending = [i for i, slug in candidates.items() if slug in taken]
+    given: set[str] = set()
+    while waiting:
+        window = {
+            base: [_suffixed(base, looked[base] + k) for k in range(1, len(items) + 1)]
+            for base, items in waiting.items()
+        }
+        taken = _taken(model, [slug for slugs in window.values() for slug in slugs], content_id)
+        for base, slugs in window.items():
+            looked[base] += len(slugs)
+            items = waiting[base]
+            for slug in slugs:
+                if slug not in taken and slug not in given:
+                    chosen[items.pop(0)] = slug
+                    given.add(slug)
+        waiting = {base: items for base, items in waiting.items() if items}
     return [chosen[i] for i in range(len(bases))]
 
 
