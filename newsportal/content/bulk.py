@@ -33,10 +33,13 @@ def _row(item: Content) -> dict[str, Any]:
     return row
 
 
-def add_many(items: Sequence[Content]) -> None:
+def add_many(items: Sequence[Content], bodies: dict[str, dict[str, str]] | None = None) -> None:
     """Insert new items of one kind, each with its first revision and, when readers can see it
     (`services.publish` made it public), its search document: what `services.keep` writes for
-    one item. Slugs are made from the titles by the single save's rule. One transaction."""
+    one item. Slugs are made from the titles by the single save's rule. One transaction.
+
+    `bodies` keeps what search stores of each body (`services.body_fields`) across calls: a
+    generator draws its bodies from a small pool, and making them is most of the indexing."""
     if not items:
         return
     model = type(items[0])
@@ -53,7 +56,7 @@ def add_many(items: Sequence[Content]) -> None:
             Revision.__table__,
             [services.revision_row(item, item.updated_by_id, _note(item)) for item in items],
         )
-        bodies: dict[str, dict[str, str]] = {}  # generated bodies come from a small pool
+        bodies = {} if bodies is None else bodies
         documents = []
         for item in items:
             if item.body_html not in bodies:

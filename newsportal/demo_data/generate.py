@@ -198,9 +198,10 @@ def generate(articles: int, comments: int, secret: str, seed: int | None = None,
     now = utcnow()
     before = db.session.scalar(select(func.max(Article.id))) or 0
     showcase_slug = None
+    bodies: dict[str, dict[str, str]] = {}  # each pooled body is made searchable once
     with indexes_rebuilt(Article.__table__, articles):
         for batch in _articles(rng, pools, articles, categories, now):
-            content_bulk.add_many(batch)  # with their revisions and search documents
+            content_bulk.add_many(batch, bodies)  # with their revisions and search documents
             progress(len(batch))
             showcase_slug = batch[-1].slug
     query = select(Article.id, Article.published_at).where(published_filter(now))
