@@ -45,7 +45,7 @@ def delete(category_id: int) -> Response:
     if ActionForm().validate_on_submit():
         try:
             services.delete_category(category)
-        except services.ArticleError as exc:
+        except services.FieldError as exc:
             flash(str(ERRORS[exc.code]), "error")
         else:
             flash(_("Category deleted."), "success")
@@ -57,7 +57,7 @@ def _save(category: Category | None, form: CategoryForm) -> bool:
         services.save_category(
             category, form.name.data or "", form.slug.data or "", form.position.data or 0
         )
-    except services.ArticleError as exc:
+    except services.FieldError as exc:
         getattr(form, exc.field).errors.append(ERRORS[exc.code])
         return False
     flash(_("Category saved."), "success")

@@ -1,19 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from ..content.forms import ERRORS as CONTENT_ERRORS
-from ..content.forms import ContentFields
-from ..forms import Form, int_or_none, sensible_year, too_long
+from ..content.forms import ContentFields, local_time_field, order_field
+from ..forms import Form, int_or_none, too_long
 from ..text import clean_line, nfc
 
 # Service error codes -> what the editor reads next to the field.
@@ -51,11 +44,7 @@ class ArticleForm(ContentFields, Form):
         _l("Byline"), filters=[clean_line], validators=[Length(max=120, message=too_long(120))]
     )
     category_id = SelectField(_l("Category"), coerce=int_or_none, validate_choice=True)
-    published_at = DateTimeLocalField(
-        _l("Publication time (Vietnam time)"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[Optional(), sensible_year],
-    )
+    published_at = local_time_field(_l("Publication time (Vietnam time)"))
     comments_enabled = BooleanField(_l("Readers may comment"), default=True)
     featured_image_id = SelectField(
         _l("Featured picture"), coerce=int_or_none, validate_choice=True
@@ -90,8 +79,4 @@ class CategoryForm(Form):
         filters=[clean_line],
         validators=[Length(max=140, message=too_long(140))],
     )
-    position = IntegerField(
-        _l("Order"),
-        default=0,
-        validators=[Optional(), NumberRange(min=0, max=10_000, message=_l("From 0 to 10,000."))],
-    )
+    position = order_field()

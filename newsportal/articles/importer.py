@@ -20,7 +20,7 @@ from ..content import services as content
 from ..errors import FieldError
 from ..extensions import db
 from ..models import Article, ArticleStatus, Category
-from ..text import clean_line, local_to_utc, nfc, slugify, utcnow, without_controls
+from ..text import clean_line, local_to_utc, nfc, slugify, without_controls
 
 STATUSES = {"published": ArticleStatus.PUBLISHED, "draft": ArticleStatus.DRAFT}
 
@@ -137,10 +137,10 @@ def import_article(item: ArticleFile, update: bool = False) -> Article:
         article.body_html = markup.render_article(item.body)  # or FieldError("body", ...)
         with db.session.no_autoflush:
             article.category = _category(item.category)
-        article.status = item.status
-        article.published_at = item.published_at
-        if item.status == ArticleStatus.PUBLISHED and article.published_at is None:
-            article.published_at = utcnow()
-        article.remember_if_live()
+        if item.status == ArticleStatus.PUBLISHED:
+            content.publish(article, item.published_at)  # no time: now; a future one schedules
+        else:
+            content.withdraw(article)
+            article.published_at = item.published_at
         content.keep(article, None, "import")
     return article

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
-from wtforms.validators import Length
+from wtforms import DateTimeLocalField, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..forms import too_long
+from ..forms import sensible_year, too_long
 from ..text import clean_line, nfc
 
 # Service error codes every kind shares -> what the editor reads next to the field.
@@ -39,3 +39,21 @@ class ContentFields:
     slug = StringField(_l("Address (slug)"), filters=[clean_line], validators=_limit(160))
     lead = TextAreaField(_l("Lead"), filters=[nfc], validators=_limit(2000))
     body = TextAreaField(_l("Body (Markdown)"), filters=[nfc], validators=_limit(200_000))
+
+
+def local_time_field(label: object, required: bool = False) -> DateTimeLocalField:
+    """A time typed in Vietnam time, as the browser's picker sends it (with or without seconds);
+    an article's publication time, a reception session's start and end."""
+    first = InputRequired(_l("This field is required.")) if required else Optional()
+    return DateTimeLocalField(
+        label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[first, sensible_year]
+    )
+
+
+def order_field() -> IntegerField:
+    """Where an item stands among its siblings (a page under its parent, a category in the menu)."""
+    return IntegerField(
+        _l("Order"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=10_000, message=_l("From 0 to 10,000."))],
+    )

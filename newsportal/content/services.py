@@ -1,10 +1,13 @@
-"""The write rules every kind of content shares: the slug rule, revisions, restore, unpublish,
-search indexing. Each kind's services call these inside their own unit of work."""
+"""The write rules every kind of content shares: the slug rule, the text, publish, schedule and
+unpublish, revisions, restore, search indexing. A kind's services call `save` with what is its
+own; `bulk.add_many` writes many new items with the same functions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -14,25 +17,78 @@ from ..errors import FieldError
 from ..extensions import db
 from ..models import Content, Revision
 from ..search import services as search
-from ..text import slugify, utcnow
+from ..text import clean_line, nfc, slugify, utcnow
 
 C = TypeVar("C", bound=Content)
 SLUG_ROOM = 150  # a suffix still fits the 160-character column
+# What the edit form's buttons ask for (see `save`); publish_now only where there is a time.
+ACTIONS = ("save", "publish", "publish_now")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContentData:
+    """What an editor typed into the fields every kind has; a kind's data adds its own."""
+
+    title: str
+    lead: str
+    body_md: str
+    slug: str = ""
+
+
+def _taken(model: type[Content], slugs: Sequence[str], content_id: int | None) -> set[str]:
+    query = select(model.slug).where(model.slug.in_(slugs))
+    if content_id is not None:
+        query = query.where(model.id != content_id)
+    return set(db.session.scalars(query))
 
 
 def slug_taken(model: type[Content], slug: str, content_id: int | None) -> bool:
-    query = select(model.id).where(model.slug == slug)
-    if content_id is not None:
-        query = query.where(model.id != content_id)
-    return db.session.scalar(query) is not None
+    return bool(_taken(model, [slug], content_id))
+
+
+def _suffixed(base: str, n: int) -> str:
+    return base if n == 1 else f"{base[:SLUG_ROOM]}-{n}"
+
+
+def unique_slugs(
+    model: type[Content], bases: Sequence[str], content_id: int | None = None
+) -> list[str]:
+    """Each base as it is when it is free, else with the first free suffix (-2, -3 ...), in the
+    order given and none given twice: what saving them one by one would choose, with one query
+    a round (a round looks at as many slugs of a base as there are items still waiting)."""
+    waiting: dict[str, list[int]] = {}
+    for i, base in enumerate(bases):
+        waiting.setdefault(base, []).append(i)
+    looked = dict.fromkeys(waiting, 0)
+    chosen: dict[int, str] = {}
+    given: set[str] = set()
+    while waiting:
+        window = {
+            base: [_suffixed(base, looked[base] + k) for k in range(1, len(items) + 1)]
+            for base, items in waiting.items()
+        }
+        taken = _taken(model, [slug for slugs in window.values() for slug in slugs], content_id)
+        for base, slugs in window.items():
+            looked[base] += len(slugs)
+            items = waiting[base]
+            for slug in slugs:
+                if slug not in taken and slug not in given:
+                    chosen[items.pop(0)] = slug
+                    given.add(slug)
+        waiting = {base: items for base, items in waiting.items() if items}
+    return [chosen[i] for i in range(len(bases))]
 
 
 def unique_slug(model: type[Content], base: str, content_id: int | None = None) -> str:
-    slug, n = base, 2
-    while slug_taken(model, slug, content_id):
-        slug = f"{base[:SLUG_ROOM]}-{n}"
-        n += 1
-    return slug
+    return unique_slugs(model, [base], content_id)[0]
+
+
+def title_slug(title: str) -> str:
+    """The slug a title makes, before a suffix; a title without a letter or digit makes none."""
+    base = slugify(title)
+    if not base:
+        raise FieldError("title", "no_slug")
+    return base
 
 
 def choose_slug(item: Content, typed: str, title: str) -> str:
@@ -54,19 +110,93 @@ def choose_slug(item: Content, typed: str, title: str) -> str:
         return slug
     if item.id is not None and item.slug:
         return item.slug
-    base = slugify(title)
-    if not base:
-        raise FieldError("title", "no_slug")
-    return unique_slug(model, base, item.id)
+    return unique_slug(model, title_slug(title), item.id)
+
+
+def apply_text(item: Content, data: ContentData) -> None:
+    """The title, slug, lead and body as every kind stores them; the body rendered once, here."""
+    title = clean_line(data.title)
+    if not title:
+        raise FieldError("title", "required")
+    item.slug = choose_slug(item, data.slug, title)
+    item.title = title
+    item.lead = nfc(data.lead).strip()
+    item.body_md = nfc(data.body_md).strip()
+    item.body_html = markup.render_article(item.body_md)
+
+
+def publish(item: Content, at: datetime | None = None) -> None:
+    """Public from `at`, or from now. A future `at` schedules it, with nothing to run later:
+    readers' queries and search compare the time with the clock when they read."""
+    item.status = item.published_status
+    if item.schedulable:
+        item.show_from(at or utcnow())
+    elif at is not None:
+        raise FieldError("published_at", "invalid")
+    item.remember_if_live()
+
+
+def move(item: Content, at: datetime, was_live: bool) -> None:
+    """A new time for a schedulable item; whether it is public does not change. One readers
+    can see is not moved into the future (it would vanish): unpublish it first."""
+    if not item.schedulable:
+        raise FieldError("published_at", "invalid")
+    if was_live and at > utcnow():
+        raise FieldError("published_at", "future_live")
+    item.show_from(at)
+
+
+def withdraw(item: Content) -> None:
+    """Not public any more, kept as a draft; the slug stays frozen if readers saw it."""
+    item.remember_if_live()
+    item.status = item.draft_status
+
+
+def check_action(item: Content, action: str) -> None:
+    if action not in ACTIONS or (action == "publish_now" and not item.schedulable):
+        raise FieldError("action", "invalid")
+
+
+def save(
+    item: C,
+    data: ContentData,
+    action: str,
+    user_id: int | None,
+    apply: Callable[[C], None],
+    at: datetime | None = None,
+) -> C:
+    """The edit form's write, for every kind: the kind's own fields (`apply` checks and sets
+    them), the shared text and slug, then when readers see it, with a revision and the search
+    document, in one commit.
+
+    save: whether it is public does not change; a time `at` moves it (see `move`).
+    publish: public from `at` when given (a future time schedules it), else from now.
+    publish_now: public now, whatever time was typed (kinds with a time).
+    """
+    check_action(item, action)
+    with one_write():
+        was_live = item.id is not None and item.is_live()
+        with db.session.no_autoflush:  # the slug check must not flush a half-filled row
+            apply(item)
+            apply_text(item, data)
+        if action == "publish_now":
+            publish(item)
+        elif action == "publish":
+            publish(item, at)
+        elif at is not None:
+            move(item, at, was_live)
+        item.remember_if_live()
+        keep(item, user_id, "save" if action == "save" else "publish")
+    return item
 
 
 def revision_row(item: Content, user_id: int | None, note: str) -> dict[str, object]:
-    """The columns of a revision of `item` as it is now (bulk writers insert these directly)."""
+    """The columns of a revision of `item` as it is now, saved at its `updated_at`."""
     return {
         "kind": item.kind,
         "content_id": item.id,
         "user_id": user_id,
-        "created_at": utcnow(),
+        "created_at": item.updated_at,
         "title": item.title,
         "lead": item.lead,
         "body_md": item.body_md,
@@ -108,20 +238,33 @@ def forget_revisions(item: Content) -> None:
     db.session.execute(db.delete(model).where(model.content_id == item.id))
 
 
-def index(item: Content) -> None:
-    """Stage the item's search document, or remove it while readers cannot see it."""
+def body_fields(body_html: str) -> dict[str, str]:
+    """What search keeps of a body (bulk writers reuse it for a body they have seen)."""
+    return search.document_fields("", markup.plain_text(body_html))
+
+
+def search_document(item: Content, body: Mapping[str, str] | None = None) -> search.Document | None:
+    """The item's search document as it is now; None while readers cannot see it at all."""
     visible_from = item.visible_from()
     if visible_from is None:
-        search.remove_document(item.kind, item.id)
-        return
-    search.index_document(
+        return None
+    head = search.document_fields(item.title, item.lead)
+    return search.Document(
         item.kind,
         item.id,
         url=search.path_for(item.reader_endpoint, slug=item.slug),
-        title=item.title,
-        text=f"{item.lead}\n{markup.plain_text(item.body_html)}",
+        fields=search.joined_fields(head, body or body_fields(item.body_html)),
         visible_from=visible_from,
     )
+
+
+def index(item: Content) -> None:
+    """Stage the item's search document, or remove it while readers cannot see it."""
+    document = search_document(item)
+    if document is None:
+        search.remove_document(item.kind, item.id)
+    else:
+        search.store_document(document)
 
 
 def reindex(model: type[Content]) -> int:
@@ -136,8 +279,7 @@ def reindex(model: type[Content]) -> int:
 
 def unpublish(item: C, user_id: int | None) -> C:
     """Off the public site at once, kept as a draft; the slug stays frozen if readers saw it."""
-    item.remember_if_live()
-    item.status = item.draft_status
+    withdraw(item)
     item.updated_at = utcnow()
     item.updated_by_id = user_id
     index(item)

@@ -1,9 +1,9 @@
 """Bulk synthetic data for measuring: many articles and comments, inserted fast.
 
-Rows go in as executemany batches of a compiled Core INSERT (`bulk.py`), one transaction per
-batch, never as ORM objects one by one. Each table has one `insert_*` function so a later step
-(a search index) can hook in where the rows are written. HTML comes from pools rendered by
-markup.py.
+Articles go through the content core's bulk write (`content.bulk.add_many`: the desk's slug
+rule, publish, revision and search document, one transaction a batch); comments go in as
+executemany batches of a compiled Core INSERT (`bulk_insert.py`), never as ORM objects one by
+one. HTML comes from pools rendered by markup.py.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 
 from .. import content_version
+from ..bulk_insert import insert_rows
+from ..content import bulk as content_bulk
+from ..content import services as content
 from ..extensions import db
 from ..models import Article, ArticleStatus, Category, Comment, CommentStatus, published_filter
 from ..text import slugify, utcnow
-from . import search_index, words, writer
-from .bulk import BulkInsert, indexes_rebuilt
+from . import words, writer
+from .bulk import indexes_rebuilt
 
 ARTICLE_BATCH = 4000
 COMMENT_BATCH = 10_000
@@ -53,21 +56,15 @@ def _pools(seed: int, secret: str) -> writer.Pools:
     return writer.make_pools(random.Random(f"pools-{seed}"), secret)  # noqa: S311
 
 
-@lru_cache(maxsize=8)
-def _inserter(table: Table, dialect: str) -> BulkInsert:
-    return BulkInsert(table)
-
-
 def insert_categories(rows: list[dict[str, Any]]) -> None:
-    _inserter(Category.__table__, db.engine.dialect.name)(rows)
-
-
-def insert_articles(rows: list[dict[str, Any]]) -> None:
-    _inserter(Article.__table__, db.engine.dialect.name)(rows)
+    insert_rows(Category.__table__, rows)
+    db.session.commit()
 
 
 def insert_comments(rows: list[dict[str, Any]]) -> None:
-    _inserter(Comment.__table__, db.engine.dialect.name)(rows)
+    """One transaction for the batch."""
+    insert_rows(Comment.__table__, rows)
+    db.session.commit()
 
 
 def _existing_categories() -> dict[str, int]:
@@ -96,20 +93,13 @@ def _batches(total: int, size: int) -> Iterator[range]:
         yield range(start, min(start + size, total))
 
 
-def _free_slugs(slugs: list[str]) -> list[str]:
-    """Unique already (numeric suffix); an imported article may still hold one of them."""
-    taken = set(db.session.scalars(select(Article.slug).where(Article.slug.in_(slugs))))
-    return [f"{slug}-b" if slug in taken else slug for slug in slugs]
-
-
-def _article_rows(
+def _articles(
     rng: random.Random,
     pools: writer.Pools,
     count: int,
-    first_number: int,
     categories: list[tuple[int, int]],
     now: datetime,
-) -> Iterator[list[dict[str, Any]]]:
+) -> Iterator[list[Article]]:
     """Published times spread over past years, oldest first; the last one is the newest of all."""
     start = (now - HISTORY).timestamp()
     end = (now - timedelta(hours=2)).timestamp()
@@ -119,34 +109,34 @@ def _article_rows(
     ids = [c for c, _w in categories]
     cum = list(accumulate(w for _c, w in categories))
     for batch in _batches(count, ARTICLE_BATCH):
-        rows: list[dict[str, Any]] = []
+        articles: list[Article] = []
         for i in batch:
             published: datetime | None = datetime.fromtimestamp(times[i], UTC)
-            status = ArticleStatus.PUBLISHED
             roll = rng.random()
             if i >= count - 3:  # always one of each: a draft, a scheduled one, the showcase
                 roll = (DRAFT_SHARE / 2, DRAFT_SHARE + SCHEDULED_SHARE / 2, 1.0)[i - count + 3]
             if roll < DRAFT_SHARE:
-                status, published = ArticleStatus.DRAFT, None
+                published = None
             elif roll < DRAFT_SHARE + SCHEDULED_SHARE:
                 published = now + timedelta(hours=rng.uniform(1, 24 * 30))
             title = writer.title(rng)
             body_md, body_html = rng.choice(pools.bodies)
             created = (published or now) - timedelta(minutes=rng.randrange(20, 600))
-            rows.append({
-                "title": title, "slug": f"{slugify(title)}-{first_number + i}",
-                "lead": writer.lead(rng), "body_md": body_md, "body_html": body_html,
-                "byline": rng.choice(words.REPORTERS),
-                "category_id": rng.choices(ids, cum_weights=cum)[0], "status": status,
-                "published_at": published,
-                "first_published_at": published if published and published <= now else None,
-                "created_at": created, "updated_at": published or created,
-                "comments_enabled": True, "created_by_id": None, "updated_by_id": None,
-                "featured_image_id": None, "featured_image_alt": "", "featured_image_caption": "",
-            })  # fmt: skip
-        for row, slug in zip(rows, _free_slugs([r["slug"] for r in rows]), strict=True):
-            row["slug"] = slug
-        yield rows
+            article = Article(
+                title=title,
+                lead=writer.lead(rng),
+                body_md=body_md,
+                body_html=body_html,
+                byline=rng.choice(words.REPORTERS),
+                category_id=rng.choices(ids, cum_weights=cum)[0],
+                status=ArticleStatus.DRAFT,
+                created_at=created,
+                updated_at=published or created,
+            )
+            if published is not None:
+                content.publish(article, published)  # a future time schedules it
+            articles.append(article)
+        yield articles
 
 
 def _comment_row(rng: random.Random, pools: writer.Pools, article_id: int, published: float,
@@ -208,11 +198,12 @@ def generate(articles: int, comments: int, secret: str, seed: int | None = None,
     now = utcnow()
     before = db.session.scalar(select(func.max(Article.id))) or 0
     showcase_slug = None
+    bodies: dict[str, dict[str, str]] = {}  # each pooled body is made searchable once
     with indexes_rebuilt(Article.__table__, articles):
-        for rows in _article_rows(rng, pools, articles, before + 1, categories, now):
-            insert_articles(rows)
-            progress(len(rows))
-            showcase_slug = rows[-1]["slug"]
+        for batch in _articles(rng, pools, articles, categories, now):
+            content_bulk.add_many(batch, bodies)  # with their revisions and search documents
+            progress(len(batch))
+            showcase_slug = batch[-1].slug
     query = select(Article.id, Article.published_at).where(published_filter(now))
     if articles:
         query = query.where(Article.id > before)
@@ -223,7 +214,6 @@ def generate(articles: int, comments: int, secret: str, seed: int | None = None,
     if comments:
         with indexes_rebuilt(Comment.__table__, comments):
             _write_comments(rng, pools, comments, targets, showcase, now, progress)
-    search_index.index_articles(before)  # searchable like articles saved through the desk
     content_version.bump(db.session.connection())  # no page cached before this run stays
     db.session.commit()
     deep = categories[0][0]

@@ -38,6 +38,7 @@ class Article(PublicContent, Content, db.Model):  # type: ignore[name-defined]
     __tablename__ = "articles"
     kind = "article"
     reader_endpoint = "reader.article"
+    schedulable = True
     __table_args__ = (
         Index("ix_articles_status_published_at", "status", "published_at"),
         Index("ix_articles_category_status_published_at", "category_id", "status", "published_at"),
@@ -75,6 +76,9 @@ class Article(PublicContent, Content, db.Model):  # type: ignore[name-defined]
 
     def went_live_at(self) -> datetime | None:
         return self.published_at
+
+    def show_from(self, at: datetime) -> None:
+        self.published_at = at
 
     def visible_from(self) -> datetime | None:
         """Searchable from its publication time (a scheduled one too), or not at all."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -52,8 +52,13 @@ class Content:
     kind: ClassVar[str]  # the revision kind and the search document kind
     reader_endpoint: ClassVar[str]  # the public URL, given `slug`
     draft_status: ClassVar[str] = "draft"
+    published_status: ClassVar[str] = "published"
+    # Keeps a publication time of its own (`show_from`): a future one schedules it. A kind that
+    # does not is public from the moment it is published.
+    schedulable: ClassVar[bool] = False
 
-    if TYPE_CHECKING:  # the columns each model maps
+    if TYPE_CHECKING:  # the table and columns each model maps
+        __table__: ClassVar[Table]
         id: Mapped[int]
         title: Mapped[str]
         slug: Mapped[str]
@@ -75,6 +80,10 @@ class Content:
 
     def visible_from(self) -> datetime | None:
         """From when search may find it; None while it is not public at all."""
+        raise NotImplementedError
+
+    def show_from(self, at: datetime) -> None:
+        """Keep `at` as the time readers see it from once it is published (schedulable kinds)."""
         raise NotImplementedError
 
     @property

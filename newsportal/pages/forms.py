@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    DateField,
-    DateTimeLocalField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from ..content.forms import ERRORS as CONTENT_ERRORS
-from ..content.forms import ContentFields
+from ..content.forms import ContentFields, local_time_field, order_field
 from ..forms import Form, int_or_none, sensible_year, too_long
 from ..text import clean_line, nfc
 
@@ -94,11 +86,7 @@ class PageForm(ContentFields, Form):
     static_choices = {"block": BLOCKS}
     title = _line(_l("Title"), 300, required=True)
     parent_id = SelectField(_l("Parent page"), coerce=int_or_none, validate_choice=True)
-    position = IntegerField(
-        _l("Order"),
-        default=0,
-        validators=[Optional(), NumberRange(min=0, max=10_000, message=_l("From 0 to 10,000."))],
-    )
+    position = order_field()
     block = SelectField(_l("List shown under the text"), validate_choice=True)
     sample_notice = BooleanField(_l("Sample text: show “to be confirmed by the agency”"))
     reviewed_on = _date(_l("Last reviewed on"))
@@ -106,16 +94,8 @@ class PageForm(ContentFields, Form):
 
 class SessionForm(Form):
     static_choices = {"mode": MODES, "status": SESSION_STATUSES}
-    starts_at = DateTimeLocalField(
-        _l("Starts (Vietnam time)"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[InputRequired(_l("This field is required.")), sensible_year],
-    )
-    ends_at = DateTimeLocalField(
-        _l("Ends (Vietnam time)"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[Optional(), sensible_year],
-    )
+    starts_at = local_time_field(_l("Starts (Vietnam time)"), required=True)
+    ends_at = local_time_field(_l("Ends (Vietnam time)"))
     receiver_title = _line(_l("Who receives: title"), 200, required=True)
     receiver_name = _line(_l("Who receives: name"), 120)
     place = _line(_l("Place"), 300, required=True)

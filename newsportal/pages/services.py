@@ -1,6 +1,7 @@
-"""Write side of information pages: save, publish, unpublish, restore, delete a draft.
+"""Write side of information pages: what is their own (place in the tree, list block, review
+date, deleting a draft) on the content core's save, publish, unpublish and restore.
 
-Each function is one transaction. The body is rendered by markup.render_article() once, here.
+Each function is one transaction. A page has no publication time: it is public once published.
 """
 
 from __future__ import annotations
@@ -10,23 +11,15 @@ from datetime import date
 
 from sqlalchemy import select
 
-from .. import markup
 from ..content import services as content
 from ..errors import FieldError
 from ..extensions import db
 from ..models import Page, PageBlock, PageStatus
 from ..search import services as search
-from ..text import clean_line, nfc, utcnow
-
-ACTIONS = ("save", "publish")
 
 
-@dataclass(frozen=True)
-class PageData:
-    title: str
-    lead: str
-    body_md: str
-    slug: str = ""
+@dataclass(frozen=True, kw_only=True)
+class PageData(content.ContentData):
     parent_id: int | None = None
     position: int = 0
     block: str = ""
@@ -49,17 +42,9 @@ def _check_parent(page: Page, parent_id: int | None) -> None:
 
 
 def _apply(page: Page, data: PageData) -> None:
-    title = clean_line(data.title)
-    if not title:
-        raise FieldError("title", "required")
     if data.block not in {b.value for b in PageBlock}:
         raise FieldError("block", "unknown")
     _check_parent(page, data.parent_id)
-    page.slug = content.choose_slug(page, data.slug, title)
-    page.title = title
-    page.lead = nfc(data.lead).strip()
-    page.body_md = nfc(data.body_md).strip()
-    page.body_html = markup.render_article(page.body_md)
     page.parent_id = data.parent_id
     page.position = data.position
     page.block = data.block
@@ -72,23 +57,13 @@ def reindex_pages() -> int:
 
 
 def save_page(page: Page | None, data: PageData, user_id: int | None, action: str = "save") -> Page:
-    """Create or update a page and write a revision.
+    """Create or update a page and write a revision (content.save: the actions).
 
     save: whether it is public does not change. publish: readers see it from now on.
     """
-    if action not in ACTIONS:
-        raise FieldError("action", "invalid")
     if page is None:
         page = Page(status=PageStatus.DRAFT)
-    with content.one_write():
-        with db.session.no_autoflush:  # the checks above must not flush a half-filled row
-            _apply(page, data)
-        if action == "publish":
-            page.status = PageStatus.PUBLISHED
-        if page.status == PageStatus.PUBLISHED and page.first_published_at is None:
-            page.first_published_at = utcnow()
-        content.keep(page, user_id, action if action == "publish" else "save")
-    return page
+    return content.save(page, data, action, user_id, lambda item: _apply(item, data))
 
 
 unpublish_page = content.unpublish  # off the public site at once, kept as a draft

@@ -6,10 +6,13 @@ Any kind of content can be indexed: articles now, information pages (`kind="page
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy import text as sql
 
 from ..extensions import db
 from ..models import SearchDocument
@@ -31,6 +34,49 @@ def document_fields(title: str, text: str) -> dict[str, str]:
     }
 
 
+def joined_fields(first: Mapping[str, str], second: Mapping[str, str]) -> dict[str, str]:
+    """The fields of `first`'s title and both texts: folding goes word by word, so a text may be
+    folded in parts (a bulk writer folds a body it has seen before only once)."""
+    return {
+        "title": first["title"],
+        "title_folded": first["title_folded"],
+        **{key: f"{first[key]} {second[key]}".strip() for key in ("text", "text_folded")},
+    }
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    ref_id: int
+    url: str
+    fields: Mapping[str, str]  # from document_fields
+    visible_from: datetime | None  # None keeps it out of every result
+
+
+def store_document(document: Document) -> SearchDocument:
+    """Add or refresh one document."""
+    doc = db.session.scalar(
+        select(SearchDocument).where(
+            SearchDocument.kind == document.kind, SearchDocument.ref_id == document.ref_id
+        )
+    )
+    if doc is None:
+        doc = SearchDocument(kind=document.kind, ref_id=document.ref_id)
+        db.session.add(doc)
+    doc.url = document.url
+    fields = document.fields
+    doc.title, doc.text = fields["title"], fields["text"]
+    doc.title_folded, doc.text_folded = fields["title_folded"], fields["text_folded"]
+    doc.visible_from = document.visible_from
+    if document.visible_from is None:
+        doc.rank_key = None
+    else:
+        if doc.id is None:
+            db.session.flush()  # the rank key ends with the id
+        doc.rank_key = rank_key(document.visible_from, doc.id)
+    return doc
+
+
 def index_document(
     kind: str,
     ref_id: int,
@@ -41,24 +87,45 @@ def index_document(
     visible_from: datetime | None,
 ) -> SearchDocument:
     """Add or refresh one document. `visible_from=None` keeps it out of every result."""
-    doc = db.session.scalar(
-        select(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.ref_id == ref_id)
-    )
-    if doc is None:
-        doc = SearchDocument(kind=kind, ref_id=ref_id)
-        db.session.add(doc)
-    doc.url = url
-    fields = document_fields(title, text)
-    doc.title, doc.text = fields["title"], fields["text"]
-    doc.title_folded, doc.text_folded = fields["title_folded"], fields["text_folded"]
-    doc.visible_from = visible_from
-    if visible_from is None:
-        doc.rank_key = None
-    else:
-        if doc.id is None:
-            db.session.flush()  # the rank key ends with the id
-        doc.rank_key = rank_key(visible_from, doc.id)
-    return doc
+    return store_document(Document(kind, ref_id, url, document_fields(title, text), visible_from))
+
+
+def _new_ids(count: int) -> list[int]:
+    """Ids for rows inserted with their id given (the rank key is made from it)."""
+    if db.engine.dialect.name == "postgresql":
+        return list(
+            db.session.scalars(
+                sql(
+                    "SELECT nextval(pg_get_serial_sequence('search_documents', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            )
+        )
+    first = (db.session.scalar(select(func.max(SearchDocument.id))) or 0) + 1
+    return list(range(first, first + count))
+
+
+def add_documents(documents: Sequence[Document]) -> None:
+    """Insert the documents of things that have none yet, many in one statement: the rows
+    `store_document` would write, for a bulk writer. The caller owns the transaction."""
+    if not documents:
+        return
+    rows = []
+    for doc, doc_id in zip(documents, _new_ids(len(documents)), strict=True):
+        when = doc.visible_from
+        rows.append(
+            {
+                "id": doc_id,
+                "kind": doc.kind,
+                "ref_id": doc.ref_id,
+                "url": doc.url,
+                **doc.fields,
+                "visible_from": when,
+                "rank_key": None if when is None else rank_key(when, doc_id),
+            }
+        )
+    db.session.execute(insert(SearchDocument.__table__), rows)
 
 
 def remove_document(kind: str, ref_id: int) -> None:
