@@ -270,3 +270,14 @@ def test_readiness_fails_while_the_database_is_down(tmp_path, monkeypatch):
     status, body, _ = ready(app)
     assert (status, body) == (503, {"status": "unavailable", "database": "down",
                                     "redis": "not configured"})  # fmt: skip
+
+
+def test_liveness_fails_while_the_database_is_down(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing' / 'x.db'}",
+                      "SECRET_KEY": SECRET})  # fmt: skip
+    response = app.test_client().get("/healthz")
+    assert (response.status_code, response.get_json()) == (
+        503,
+        {"status": "error", "database": "unreachable"},
+    )
