@@ -57,8 +57,9 @@ test: install ## the whole suite: SQLite, PostgreSQL, browser; line coverage, th
 test-quick: install ## SQLite only, no browser, no slow tests: the edit-test loop
 	NEWSPORTAL_TEST_BACKENDS=sqlite $(BIN)/pytest $(XDIST) -m "not browser and not slow" $(ARGS)
 
+# fail_under (pyproject.toml) is a line-coverage floor for `make test`; branches are reported, not gated.
 coverage: install ## the whole suite with branch coverage, and an HTML report in htmlcov/
-	$(BIN)/pytest $(XDIST) --cov --cov-branch --cov-report=term --cov-report=html $(ARGS)
+	$(BIN)/pytest $(XDIST) --cov --cov-branch --cov-fail-under=0 --cov-report=term --cov-report=html $(ARGS)
 
 bench: install ## measure the site against a bare Flask app (ARGS="--small", "--page-cache off", "--profile article")
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)

@@ -7,6 +7,7 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 
+from newsportal.auth import services
 from newsportal.extensions import db
 from newsportal.models import User
 
@@ -190,6 +191,30 @@ def test_an_admin_cannot_lock_themselves_out(app, client, make_user):
     assert "Bạn không thể tự bỏ vai trò quản trị" in response.get_data(as_text=True)
     user = get_user(app, "admin@example.org")
     assert (user.active, user.role) == (True, "admin")
+
+
+def test_an_admin_changes_another_accounts_role(app, client, make_user):
+    make_user("admin")
+    editor_id = make_user("editor")
+    sign_in(client, "admin@example.org", PASSWORD)
+    response = client.post(f"/admin/users/{editor_id}/role", data={"role": "moderator"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/users/{editor_id}")
+    assert get_user(app, "editor@example.org").role == "moderator"
+
+
+@pytest.mark.parametrize(
+    ("whom", "role", "code"),
+    [("editor", "owner", "unknown_role"), (None, "moderator", "unknown_user")],
+)
+def test_a_role_change_for_an_unknown_role_or_account_is_refused(app, make_user, whom, role, code):
+    admin_id = make_user("admin")
+    user_id = make_user(whom) if whom else admin_id + 1000
+    with app.app_context(), pytest.raises(services.AccountError) as refused:
+        services.set_role(user_id, role, admin_id)
+    assert refused.value.code == code
+    if whom:
+        assert get_user(app, f"{whom}@example.org").role == whom  # unchanged
 
 
 def test_an_admin_creates_an_account_and_a_weak_password_loses_nothing(app, client, make_user):

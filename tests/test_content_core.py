@@ -11,6 +11,7 @@ from newsportal.articles import services as articles
 from newsportal.articles.forms import ERRORS as ARTICLE_ERRORS
 from newsportal.content import bulk
 from newsportal.content import services as content
+from newsportal.errors import FieldError
 from newsportal.extensions import db
 from newsportal.models import (
     Article,
@@ -24,7 +25,6 @@ from newsportal.models import (
 )
 from newsportal.pages import services as pages
 from newsportal.pages.forms import ERRORS as PAGE_ERRORS
-from newsportal.errors import FieldError
 from newsportal.text import utcnow
 
 from .test_editor import form_for

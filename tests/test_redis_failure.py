@@ -303,3 +303,14 @@ def test_readiness_fails_while_the_database_is_down(tmp_path, monkeypatch):
         503,
         {"status": "unavailable", "database": "down", "redis": "not configured"},
     )
+
+
+def test_liveness_fails_while_the_database_is_down(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    missing = f"sqlite:///{tmp_path / 'missing' / 'x.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": missing, "SECRET_KEY": SECRET})
+    response = app.test_client().get("/healthz")
+    assert (response.status_code, response.get_json()) == (
+        503,
+        {"status": "error", "database": "unreachable"},
+    )

@@ -1,10 +1,7 @@
 """Search, the parts that need no PostgreSQL matrix: parsing, highlighting, the index kept up
-to date by every way an article changes, the header form, and the XSS corpus."""
+to date by every way an article changes, the header form (the XSS corpus: test_search_corpus.py)."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -65,31 +62,6 @@ def test_header_has_a_labelled_search_form(client):
     assert form["action"] == "/search"
     field = form.select_one("input[name=q]")
     assert soup.select_one(f"label[for={field['id']}]") is not None
-
-
-XSS_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "xss" / "payloads.jsonl"
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(
-    not XSS_CORPUS.exists(), reason="../shared/corpora/xss is not beside the project"
-)
-def test_xss_corpus_as_query_and_as_indexed_text_comes_out_inert(app, make_article):
-    from tests.comment_helpers import dangerous_parts
-
-    lines = XSS_CORPUS.read_text(encoding="utf-8").split("\n")  # U+2028 is data
-    payloads = [json.loads(line)["payload"] for line in lines if line.strip()]
-    assert len(payloads) > 3000
-    # Every payload is also indexed text, so highlighting runs over it in the results.
-    make_article(title="Kho mẫu tấn công", lead=" ".join(payloads[:400])[:2000], body="")
-    client = app.test_client()
-    own = client.get("/search?q=kho+mau").get_data(as_text=True)
-    assert "<mark>Kho</mark> <mark>mẫu</mark> tấn công" in own
-    assert dangerous_parts(own) == []
-    for payload in payloads:
-        response = client.get("/search", query_string={"q": payload[:300] + " kho mau"})
-        assert response.status_code == 200, payload
-        assert dangerous_parts(response.get_data(as_text=True)) == [], payload
 
 
 def test_restoring_a_revision_and_importing_update_the_index(app, make_article, runner, tmp_path):
