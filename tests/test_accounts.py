@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from newsportal.auth import services
+from newsportal.errors import FieldError
 from newsportal.extensions import db
 from newsportal.models import User
 
@@ -210,7 +211,7 @@ def test_an_admin_changes_another_accounts_role(app, client, make_user):
 def test_a_role_change_for_an_unknown_role_or_account_is_refused(app, make_user, whom, role, code):
     admin_id = make_user("admin")
     user_id = make_user(whom) if whom else admin_id + 1000
-    with app.app_context(), pytest.raises(services.AccountError) as refused:
+    with app.app_context(), pytest.raises(FieldError) as refused:
         services.set_role(user_id, role, admin_id)
     assert refused.value.code == code
     if whom:

@@ -198,6 +198,7 @@ PUBLIC_QUERIES: dict[str, tuple[str, list[str]]] = {
     "/comments/token": ("/comments/token", []),
     "/healthz": ("/healthz", []),
     "/healthz/ready": ("/healthz/ready", []),
+    "/metrics": ("/metrics", []),
 }
 # Files, not pages: their names are fuzzed in test_bad_input (paths), they read no query.
 FILE_ROUTES = {"/static/<path:filename>", "/uploads/<name>", "/documents/<sha>.pdf"}
