@@ -55,6 +55,13 @@ def _lines(path: Path) -> int:
     return sum(1 for _ in path.open("rb")) if path.exists() else 0
 
 
+def _recycled(server: AppServer) -> int:
+    """Workers gunicorn replaced after max_requests (deploy/gunicorn.conf.py) during the run:
+    a new site worker serves nothing while it boots, which the req/s figures include."""
+    log = server.folder / f"{server.name}.log"
+    return log.read_text(errors="replace").count("Autorestarting worker")
+
+
 def row(
     via: str,
     name: str,
@@ -89,6 +96,8 @@ def measure(
     notes: list[str],
 ) -> list[dict[str, Any]]:
     pages = [p for p in PAGES if not args.only or p in args.only.split(",")]
+    if not pages:
+        return []
     shutil.rmtree(folder, ignore_errors=True)  # a cache left by an earlier run is not warm-up
     folder.mkdir(parents=True)
     app = AppServer(
@@ -133,6 +142,11 @@ def measure(
                 ]
                 for done in rows[-2:]:
                     print(format_proxy_row(done), flush=True)
+            for server in (app, bare):
+                notes.append(
+                    f"{server.name}: workers replaced after max_requests during the proxy "
+                    f"run: {_recycled(server)}"
+                )
     except StackError as exc:
         raise BenchError(str(exc)) from exc
     return rows

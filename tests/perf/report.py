@@ -89,7 +89,7 @@ def report(
     for row in rows:
         print(format_row(row))
     if proxy_rows:
-        print(f"\n{proxy_title(args)}\n{PROXY_HEADER}")
+        print(f"{chr(10) if rows else ''}{proxy_title(args)}\n{PROXY_HEADER}")
     for row in proxy_rows:
         print(format_proxy_row(row))
     if rows or proxy_rows:
