@@ -88,8 +88,10 @@ def report(
         print(HEADER)
     for row in rows:
         print(format_row(row))
+    if rows and proxy_rows:
+        print()
     if proxy_rows:
-        print(f"{chr(10) if rows else ''}{proxy_title(args)}\n{PROXY_HEADER}")
+        print(f"{proxy_title(args)}\n{PROXY_HEADER}")
     for row in proxy_rows:
         print(format_proxy_row(row))
     if rows or proxy_rows:
