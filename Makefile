@@ -61,8 +61,9 @@ test-quick: install ## SQLite only, no browser, no slow tests: the edit-test loo
 coverage: install ## the whole suite with branch coverage, and an HTML report in htmlcov/
 	$(BIN)/pytest $(XDIST) --cov --cov-branch --cov-fail-under=0 --cov-report=term --cov-report=html $(ARGS)
 
-bench: install ## measure the site against a bare Flask app (ARGS="--small", "--page-cache off", "--profile article")
+bench: install ## measure the site against a bare Flask app, and through nginx (ARGS="--small", "--proxy only", "--profile article")
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	@test -x /usr/sbin/nginx || apt-get install -y nginx-light || (apt-get update && apt-get install -y nginx-light)
 	$(BIN)/python -m tests.perf.bench $(ARGS)
 
 lint: install ## ruff and mypy

@@ -3,7 +3,8 @@ gunicorn servers started with deploy/gunicorn.conf.py, on loopback ports, as a n
 run them (a prefix folder, no root-owned paths). tests/test_nginx.py and `make bench` use it.
 
 Only the values the config marks "operator:" are changed (each must be found, so the test fails
-when the shipped file changes shape): the tested config is the shipped one.
+when the shipped file changes shape): the tested config is the shipped one. The benchmark also
+serves its bare Flask app with AppServer, so both are measured under the same gunicorn settings.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -127,6 +129,8 @@ class AppServer:
     name: str
     env: Mapping[str, str]
     workers: int = 1
+    app: str = "newsportal:create_app()"  # gunicorn's WSGI app spec
+    pythonpath: Path | None = None  # where `app` is found, when not in the package
     port: int = 0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -138,6 +142,10 @@ class AppServer:
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def base(self) -> str:
+        return f"http://{self.address}"
+
     def start(self) -> None:
         self.port = free_port()
         log = self.folder / f"{self.name}.log"
@@ -148,9 +156,16 @@ class AppServer:
             "GUNICORN_CONTROL_SOCKET": str(self.folder / f"{self.name}.ctl"),
         }
         command = [GUNICORN, "-c", str(GUNICORN_CONF), "--chdir", str(ROOT),
-                   "--access-logfile", str(self.access_log), "--error-logfile", str(log),
-                   "newsportal:create_app()"]  # fmt: skip
-        self.process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 (ours)
+                   "--access-logfile", str(self.access_log),
+                   "--error-logfile", str(log)]  # fmt: skip
+        if self.pythonpath is not None:
+            command += ["--pythonpath", str(self.pythonpath)]
+        command.append(self.app)
+        # The app's own log lines (one per request) and a crash at import go to the log too.
+        with log.open("ab") as output:
+            self.process = subprocess.Popen(  # noqa: S603 (ours)
+                command, env=env, cwd=ROOT, stdout=output, stderr=output
+            )
         _wait(self.process, self.port, log, f"gunicorn {self.name}")
 
     def stop(self) -> None:
@@ -186,8 +201,30 @@ class Proxy:
         self.process = subprocess.Popen([*base, "-g", "daemon off;"])  # noqa: S603 (ours)
         _wait(self.process, self.https_port, self.folder / "error.log", "nginx")
 
+    @property
+    def base(self) -> str:
+        return f"https://127.0.0.1:{self.https_port}"
+
     def stop(self) -> None:
         _stop(self.process)
+
+
+@contextmanager
+def serving(proxy: Proxy | None, apps: Sequence[AppServer]) -> Iterator[None]:
+    """The app servers, then nginx in front of all of them; everything stopped afterwards,
+    also when one of them did not start."""
+    try:
+        for app in apps:
+            app.start()
+        if proxy is not None:
+            proxy.upstreams = [app.address for app in apps]
+            proxy.start()
+        yield
+    finally:
+        if proxy is not None:
+            proxy.stop()
+        for app in apps:
+            app.stop()
 
 
 def _stop(process: subprocess.Popen[bytes] | None) -> None:

@@ -29,7 +29,7 @@ from newsportal.models import Article, Comment
 from newsportal.static_urls import file_hashes
 
 from .conftest import CHEAP_PASSWORD_HASH, PASSWORD
-from .proxy_stack import NGINX, ROOT, AppServer, Client, Proxy, answers
+from .proxy_stack import NGINX, ROOT, AppServer, Client, Proxy, answers, serving
 
 pytestmark = [
     pytest.mark.slow,
@@ -148,15 +148,9 @@ def stack(postgres_database: str, tmp_path_factory: pytest.TempPathFactory) -> I
     ]
     proxy = Proxy(folder / "nginx", [], ROOT / "static", uploads)
     try:
-        for app in apps:
-            app.start()
-        proxy.upstreams = [app.address for app in apps]
-        proxy.start()
-        yield Stack(proxy, apps, site, slug, upload)
+        with serving(proxy, apps):
+            yield Stack(proxy, apps, site, slug, upload)
     finally:
-        proxy.stop()
-        for app in apps:
-            app.stop()
         with site.app_context():
             db.engine.dispose()
         next(schemas, None)

@@ -15,8 +15,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from . import data, load
-from .report import HEADER, MEMORY_TARGET_MB, format_row, report
+from . import data, load, proxy_run
+from .report import HEADER, MEMORY_TARGET_MB, PROXY_HEADER, format_row, proxy_title, report
 from .servers import ROOT, BenchError, GunicornSettings, Server
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -24,7 +24,6 @@ READER = ("home", "article", "category", "search", "feed")
 RATIO_TARGETS = {"off": {"home": 0.35, "article": 0.35}, "on": {"home": 0.85, "article": 0.85}}
 FIXED_TARGETS = {"moderation": 0.2, "comment": 0.25}
 P99_TARGET_MS = 100.0
-SLOW_SECONDS = 120  # a single request slower than this is reported, not waited for
 COMMENT_TEXT = "Ý kiến bạn đọc gửi khi đo hiệu năng, lần "
 
 
@@ -38,6 +37,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         choices=("on", "off", "both"),
         default="both",
         help="NEWSPORTAL_PAGE_CACHE_ENABLED for the site's server",
+    )
+    parser.add_argument(
+        "--proxy",
+        choices=("on", "off", "only"),
+        default="on",
+        help="the reader pages through nginx too (deploy/nginx), or only those",
     )
     parser.add_argument("--duration", type=int, default=5, help="seconds measured per run")
     parser.add_argument("--warmup", type=int, default=1, help="seconds of warm-up per run")
@@ -150,7 +155,7 @@ def measure(
             started = time.perf_counter()
             try:
                 status, _b, _c = load.fetch(
-                    site.base + endpoint.path, endpoint.cookie, timeout=SLOW_SECONDS
+                    site.base + endpoint.path, endpoint.cookie, timeout=load.SLOW_SECONDS
                 )
             except (TimeoutError, ConnectionError) as exc:
                 # gunicorn kills a worker that takes longer than its timeout (60 s here)
@@ -164,32 +169,10 @@ def measure(
             notes.append(
                 f"{mode}/moderation: the first request took {time.perf_counter() - started:.1f} s"
             )
-        results = []
-        for server, target in ((baseline, bare), (site, endpoint)):  # alternating, in pairs
-            load.run_wrk(server.base, target, args.warmup, args.connections, args.threads)
-            result = load.run_wrk(
-                server.base, target, args.duration, args.connections, args.threads
-            )
-            if result.status_errors:
-                errors.append(
-                    f"{mode}/{target.name}: {result.status_errors} error responses "
-                    f"of {result.requests}"
-                )
-            if result.timeouts or not result.requests:
-                # Too slow is a figure to report, not a broken run: time one request alone.
-                started = time.perf_counter()
-                try:
-                    load.fetch(server.base + target.path, target.cookie, timeout=SLOW_SECONDS)
-                    alone = f"{time.perf_counter() - started:.1f} s"
-                except (TimeoutError, ConnectionError):
-                    alone = f"no answer after {time.perf_counter() - started:.0f} s"
-                notes.append(
-                    f"{mode}/{target.name}: {result.requests} answered in {args.duration} s "
-                    f"({result.timeouts} timed out); the next request took {alone}, behind "
-                    "the ones wrk left queued"
-                )
-            results.append(result)
-        base, got = results
+        base, got = [  # alternating, in pairs
+            load.measured(args, server.base, target, f"{mode}/{target.name}", errors, notes)
+            for server, target in ((baseline, bare), (site, endpoint))
+        ]
         ratio = got.rps / base.rps if base.rps else 0.0
         row = {
             "page_cache": mode,
@@ -223,6 +206,8 @@ def main(argv: list[str]) -> int:
         profile(dataset, args.profile, urls, args.profile_requests, args.page_cache == "on")
         return 0
     load.wrk_binary()
+    if args.proxy != "off":
+        proxy_run.nginx_binary()
     settings = GunicornSettings(args.workers, args.worker_class, args.worker_threads)
     logs = ARTIFACTS / "bench-logs"
     baseline = Server(
@@ -234,28 +219,23 @@ def main(argv: list[str]) -> int:
         pythonpath=str(Path(__file__).parent),
     )
     modes = ["off", "on"] if args.page_cache == "both" else [args.page_cache]
+    if args.proxy == "only":
+        modes = []
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     errors: list[str] = []
     memory: dict[str, Any] = {}
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    baseline.start()
-    try:
+    if modes:
+        baseline.start()
         print(HEADER, flush=True)
+    try:
         for mode in modes:
-            env = {
-                **dataset.env(),
-                "NEWSPORTAL_ENV": "development",
-                "NEWSPORTAL_RATELIMIT_ENABLED": "false",
-                "NEWSPORTAL_COMMENT_MIN_SECONDS": "0",
-                "NEWSPORTAL_PAGE_CACHE_ENABLED": "true" if mode == "on" else "false",
-                "PYTHONDONTWRITEBYTECODE": "1",  # leave another checkout as it was
-            }
             site = Server(
                 f"site (cache {mode})",
                 "newsportal:create_app()",
                 settings,
-                env,
+                dataset.site_env(mode == "on"),
                 logs / f"site-cache-{mode}.log",
                 root=args.site_root.resolve(),
             )
@@ -272,10 +252,17 @@ def main(argv: list[str]) -> int:
                 }
             finally:
                 site.stop()
-        memory["baseline_workers_mb"] = [round(v, 1) for v in baseline.peak_rss_mb().values()]
+        if modes:
+            memory["baseline_workers_mb"] = [round(v, 1) for v in baseline.peak_rss_mb().values()]
     finally:
         baseline.stop()
-    report(args, dataset, settings, started, rows, memory, notes, errors)
+    proxy_rows: list[dict[str, Any]] = []
+    if args.proxy != "off" and args.site_root.resolve() != ROOT:
+        notes.append("the proxy run serves this checkout only: skipped with --site-root")
+    elif args.proxy != "off":
+        print(f"\n{proxy_title(args)}\n{PROXY_HEADER}", flush=True)
+        proxy_rows = proxy_run.measure(args, dataset, urls, logs / "proxy", errors, notes)
+    report(args, dataset, settings, started, rows, memory, notes, errors, proxy_rows)
     return 1 if errors else 0
 
 

@@ -37,6 +37,18 @@ class Dataset:
             extra["NEWSPORTAL_DATABASE_URL"] = json.dumps(self.database_url)
         return clean_env(extra)
 
+    def site_env(self, page_cache: bool) -> dict[str, str]:
+        """How the benchmark serves the site on this data: limits that would refuse a load
+        generator's requests are off."""
+        return {
+            **self.env(),
+            "NEWSPORTAL_ENV": "development",
+            "NEWSPORTAL_RATELIMIT_ENABLED": "false",
+            "NEWSPORTAL_COMMENT_MIN_SECONDS": "0",
+            "NEWSPORTAL_PAGE_CACHE_ENABLED": "true" if page_cache else "false",
+            "PYTHONDONTWRITEBYTECODE": "1",  # leave another checkout as it was
+        }
+
 
 def _flask(env: dict[str, str], *args: str) -> None:
     """Output goes straight to the terminal, so the generator's progress bar shows."""

@@ -6,12 +6,15 @@ hidden fields, a moderator's login), with the standard library only.
 
 from __future__ import annotations
 
+import argparse
 import html
 import json
 import re
 import shutil
+import ssl
 import subprocess
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,6 +24,7 @@ from pathlib import Path
 from .servers import BenchError
 
 MARKER = "BENCH_JSON "
+SLOW_SECONDS = 120  # a single request slower than this is reported, not waited for
 _DONE = """
 function done(summary, latency, requests)
   local e = summary.errors
@@ -135,12 +139,48 @@ def run_wrk(
     )
 
 
+def measured(
+    args: argparse.Namespace,
+    base: str,
+    target: Endpoint,
+    label: str,
+    errors: list[str],
+    notes: list[str],
+) -> Measurement:
+    """One row's figures: a warm-up, then the measured run; error answers go to `errors`."""
+    run_wrk(base, target, args.warmup, args.connections, args.threads)
+    result = run_wrk(base, target, args.duration, args.connections, args.threads)
+    if result.status_errors:
+        errors.append(f"{label}: {result.status_errors} error responses of {result.requests}")
+    if result.timeouts or not result.requests:
+        # Too slow is a figure to report, not a broken run: time one request alone.
+        started = time.perf_counter()
+        try:
+            fetch(base + target.path, target.cookie, timeout=SLOW_SECONDS)
+            alone = f"{time.perf_counter() - started:.1f} s"
+        except (TimeoutError, ConnectionError):
+            alone = f"no answer after {time.perf_counter() - started:.0f} s"
+        notes.append(
+            f"{label}: {result.requests} answered in {args.duration} s "
+            f"({result.timeouts} timed out); the next request took {alone}, behind "
+            "the ones wrk left queued"
+        )
+    return result
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+# The only HTTPS server the benchmark talks to is its own nginx on loopback, whose certificate
+# it made itself (tests/proxy_stack.py).
+_LOOPBACK_TLS = ssl.create_default_context()
+_LOOPBACK_TLS.check_hostname = False
+_LOOPBACK_TLS.verify_mode = ssl.CERT_NONE
+_opener = urllib.request.build_opener(
+    _NoRedirect, urllib.request.HTTPSHandler(context=_LOOPBACK_TLS)
+)
 
 
 def fetch(

@@ -30,6 +30,26 @@ def format_row(row: dict[str, Any]) -> str:
     )
 
 
+PROXY_HEADER = (
+    f"{'via':5} {'endpoint':11} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare/s':>8} {'ratio':>6}"
+)
+
+
+def format_proxy_row(row: dict[str, Any]) -> str:
+    return (
+        f"{row['via']:5} {row['endpoint']:11} {row['rps']:8.1f} {row['p50_ms']:7.1f} "
+        f"{row['p99_ms']:7.1f} {row['baseline_rps']:8.1f} {row['ratio']:6.2f}"
+    )
+
+
+def proxy_title(args: argparse.Namespace) -> str:
+    return (
+        "through the proxy: nginx (deploy/nginx, proxy_cache warm, HTTPS keep-alive) in front "
+        f"of one app server; that server alone and the bare app; deploy/gunicorn.conf.py, "
+        f"{args.workers} sync workers each"
+    )
+
+
 def machine() -> dict[str, Any]:
     model = next(
         (
@@ -57,22 +77,33 @@ def report(
     memory: dict[str, Any],
     notes: list[str],
     errors: list[str],
+    proxy_rows: list[dict[str, Any]],
 ) -> None:
     print(
         f"\n{dataset.articles:,} articles, {dataset.comments:,} comments; gunicorn "
         f"{settings.workers} {settings.worker_class} workers; wrk -t{args.threads} "
         f"-c{args.connections} -d{args.duration:g}s after {args.warmup:g}s warm-up; {started}\n"
     )
-    print(HEADER)
+    if rows:
+        print(HEADER)
     for row in rows:
         print(format_row(row))
+    if rows and proxy_rows:
+        print()
+    if proxy_rows:
+        print(f"{proxy_title(args)}\n{PROXY_HEADER}")
+    for row in proxy_rows:
+        print(format_proxy_row(row))
+    if rows or proxy_rows:
+        print()
     for mode, info in memory.items():
         if mode in ("off", "on"):
             print(
                 f"peak RSS per site worker (cache {mode}): {info['site_workers_mb']} MB "
                 f"(target <= {MEMORY_TARGET_MB:.0f} MB: {'met' if info['met'] else 'MISSED'})"
             )
-    print(f"peak RSS per bare worker: {memory.get('baseline_workers_mb')} MB")
+    if "baseline_workers_mb" in memory:
+        print(f"peak RSS per bare worker: {memory['baseline_workers_mb']} MB")
     for line in list(dict.fromkeys(notes)) + [f"ERROR {e}" for e in errors]:
         print(line)
     args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +121,7 @@ def report(
                     "warmup_s": args.warmup,
                 },
                 "results": rows,
+                "proxy": {"workers": args.workers, "results": proxy_rows} if proxy_rows else None,
                 "memory": memory,
                 "notes": notes,
                 "errors": errors,
