@@ -12,6 +12,7 @@ import http.client
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -298,3 +299,51 @@ def test_the_installed_site_keeps_its_data_outside_the_package(site):
     probe = "from newsportal import create_app; print(create_app().instance_path)"
     shown = _run([str(site.venv / "bin/python"), "-c", probe], env, site.venv).strip()
     assert Path(shown) == site.venv / "var" / "newsportal-instance"
+
+
+# What a checkout holds that `git clone` would not bring: the copy starts without catalogues.
+UNTRACKED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "*.mo",
+    "__pycache__",
+    "instance",
+    "test-artifacts",
+    "node_modules",
+    "*.egg-info",
+    "build",
+    "dist",
+    "htmlcov",
+    ".*_cache",
+    ".coverage*",
+)
+PROBE = """
+import sys
+import newsportal
+from newsportal import create_app
+from newsportal.extensions import db
+app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1]})
+with app.app_context():
+    db.create_all()
+print(newsportal.__file__)
+print(app.test_client().get("/login").get_data(as_text=True))
+"""
+
+
+def test_an_editable_install_compiles_the_catalogues_it_serves(tmp_path):
+    # `pip install -e .` without make: pip calls the backend's build_editable in the checkout
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT, checkout, ignore=UNTRACKED)
+    catalogues = sorted(checkout.glob("newsportal/translations/*/LC_MESSAGES/messages.mo"))
+    assert not catalogues
+    build = "import sys; from setuptools import build_meta; build_meta.build_editable(sys.argv[1])"
+    _run([sys.executable, "-c", build, str(tmp_path)], _clean_env(), checkout)
+    for lang in ("vi", "en"):
+        assert (checkout / f"newsportal/translations/{lang}/LC_MESSAGES/messages.mo").is_file()
+    # the editable install imports the checkout itself: run the copy as it would
+    env = _clean_env() | {"PYTHONPATH": str(checkout),
+                          "NEWSPORTAL_INSTANCE_PATH": str(tmp_path / "instance")}  # fmt: skip
+    shown = _run([sys.executable, "-c", PROBE, f"sqlite:///{tmp_path / 'site.db'}"], env, tmp_path)
+    module, html = shown.split("\n", 1)
+    assert Path(module).is_relative_to(checkout)
+    _speaks_vietnamese(BeautifulSoup(html, "html.parser"), STRINGS["login"])
