@@ -7,7 +7,7 @@ PO     := $(wildcard newsportal/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-quick coverage lint fmt typecheck translations extract db-migrate db-upgrade demo bench bench-search clean
+.PHONY: help install install-runtime lock dist run test test-quick coverage lint fmt typecheck translations extract db-migrate db-upgrade demo bench bench-search clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -16,14 +16,23 @@ $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+# Serving needs the package alone; the dev extra adds the test, lint and build tools.
+# Installing the package compiles the catalogues (setup.py); the %.mo rule redoes one after an edit.
+$(VENV)/.runtime: pyproject.toml setup.py | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-install: $(VENV)/.installed $(MO) ## create the virtualenv and install everything
+$(VENV)/.installed: pyproject.toml setup.py | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.runtime
 
-%.mo: %.po $(VENV)/.installed
+install-runtime: $(VENV)/.runtime $(MO) ## create the virtualenv with what serving needs
+
+install: $(VENV)/.installed $(MO) ## create the virtualenv with the test, lint and build tools too
+
+%.mo: %.po $(VENV)/.runtime
 	$(BIN)/pybabel compile --statistics -i $< -o $@ 2>&1 | grep -v '^$$' || true
 	@test -f $@
 
@@ -36,10 +45,10 @@ extract: install ## collect interface strings into the catalogues
 	$(BIN)/python -c 'from babel.messages.pofile import read_po, write_po; p = "newsportal/translations/en/LC_MESSAGES/messages.po"; c = read_po(open(p, "rb")); [setattr(m, "string", m.id) for m in c if m.id and not m.string]; write_po(open(p, "wb"), c, width=100)'
 	@echo "Now translate the new entries in newsportal/translations/vi/LC_MESSAGES/messages.po"
 
-db-upgrade: install ## apply the database migrations
+db-upgrade: install-runtime ## apply the database migrations
 	$(FLASK) db upgrade
 
-db-migrate: install ## write a new migration from the models (review it before committing)
+db-migrate: install-runtime ## write a new migration from the models (review it before committing)
 	$(FLASK) db migrate -m "$(or $(m),schema change)"
 
 demo: db-upgrade ## load the demo content (idempotent)
@@ -47,6 +56,13 @@ demo: db-upgrade ## load the demo content (idempotent)
 
 run: demo ## set up and serve the site on http://127.0.0.1:5000 (SQLite)
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+dist: install ## build the wheel and sdist into dist/ (templates, static, migrations, catalogues inside)
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
+lock: install ## pin the runtime dependencies with hashes into requirements.lock (Python 3.11, Linux)
+	$(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
+	  --python-platform linux --custom-compile-command "make lock" --output-file requirements.lock
 
 # Two workers (the CI machine has two cores); a file's tests stay on one, in order.
 XDIST := -n 2 --dist loadfile
@@ -79,4 +95,4 @@ bench-search: install ## time /search at 100,000 synthetic articles on SQLite (t
 	$(BIN)/python tests/perf/bench_search.py
 
 clean: ## remove the virtualenv and caches (keeps instance/)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(MO)
+	rm -rf $(VENV) build dist newsportal.egg-info .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(MO)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -38,18 +37,18 @@ from .pages import desk as pages_desk
 from .pages import lists_desk
 from .pages import views as pages_views
 from .search import views as search_views
+from .site_files import CHECKOUT, default_instance_path, site_folder
 from .syndication import views as syndication_views
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = CHECKOUT  # the repository root when run from a checkout (tests read its files)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    instance = os.environ.get("NEWSPORTAL_INSTANCE_PATH", str(ROOT / "instance"))
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-        instance_path=instance,
+        template_folder=str(site_folder("templates")),
+        static_folder=str(site_folder("static")),
+        instance_path=os.environ.get("NEWSPORTAL_INSTANCE_PATH") or default_instance_path(),
     )
     # config -> extensions and request hooks -> blueprints -> errors -> commands -> headers.
     # Hooks run in the order registered (after_request in reverse): keep this order.

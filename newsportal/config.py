@@ -93,6 +93,7 @@ DEFAULTS: dict[str, Any] = {
     "SECURITY_EVENTS_KEEP_DAYS": 365,  # `flask comments purge` deletes older security events
 }
 
+ENVIRONMENTS = ("development", "production")
 MIN_SECRET_LENGTH = 32
 LOCAL_PUBLIC_URL = "http://127.0.0.1:5000"  # what `make run` serves
 
@@ -110,6 +111,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config.from_mapping(overrides)
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     _ratelimit_storage(app)
+    _environment(app)
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
         private_folder(Path(app.instance_path))  # SQLite will not make it
         app.config["SQLALCHEMY_DATABASE_URI"] = (
@@ -146,6 +148,34 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
     _public_origin(app, production)
+    _one_machine_database(app)
+
+
+def _environment(app: Flask) -> None:
+    # A typo (`prod`) must not quietly run as development, with a key generated on each machine.
+    value = app.config["ENV"]
+    if value not in ENVIRONMENTS:
+        raise UnsafeConfiguration(
+            f"NEWSPORTAL_ENV={value!r} is not an environment this site knows: use one of "
+            + ", ".join(ENVIRONMENTS)
+            + "."
+        )
+
+
+def _one_machine_database(app: Flask) -> None:
+    """SQLite with Redis and several workers is a supported one-machine site; several machines
+    sharing one SQLite file are not (its locks do not work over a network share).
+
+    The upload storage is the setting that says which: `database` keeps the files in the
+    database so that every server can read them, which only means something with several.
+    """
+    storage = app.config.get("STORAGE_BACKEND", "local")
+    if storage == "database" and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.logger.warning(
+            "NEWSPORTAL_STORAGE_BACKEND=database is for several app servers, but the database "
+            "is SQLite, a file on this machine's disk that other machines cannot share: use "
+            "PostgreSQL for several machines, or STORAGE_BACKEND=local on one."
+        )
 
 
 def _public_origin(app: Flask, production: bool) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -13,8 +12,9 @@ from sqlalchemy.engine import Engine
 from .extensions import db, migrate
 from .files import private_sqlite
 from .models.search import UNMANAGED
+from .site_files import site_folder
 
-MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+MIGRATIONS = str(site_folder("migrations"))
 
 
 @event.listens_for(Engine, "connect")

@@ -84,3 +84,54 @@ def test_migrating_works_with_a_secret_set_and_no_instance_folder_yet(instance, 
     with app.app_context():
         upgrade()
     assert (instance / "newsportal.db").exists()
+
+
+@pytest.mark.parametrize("value", ["prod", "Production", "staging", "dev", ""])
+def test_an_unknown_environment_refuses_to_start(instance, monkeypatch, value):
+    monkeypatch.setenv("NEWSPORTAL_ENV", value)
+    monkeypatch.setenv("NEWSPORTAL_SECRET_KEY", "k" * 48)
+    with pytest.raises(UnsafeConfiguration) as refused:
+        create_app()
+    assert f"NEWSPORTAL_ENV={value!r}" in str(refused.value)
+    assert "development, production" in str(refused.value)
+    assert not instance.exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize("value", ["development", "production"])
+def test_the_known_environments_start(instance, monkeypatch, value):
+    monkeypatch.setenv("NEWSPORTAL_ENV", value)
+    monkeypatch.setenv("NEWSPORTAL_SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("NEWSPORTAL_PUBLIC_URL", "https://portal.example.gov.vn")
+    assert create_app().config["ENV"] == value
+
+
+SEVERAL_MACHINES_WARNING = "other machines cannot share"
+
+
+@pytest.mark.parametrize(
+    ("storage", "database", "warned"),
+    [
+        ("database", "sqlite:///{tmp}/site.db", True),
+        ("database", "postgresql+psycopg://newsportal@db.internal/newsportal", False),
+        ("local", "sqlite:///{tmp}/site.db", False),
+        (None, "sqlite:///{tmp}/site.db", False),
+    ],
+)
+def test_sqlite_warns_only_when_the_storage_says_several_machines(
+    instance, tmp_path, caplog, storage, database, warned
+):
+    config = {"SQLALCHEMY_DATABASE_URI": database.format(tmp=tmp_path)}
+    if storage:
+        config["STORAGE_BACKEND"] = storage
+    with caplog.at_level("WARNING", logger="newsportal"):
+        create_app(config)
+    messages = [r.getMessage() for r in caplog.records if r.name == "newsportal"]
+    assert any(SEVERAL_MACHINES_WARNING in m for m in messages) is warned
+
+
+def test_sqlite_with_redis_and_several_workers_starts_without_a_warning(instance, caplog):
+    # the supported one-machine site: SQLite, Redis for the cache and counters, local uploads
+    config = {"REDIS_URL": "redis://127.0.0.1:6379/0", "STORAGE_BACKEND": "local"}
+    with caplog.at_level("WARNING"):
+        create_app(config)
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
