@@ -16,6 +16,7 @@ from flask import Flask
 from .files import private_folder
 from .hosts import parse_hosts
 from .security import CONTENT_SECURITY_POLICY
+from .storage import BACKENDS as STORAGE_BACKENDS
 from .urls import origin_host, parse_origin
 
 DEFAULTS: dict[str, Any] = {
@@ -83,6 +84,9 @@ DEFAULTS: dict[str, Any] = {
     # refused; a larger JPEG is decoded at 1/2, 1/4 or 1/8 of its size (see media/services.py).
     "IMAGE_MAX_DECODED_PIXELS": 16_000_000,
     "SITEMAP_MAX_URLS": 50_000,  # the sitemaps.org limit per file; past it, an index
+    # Where uploaded pictures and result PDFs live (newsportal/storage/): "local", UPLOAD_FOLDER
+    # on this machine, or "database", so every app server on one database serves them.
+    "STORAGE_BACKEND": "local",
 }
 
 MIN_SECRET_LENGTH = 32
@@ -101,6 +105,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    if app.config["STORAGE_BACKEND"] not in STORAGE_BACKENDS:
+        raise UnsafeConfiguration(
+            f"NEWSPORTAL_STORAGE_BACKEND {app.config['STORAGE_BACKEND']!r}: one of "
+            f"{', '.join(STORAGE_BACKENDS)}."
+        )
     _ratelimit_storage(app)
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
         private_folder(Path(app.instance_path))  # SQLite will not make it

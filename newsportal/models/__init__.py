@@ -28,6 +28,7 @@ from .pages import (
 )
 from .search import SearchDocument
 from .site import ContentState
+from .storage import StoredChunk, StoredFile
 from .types import UTCDateTime
 from .users import Role, User
 
@@ -36,5 +37,6 @@ __all__ = [
     "CommentReply", "CommentStatus", "ContentState", "DocumentKind", "Image", "LegalDocument",
     "ModerationRule", "Page", "PageBlock", "PageRevision", "PageStatus", "PublishedResult",
     "ReceptionMode", "ReceptionSession", "ReceptionStatus", "ResultKind", "Revision", "Role",
-    "RuleKind", "SearchDocument", "User", "UTCDateTime", "published_filter", "BotSubmissionCount",
+    "RuleKind", "SearchDocument", "StoredChunk", "StoredFile", "User", "UTCDateTime",
+    "published_filter", "BotSubmissionCount",
 ]  # fmt: skip
