@@ -6,9 +6,10 @@ from flask import Flask
 
 from .content import articles, comments, search
 from .demo import demo
+from .storage import storage
 from .users import users
 
 
 def register(app: Flask) -> None:
-    for group in (users, demo, articles, comments, search):
+    for group in (users, demo, articles, comments, search, storage):
         app.cli.add_command(group)

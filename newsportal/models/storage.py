@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..text import utcnow
@@ -25,6 +25,9 @@ class StoredFile(PrivateContent, db.Model):  # type: ignore[name-defined]
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Written with the file (the unit of work inserts the file's row first); never loaded
+    # through here, since that would be the whole file at once: reads go chunk by chunk.
+    chunks: Mapped[list[StoredChunk]] = relationship(lazy="raise", passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"<StoredFile {self.key} {self.size}>"

@@ -29,15 +29,19 @@ class DatabaseStorage:
 
     def put(self, key: str, data: bytes) -> None:
         session = self.db.session
-        if session.get(StoredFile, checked(key)) is not None:
-            return  # content-addressed: the same bytes are there already
-        session.add(StoredFile(key=key, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
-        # The file's row first: the chunks' foreign key needs it (the unit of work orders only
-        # what relationships tell it about).
-        session.flush()
-        for number, start in enumerate(range(0, max(len(data), 1), CHUNK_BYTES)):
-            session.add(StoredChunk(key=key, number=number, data=data[start : start + CHUNK_BYTES]))
-        session.flush()
+        # No autoflush: the caller's row that will name this file may be half filled in yet.
+        pending = (row for row in session.new if isinstance(row, StoredFile))
+        with session.no_autoflush:
+            if session.get(StoredFile, checked(key)) is not None or any(
+                row.key == key for row in pending
+            ):
+                return  # content-addressed: the same bytes are there already
+        starts = range(0, max(len(data), 1), CHUNK_BYTES)
+        chunks = [
+            StoredChunk(number=n, data=data[at : at + CHUNK_BYTES]) for n, at in enumerate(starts)
+        ]
+        digest = hashlib.sha256(data).hexdigest()
+        session.add(StoredFile(key=key, size=len(data), sha256=digest, chunks=chunks))
 
     def _size(self, key: str) -> int | None:
         query = select(StoredFile.size).where(StoredFile.key == checked(key))
