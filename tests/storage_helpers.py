@@ -1,14 +1,27 @@
-"""What the storage tests share: uploads through the real desk forms, and a response's headers
-stripped of what differs from one request to the next."""
+"""What the storage tests share: uploads through the real desk forms, a response's headers
+stripped of what differs from one request to the next, and real gunicorn servers with a
+browser-like client for the two-server test."""
 
 from __future__ import annotations
 
 import hashlib
+import http.cookiejar
 import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from newsportal.media.demo import rice_field
 from newsportal.models import Image, PublishedResult
@@ -25,6 +38,7 @@ RESULT_FORM = {
     "summary": "Tố cáo đúng một phần.",
     "url": "",
 }
+GUNICORN = Path(sys.executable).with_name("gunicorn")
 PER_REQUEST = {"Date"}  # the only header that may differ between two answers
 
 
@@ -66,3 +80,76 @@ def answers(client: Any, url: str) -> list[tuple[int, dict[str, str], bytes]]:
         result.append((response.status_code, headers, response.get_data()))
         response.close()
     return result
+
+
+class Server:
+    """A real gunicorn process serving the app; what it prints goes to `log`."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        command = [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{self.port}",
+                   "newsportal:create_app()"]  # fmt: skip
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
+                command, env={**os.environ, **env}, stdout=output, stderr=output
+            )
+        deadline = time.monotonic() + 30
+        while not self._answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(log.read_text())
+            time.sleep(0.1)
+
+    def _answers(self) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+        except OSError:
+            return False
+        return True
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class Browser:
+    """One cookie jar, any server; redirects are answers, not followed."""
+
+    def __init__(self) -> None:
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+
+    def send(self, request: urllib.request.Request) -> tuple[int, dict[str, str], bytes]:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, dict(response.headers.items()), response.read()
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, dict(error.headers.items()), error.read()
+
+    def get(self, url: str) -> tuple[int, dict[str, str], bytes]:
+        return self.send(urllib.request.Request(url))  # noqa: S310 (http://127.0.0.1 only)
+
+    def post(self, url: str, fields: dict[str, Any]) -> int:
+        """A form as a browser sends it: multipart when it carries a file."""
+        if any(isinstance(value, tuple) for value in fields.values()):
+            files = {k: FileStorage(*v) if isinstance(v, tuple) else v for k, v in fields.items()}
+            boundary, body = encode_multipart(files)
+            kind = f"multipart/form-data; boundary={boundary}"
+        else:
+            body, kind = (
+                urllib.parse.urlencode(fields).encode(),
+                "application/x-www-form-urlencoded",
+            )
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": kind})  # noqa: S310
+        return self.send(request)[0]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
