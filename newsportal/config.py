@@ -17,6 +17,7 @@ from . import keys
 from .files import private_folder
 from .hosts import parse_hosts
 from .security import CONTENT_SECURITY_POLICY
+from .storage import BACKENDS as STORAGE_BACKENDS
 from .urls import origin_host, parse_origin
 
 DEFAULTS: dict[str, Any] = {
@@ -91,6 +92,9 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "METRICS_ALLOWED_IPS": ["127.0.0.1/32", "::1/128"],  # who may read /metrics (metrics.py)
     "SECURITY_EVENTS_KEEP_DAYS": 365,  # `flask comments purge` deletes older security events
+    # Where uploaded pictures and result PDFs live (newsportal/storage/): "local", UPLOAD_FOLDER
+    # on this machine, or "database", so every app server on one database serves them.
+    "STORAGE_BACKEND": "local",
 }
 
 ENVIRONMENTS = ("development", "production")
@@ -110,6 +114,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    if app.config["STORAGE_BACKEND"] not in STORAGE_BACKENDS:
+        raise UnsafeConfiguration(
+            f"NEWSPORTAL_STORAGE_BACKEND {app.config['STORAGE_BACKEND']!r}: one of "
+            f"{', '.join(STORAGE_BACKENDS)}."
+        )
     _ratelimit_storage(app)
     _environment(app)
     if "SQLALCHEMY_DATABASE_URI" not in app.config:

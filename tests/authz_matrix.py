@@ -38,6 +38,7 @@ from newsportal.models import ArticleRevision, PageRevision, User
 from newsportal.pages import records
 from newsportal.pages import services as pages
 from newsportal.pages.demo import sample_pdf
+from newsportal.storage import LocalStorage
 from newsportal.text import slugify, utcnow
 
 
@@ -173,7 +174,8 @@ def build_world(uploads: Path) -> World:
     deactivated = _user("deactivated@example.org", "admin")
     category = articles.save_category(None, "Thời sự", "", 0)
     limits = media.Limits(max_bytes=10 * 1024 * 1024, max_pixels=50_000_000)
-    image = media.store_image(_picture(), "anh.jpg", users["editor"], uploads, limits)
+    files = LocalStorage(uploads)
+    image = media.store_image(_picture(), "anh.jpg", users["editor"], files, limits)
     article = articles.save_article(
         None,
         articles.ArticleData(
@@ -229,7 +231,7 @@ def build_world(uploads: Path) -> World:
             pdf=sample_pdf("Sample decision"),
         ),
         users["editor"],
-        uploads,
+        files,
     )
     document = records.save_document(
         None,

@@ -7,6 +7,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
+from newsportal import storage
 from newsportal.extensions import db
 from newsportal.models import Page, PageRevision, PublishedResult
 from newsportal.pages import records, services
@@ -95,6 +96,4 @@ def results(app: Any) -> list[PublishedResult]:
 
 
 def _uploads(app: Any) -> Any:
-    from pathlib import Path
-
-    return Path(app.config["UPLOAD_FOLDER"])
+    return storage.backend(app, app.config["STORAGE_BACKEND"])

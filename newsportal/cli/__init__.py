@@ -7,9 +7,10 @@ from flask import Flask
 from .backup import backup
 from .content import articles, comments, search
 from .demo import demo
+from .storage import storage
 from .users import users
 
 
 def register(app: Flask) -> None:
-    for group in (users, demo, articles, comments, search, backup):
+    for group in (users, demo, articles, comments, search, backup, storage):
         app.cli.add_command(group)

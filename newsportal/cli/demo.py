@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .. import storage
 from ..articles.importer import import_article, parse_file
 from ..articles.services import reindex_articles
 from ..auth.services import create_user, find_user
@@ -157,9 +158,8 @@ def _demo_pages() -> None:
     """The complaints-and-denunciations section and the other information pages."""
     for slug in page_demo.load_pages(DEMO_CONTENT / "pages"):
         click.echo(f"page: /pages/{slug}")
-    uploads = Path(current_app.config["UPLOAD_FOLDER"])
     documents = page_demo.load_documents(DEMO_CONTENT / "legal_documents.yaml")
-    results = page_demo.load_results(DEMO_CONTENT / "published_results.yaml", uploads)
+    results = page_demo.load_results(DEMO_CONTENT / "published_results.yaml", storage.current())
     sessions = page_demo.load_schedule()
     click.echo(
         f"section lists: {documents} legal documents, {results} published results, "
@@ -189,12 +189,11 @@ def _demo_pictures() -> None:
     limits = Limits(
         config["IMAGE_MAX_BYTES"], config["IMAGE_MAX_PIXELS"], config["IMAGE_MAX_DECODED_PIXELS"]
     )
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
     for slug, draw, alt, caption in DEMO_PICTURES:
         article = db.session.scalar(select(Article).where(Article.slug == slug))
         if article is None or article.featured_image_id is not None:
             continue
-        image = store_image(draw(), f"{slug}.jpg", None, folder, limits)
+        image = store_image(draw(), f"{slug}.jpg", None, storage.current(), limits)
         article.featured_image_id = image.id
         article.featured_image_alt, article.featured_image_caption = alt, caption
         db.session.commit()

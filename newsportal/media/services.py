@@ -9,7 +9,6 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 from PIL import ExifTags, ImageOps, UnidentifiedImageError
 from PIL import Image as PILImage
@@ -17,8 +16,8 @@ from sqlalchemy import select
 
 from ..errors import FieldError
 from ..extensions import db
-from ..files import write_private
 from ..models import Image
+from ..storage import Storage
 from ..text import clean_line
 
 FORMATS = {"JPEG": ("jpeg", "jpg"), "PNG": ("png", "png"), "WEBP": ("webp", "webp")}
@@ -143,9 +142,10 @@ def encode_upload(data: bytes, limits: Limits) -> tuple[str, str, list[tuple[int
 
 
 def store_image(
-    data: bytes, filename: str, user_id: int | None, folder: Path, limits: Limits
+    data: bytes, filename: str, user_id: int | None, files: Storage, limits: Limits
 ) -> Image:
-    """Check, clean and store an upload; the same picture twice gives the same Image."""
+    """Check, clean and store an upload; the same picture twice gives the same Image. The copies
+    are stored under their names ("<sha256>.<ext>") in `files`."""
     kind, ext, encoded_copies = encode_upload(data, limits)
     copies = [
         (f"{hashlib.sha256(encoded).hexdigest()}.{ext}", width, height, encoded)
@@ -156,7 +156,7 @@ def store_image(
     if existing is not None:
         return existing
     for name, _width, _height, encoded in copies:
-        write_private(folder, name, encoded)
+        files.put(name, encoded)
     variants = [{"name": n, "width": w, "height": h} for n, w, h, _bytes in copies]
     image = Image(
         key=key,

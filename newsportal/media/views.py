@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -13,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -25,6 +23,8 @@ from ..auth.decorators import EDITORS, check_role
 from ..errors import FieldError
 from ..extensions import csrf
 from ..request_limits import query_int, upload_form
+from ..storage import current as storage
+from ..storage import send
 from . import queries, services
 from .forms import ERRORS, ImageForm
 
@@ -34,20 +34,14 @@ NAME = re.compile(r"[0-9a-f]{64}\.(jpg|png|webp)")
 YEAR = 365 * 24 * 3600
 
 
-def folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
-
-
 @bp.get("/uploads/<name>")
 def upload(name: str) -> Response:
     match = NAME.fullmatch(name)
     if match is None:
         abort(404)
-    response = send_from_directory(
-        folder(), name, mimetype=services.MIME[match.group(1)], max_age=YEAR
-    )
-    # The name is the hash of the bytes: they never change, so caches may keep them a year.
-    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    response = send(storage(), name, request.environ, services.MIME[match.group(1)], YEAR)
+    if response is None:
+        abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -92,7 +86,7 @@ def index() -> str | Response | tuple[str, int]:
         data = upload.stream.read(current_app.config["IMAGE_MAX_BYTES"] + 1)
         try:
             image = services.store_image(
-                data, upload.filename or "", current_user.id, folder(), _limits()
+                data, upload.filename or "", current_user.id, storage(), _limits()
             )
         except FieldError as exc:
             form.file.errors = [_error(exc.code)]

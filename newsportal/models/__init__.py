@@ -29,6 +29,7 @@ from .pages import (
 from .search import SearchDocument
 from .security import SecurityEvent, SecurityEventKind
 from .site import ContentState
+from .storage import StoredChunk, StoredFile
 from .types import UTCDateTime
 from .users import Role, User
 
@@ -62,6 +63,8 @@ __all__ = [
     "SearchDocument",
     "SecurityEvent",
     "SecurityEventKind",
+    "StoredChunk",
+    "StoredFile",
     "User",
     "UTCDateTime",
     "published_filter",

@@ -142,7 +142,7 @@ class PublishedResult(PublicContent, db.Model):  # type: ignore[name-defined]
     kind: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(String(1000), default="")
     url: Mapped[str] = mapped_column(String(500), default="")
-    # sha256 of an uploaded PDF, stored under UPLOAD_FOLDER/documents/<sha>.pdf
+    # sha256 of an uploaded PDF, stored as documents/<sha>.pdf by the storage backend
     file_sha256: Mapped[str] = mapped_column(String(64), default="")
     file_size: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -25,6 +25,7 @@ from ..models import (
     ReceptionSession,
     ReceptionStatus,
 )
+from ..storage import Storage
 from ..text import VN_TZ, utcnow, vi_fold
 from . import records, services
 
@@ -94,7 +95,7 @@ def load_documents(path: Path) -> int:
     return added
 
 
-def load_results(path: Path, uploads: Path) -> int:
+def load_results(path: Path, files: Storage) -> int:
     added = 0
     for row in _yaml(path):
         issued = _date(row["issued_on"])
@@ -114,7 +115,7 @@ def load_results(path: Path, uploads: Path) -> int:
             url=str(row.get("url") or ""),
             pdf=None if row.get("url") else sample_pdf(f"{vi_fold(number).upper()} - SAMPLE"),
         )
-        records.save_result(None, data, None, uploads)
+        records.save_result(None, data, None, files)
         added += 1
     return added
 

@@ -4,7 +4,6 @@ and legal documents. One set of views serves the three; each list names its form
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -19,16 +18,13 @@ from ..extensions import csrf, db
 from ..forms import ActionForm, Form
 from ..models import LegalDocument, PublishedResult, ReceptionSession
 from ..request_limits import page_number
+from ..storage import current as storage
 from ..text import local_to_utc, to_local, utcnow
 from . import queries, records
 from .forms import ERRORS, DocumentForm, ResultForm, SessionForm
 
 Item = TypeVar("Item", ReceptionSession, PublishedResult, LegalDocument)
 bp = desk.blueprint("lists_desk", __name__, "/editor/section")
-
-
-def _uploads() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -104,10 +100,10 @@ class ResultList(ListKind[PublishedResult]):
             remove_pdf=bool(form.remove_pdf.data),
             max_pdf_bytes=current_app.config["DOCUMENT_MAX_BYTES"],
         )
-        return records.save_result(item, data, current_user.id, _uploads())
+        return records.save_result(item, data, current_user.id, storage())
 
     def delete(self, item: PublishedResult) -> None:
-        records.delete_result(item, _uploads())
+        records.delete_result(item, storage())
 
     def items(self, page: int, per_page: int) -> Any:
         return queries.results(page, per_page)

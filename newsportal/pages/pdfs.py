@@ -13,13 +13,12 @@ import hashlib
 import io
 import re
 import warnings
-from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..errors import FieldError
-from ..files import write_private
+from ..storage import Storage
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
@@ -63,23 +62,17 @@ def _dictionary(value: object) -> DictionaryObject:
     return value
 
 
-def folder(uploads: Path) -> Path:
-    return uploads / "documents"
+def key(sha: str) -> str | None:
+    """Where a result's PDF is stored ("documents/<sha256>.pdf", under UPLOAD_FOLDER on the local
+    backend), or None for anything that is not a hash."""
+    return f"documents/{sha}.pdf" if _SHA.fullmatch(sha) else None
 
 
-def path_for(uploads: Path, sha: str) -> Path | None:
-    """The stored file for a hash, or None for anything that is not a stored hash."""
-    if not _SHA.match(sha):
-        return None
-    path = folder(uploads) / f"{sha}.pdf"
-    return path if path.is_file() else None
+def store(files: Storage, sha: str, data: bytes) -> None:
+    files.put(f"documents/{sha}.pdf", data)
 
 
-def store(uploads: Path, sha: str, data: bytes) -> Path:
-    return write_private(folder(uploads), f"{sha}.pdf", data)
-
-
-def remove(uploads: Path, sha: str) -> None:
-    path = path_for(uploads, sha)
-    if path is not None:
-        path.unlink(missing_ok=True)
+def remove(files: Storage, sha: str) -> None:
+    name = key(sha)
+    if name is not None:
+        files.delete(name)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -20,6 +19,7 @@ from ..models import (
     ReceptionStatus,
     ResultKind,
 )
+from ..storage import Storage
 from ..text import clean_line, nfc, utcnow
 from . import pdfs
 
@@ -88,9 +88,10 @@ class ResultData:
 
 
 def save_result(
-    item: PublishedResult | None, data: ResultData, user_id: int | None, uploads: Path
+    item: PublishedResult | None, data: ResultData, user_id: int | None, files: Storage
 ) -> PublishedResult:
-    """Everything is checked before anything changes; the PDF is written before the commit."""
+    """Everything is checked before anything changes; the PDF is stored before the commit (with
+    it, on the database backend)."""
     title, number = clean_line(data.title), clean_line(data.document_number)
     if not title:
         raise FieldError("title", "required")
@@ -107,7 +108,7 @@ def save_result(
         item = PublishedResult()
         db.session.add(item)
     if sha is not None and data.pdf is not None:
-        pdfs.store(uploads, sha, data.pdf)  # content-addressed: writing it twice is harmless
+        pdfs.store(files, sha, data.pdf)  # content-addressed: writing it twice is harmless
         item.file_size = len(data.pdf)
     elif not new_sha:
         item.file_size = 0
@@ -117,22 +118,22 @@ def save_result(
     item.updated_at, item.updated_by_id = utcnow(), user_id
     _commit()
     if old_sha and old_sha != new_sha:
-        _drop_unused_pdf(uploads, old_sha)
+        _drop_unused_pdf(files, old_sha)
     return item
 
 
-def delete_result(item: PublishedResult, uploads: Path) -> None:
+def delete_result(item: PublishedResult, files: Storage) -> None:
     sha = item.file_sha256
     db.session.delete(item)
     _commit()
     if sha:
-        _drop_unused_pdf(uploads, sha)
+        _drop_unused_pdf(files, sha)
 
 
-def _drop_unused_pdf(uploads: Path, sha: str) -> None:
+def _drop_unused_pdf(files: Storage, sha: str) -> None:
     used = select(func.count()).where(PublishedResult.file_sha256 == sha)
     if not db.session.scalar(used):
-        pdfs.remove(uploads, sha)
+        pdfs.remove(files, sha)
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
 from ..models import Page, PageBlock, ResultKind
 from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
+from ..storage import current as storage
+from ..storage import send
 from ..text import utcnow
 from ..urls import absolute_url, public_host
 from . import ical, pdfs, queries
@@ -100,11 +101,13 @@ def reception_calendar() -> Response:
 @bp.get("/documents/<sha>.pdf")
 def result_pdf(sha: str) -> Response:
     """A published result's PDF; only files a result still uses are served."""
-    uploads = Path(current_app.config["UPLOAD_FOLDER"])
-    path = pdfs.path_for(uploads, sha)
-    if path is None or queries.result_with_file(sha) is None:
+    name = pdfs.key(sha)
+    if name is None or queries.result_with_file(sha) is None:
         abort(404)
-    response = send_file(path, mimetype="application/pdf", max_age=86400, etag=True)
+    # A day, not a year: a result taken down should leave shared caches by tomorrow.
+    response = send(storage(), name, request.environ, "application/pdf", 86400)
+    if response is None:
+        abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Whatever a PDF contains, it gets no scripts or same-origin rights of ours.
     response.headers["Content-Security-Policy"] = "sandbox"
