@@ -1,7 +1,7 @@
 """uploaded files can live in the database, so every app server reads them
 
 Revision ID: b7e2c9a41f36
-Revises: e4b1c7d2f905
+Revises: b7e2d4a91c3f
 Create Date: 2026-12-01 22:45:00
 
 With STORAGE_BACKEND=database, pictures and result PDFs are kept here in chunks of 512 KiB;
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2c9a41f36'
-down_revision = 'e4b1c7d2f905'
+down_revision = 'b7e2d4a91c3f'
 branch_labels = None
 depends_on = None
 
