@@ -13,16 +13,16 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+
+from .servers import came_up, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -39,20 +39,6 @@ SHIPPED_UPSTREAMS = (
 
 class StackError(RuntimeError):
     """A server of the stack did not start; the message holds its log."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 def site_config(
@@ -114,11 +100,8 @@ def self_signed(folder: Path) -> None:
 
 
 def _wait(process: subprocess.Popen[bytes], port: int, log: Path, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while not answers(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise StackError(f"{what} did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.1)
+    if not came_up(process, port, 60):
+        raise StackError(f"{what} did not start:\n{log.read_text(errors='replace')}")
 
 
 @dataclass

@@ -29,7 +29,8 @@ from newsportal.models import Article, Comment
 from newsportal.static_urls import file_hashes
 
 from .conftest import CHEAP_PASSWORD_HASH, PASSWORD
-from .proxy_stack import NGINX, ROOT, AppServer, Client, Proxy, answers, serving
+from .proxy_stack import NGINX, ROOT, AppServer, Client, Proxy, serving
+from .servers import answers
 
 pytestmark = [
     pytest.mark.slow,

@@ -13,11 +13,9 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
-import time
 import urllib.parse
 import zipfile
 from collections.abc import Iterator
@@ -30,6 +28,8 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from newsportal import ROOT
+
+from .servers import came_up, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -133,20 +133,6 @@ class Site:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
 @pytest.fixture(scope="session")
 def site(artefacts: Artefacts, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     home = tmp_path_factory.mktemp("deployed")  # outside the checkout: nothing to fall back on
@@ -175,7 +161,7 @@ def site(artefacts: Artefacts, tmp_path_factory: pytest.TempPathFactory) -> Iter
     email, name, password = EDITOR
     _run([*flask, "users", "create", email, "--name", name, "--role", "editor",
           "--password", password], env, home)  # fmt: skip
-    port = _free_port()
+    port = free_port()
     log = home / "gunicorn.log"
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603 (the installed gunicorn, fixed arguments)
@@ -184,11 +170,7 @@ def site(artefacts: Artefacts, tmp_path_factory: pytest.TempPathFactory) -> Iter
             env=env, cwd=home, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while not _answers(port):
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        assert came_up(server, port, 60), log.read_text()
         yield Site(venv, env, port, article, log)
     finally:
         server.terminate()
