@@ -263,8 +263,9 @@ def all_categories(app: Flask) -> list[Category]:
 def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings in the developer's shell must not change what the tests see."""
     for key in list(os.environ):
-        if key.startswith("NEWSPORTAL_") and not key.startswith(("NEWSPORTAL_INSTANCE_PATH",
-                                                                  "NEWSPORTAL_TEST_")):  # fmt: skip
+        if key.startswith("NEWSPORTAL_") and not key.startswith(
+            ("NEWSPORTAL_INSTANCE_PATH", "NEWSPORTAL_TEST_")
+        ):
             monkeypatch.delenv(key)
 
 

@@ -91,12 +91,10 @@ def main_config(folder: Path) -> str:
 
 
 def self_signed(folder: Path) -> None:
-    subprocess.run(  # noqa: S603 (fixed arguments)
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",  # noqa: S607
-         "-subj", "/CN=127.0.0.1", "-keyout", str(folder / "key.pem"),
-         "-out", str(folder / "cert.pem")],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    certificate = ["-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"]
+    files = ["-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")]
+    command = ["openssl", "req", *certificate, *files]
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603, S607 (fixed arguments)
 
 
 def _wait(process: subprocess.Popen[bytes], port: int, log: Path, what: str) -> None:
@@ -138,9 +136,17 @@ class AppServer:
             "GUNICORN_WORKERS": str(self.workers),
             "GUNICORN_CONTROL_SOCKET": str(self.folder / f"{self.name}.ctl"),
         }
-        command = [GUNICORN, "-c", str(GUNICORN_CONF), "--chdir", str(ROOT),
-                   "--access-logfile", str(self.access_log),
-                   "--error-logfile", str(log)]  # fmt: skip
+        command = [
+            GUNICORN,
+            "-c",
+            str(GUNICORN_CONF),
+            "--chdir",
+            str(ROOT),
+            "--access-logfile",
+            str(self.access_log),
+            "--error-logfile",
+            str(log),
+        ]
         if self.pythonpath is not None:
             command += ["--pythonpath", str(self.pythonpath)]
         command.append(self.app)
@@ -173,8 +179,9 @@ class Proxy:
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         self_signed(self.folder)
         shutil.copyfile(HEADERS, self.folder / "newsportal-headers.conf")
-        site = site_config(self.folder, self.upstreams, self.https_port, self.http_port,
-                           self.static, self.uploads)  # fmt: skip
+        site = site_config(
+            self.folder, self.upstreams, self.https_port, self.http_port, self.static, self.uploads
+        )
         (self.folder / "newsportal.conf").write_text(site)
         (self.folder / "nginx.conf").write_text(main_config(self.folder))
         base = [NGINX, "-p", str(self.folder), "-c", str(self.folder / "nginx.conf")]

@@ -83,9 +83,12 @@ def publish_with_picture_and_comment(app: Flask) -> tuple[str, str]:
         )
         article = articles.save_article(None, data, None, "publish")
         entry = comments.CommentInput(
-            name="Trần Văn Lộc", email="loc@example.org", body=COMMENT, ip="192.0.2.10",
+            name="Trần Văn Lộc",
+            email="loc@example.org",
+            body=COMMENT,
+            ip="192.0.2.10",
             form_age=timedelta(minutes=5),
-        )  # fmt: skip
+        )
         policy = comments.Policy(secret=config["IP_HASH_KEY"], rate_limit=None)
         comment = comments.submit_comment(article, entry, policy).comment
         assert comment is not None

@@ -24,4 +24,3 @@ def check_role(roles: tuple[Role, ...]) -> Response | None:
     if not current_user.has_role(*roles):
         abort(403)
     return None
-

@@ -105,6 +105,14 @@ def pg_restore(url: str, engine: Engine, dump: Path) -> None:
     uri, env = _libpq(url)
     tool = pg_tool("pg_restore", engine)
     engine.dispose()  # our own pooled connections must not hold locks on what is replaced
-    command = [str(tool), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-               "--exit-on-error", f"--dbname={uri}", str(dump)]  # fmt: skip
+    command = [
+        str(tool),
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--single-transaction",
+        "--exit-on-error",
+        f"--dbname={uri}",
+        str(dump),
+    ]
     _run(command, env)
