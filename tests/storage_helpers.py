@@ -8,10 +8,8 @@ import hashlib
 import http.cookiejar
 import io
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,6 +24,8 @@ from werkzeug.test import encode_multipart
 from newsportal.media.demo import rice_field
 from newsportal.models import Image, PublishedResult
 from newsportal.pages.demo import sample_pdf
+
+from .servers import came_up, free_port
 
 PICTURE = rice_field(900, 600)  # three copies: 400, 800 and the full 900 px wide
 PDF = sample_pdf("12/KL-TTR - SAMPLE")
@@ -86,9 +86,7 @@ class Server:
     """A real gunicorn process serving the app; what it prints goes to `log`."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         command = [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{self.port}",
@@ -97,19 +95,9 @@ class Server:
             self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
                 command, env={**os.environ, **env}, stdout=output, stderr=output
             )
-        deadline = time.monotonic() + 30
-        while not self._answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(log.read_text())
-            time.sleep(0.1)
-
-    def _answers(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-        except OSError:
-            return False
-        return True
+        if not came_up(self.process, self.port, 30):
+            self.stop()
+            raise RuntimeError(log.read_text())
 
     def stop(self) -> None:
         self.process.terminate()
