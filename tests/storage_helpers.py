@@ -54,8 +54,9 @@ def upload_both(client: Any) -> None:
     """An editor's picture and result PDF, sent through the desk's forms."""
     page = client.post("/editor/images/", data=picture_form(), content_type="multipart/form-data")
     assert page.status_code == 302
-    saved = client.post("/editor/section/results/new", data=result_form(),
-                        content_type="multipart/form-data")  # fmt: skip
+    saved = client.post(
+        "/editor/section/results/new", data=result_form(), content_type="multipart/form-data"
+    )
     assert saved.status_code == 302
 
 
@@ -72,8 +73,11 @@ def answers(client: Any, url: str) -> list[tuple[int, dict[str, str], bytes]]:
     """A plain GET, a revalidation with the ETag, and a Range request, as a reader sends them."""
     full = client.get(url)
     etag = full.headers["ETag"]
-    found = [full, client.get(url, headers={"If-None-Match": etag}),
-             client.get(url, headers={"Range": "bytes=100-1099"})]  # fmt: skip
+    found = [
+        full,
+        client.get(url, headers={"If-None-Match": etag}),
+        client.get(url, headers={"Range": "bytes=100-1099"}),
+    ]
     result = []
     for response in found:
         headers = {k: v for k, v in response.headers.items() if k not in PER_REQUEST}
@@ -89,8 +93,14 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
-        command = [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{self.port}",
-                   "newsportal:create_app()"]  # fmt: skip
+        command = [
+            str(GUNICORN),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "newsportal:create_app()",
+        ]
         with log.open("wb") as output:
             self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
                 command, env={**os.environ, **env}, stdout=output, stderr=output
