@@ -141,8 +141,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             "characters)."
         )
     keys.apply(app.config)
-    short = [k for k in (*app.config["SECRET_KEY_FALLBACKS"], app.config["IP_HASH_KEY"])
-             if len(k) < MIN_SECRET_LENGTH]  # fmt: skip
+    short = [
+        k
+        for k in (*app.config["SECRET_KEY_FALLBACKS"], app.config["IP_HASH_KEY"])
+        if len(k) < MIN_SECRET_LENGTH
+    ]
     if production and short:
         raise UnsafeConfiguration(
             "NEWSPORTAL_SECRET_KEY_FALLBACKS and NEWSPORTAL_IP_HASH_KEY need keys of at least "

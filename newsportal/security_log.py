@@ -26,8 +26,16 @@ from .models import SecurityEvent, SecurityEventKind
 from .spreadsheet import safe_cell
 from .text import display_time, utcnow
 
-CSV_COLUMNS = ["time_utc", "time_local", "event", "actor_id", "actor", "account_id", "account",
-               "detail"]  # fmt: skip
+CSV_COLUMNS = [
+    "time_utc",
+    "time_local",
+    "event",
+    "actor_id",
+    "actor",
+    "account_id",
+    "account",
+    "detail",
+]
 BOM = "\ufeff"  # Excel reads the Vietnamese names as UTF-8 only with it
 
 
@@ -69,11 +77,17 @@ def export_csv() -> str:
     while True:
         chunk = events(page, 500)
         for row in chunk.items:
-            writer.writerow([safe_cell(cell) for cell in (
-                row.created_at.isoformat(), display_time(row.created_at), row.kind,
-                row.actor_id or "", row.actor.name if row.actor else "",
-                row.account_id or "", row.account.name if row.account else "", row.detail,
-            )])  # fmt: skip
+            cells = (
+                row.created_at.isoformat(),
+                display_time(row.created_at),
+                row.kind,
+                row.actor_id or "",
+                row.actor.name if row.actor else "",
+                row.account_id or "",
+                row.account.name if row.account else "",
+                row.detail,
+            )
+            writer.writerow([safe_cell(cell) for cell in cells])
         if not chunk.has_next:
             return out.getvalue()
         page += 1

@@ -37,7 +37,7 @@ ROLES = ("admin", "editor", "moderator")
 # the hash itself parametrises `password_hash_method` with "scrypt" (tests/test_auth.py).
 CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 # Databases whose tables the fixtures made (a copy of the template, the shared PostgreSQL schema):
-# `_app` does not ask the server about every table again.
+# `serve_app` does not ask the server about every table again.
 _SCHEMA_READY: set[str] = set()
 
 
@@ -99,7 +99,9 @@ def template_bytecode(tmp_path_factory: pytest.TempPathFactory) -> BytecodeCache
     return FileSystemBytecodeCache(str(tmp_path_factory.mktemp("jinja")))
 
 
-def _app(config: dict[str, Any], bytecode: BytecodeCache) -> Iterator[Flask]:
+def serve_app(config: dict[str, Any], bytecode: BytecodeCache) -> Iterator[Flask]:
+    """A fixture's app on `config`: its tables made (unless a fixture made them already), its
+    connections closed at the end."""
     application = create_app(config)
     application.jinja_env.bytecode_cache = bytecode
     # Contexts are pushed where a test needs them, never held across requests (Flask 3.1).
@@ -120,7 +122,7 @@ def app(
     template_bytecode: BytecodeCache,
 ) -> Iterator[Flask]:
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    yield from _app(app_config, template_bytecode)
+    yield from serve_app(app_config, template_bytecode)
 
 
 @pytest.fixture
@@ -239,7 +241,7 @@ def csrf_app(
     template_bytecode: BytecodeCache,
 ) -> Iterator[Flask]:
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    yield from _app({**app_config, "WTF_CSRF_ENABLED": True}, template_bytecode)
+    yield from serve_app({**app_config, "WTF_CSRF_ENABLED": True}, template_bytecode)
 
 
 def get_user(app: Flask, email: str) -> User | None:
@@ -261,8 +263,9 @@ def all_categories(app: Flask) -> list[Category]:
 def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings in the developer's shell must not change what the tests see."""
     for key in list(os.environ):
-        if key.startswith("NEWSPORTAL_") and not key.startswith(("NEWSPORTAL_INSTANCE_PATH",
-                                                                  "NEWSPORTAL_TEST_")):  # fmt: skip
+        if key.startswith("NEWSPORTAL_") and not key.startswith(
+            ("NEWSPORTAL_INSTANCE_PATH", "NEWSPORTAL_TEST_")
+        ):
             monkeypatch.delenv(key)
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
+
+from .servers import answers
 
 LOCAL_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -27,16 +29,13 @@ def server_url() -> str | None:
     configured = os.environ.get("NEWSPORTAL_TEST_DATABASE_URL")
     if configured:
         return configured
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=0.5).close()
-    except OSError:
-        return None
-    return LOCAL_SERVER
+    return LOCAL_SERVER if answers(5432) else None
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A database of this run's own on the PostgreSQL server, dropped at the end."""
+@contextmanager
+def throwaway_database(purpose: str) -> Iterator[str]:
+    """The URL of a new database on the PostgreSQL server, dropped on leaving; a test without a
+    server is skipped (failed under NEWSPORTAL_TEST_REQUIRE_POSTGRES)."""
     base = server_url()
     if base is None:
         message = (
@@ -45,7 +44,7 @@ def postgres_database() -> Iterator[str]:
         if os.environ.get("NEWSPORTAL_TEST_REQUIRE_POSTGRES"):
             pytest.fail(message)
         pytest.skip(message)
-    name = f"newsportal_test_{os.getpid()}_{secrets.token_hex(3)}"
+    name = f"newsportal_{purpose}_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -55,6 +54,13 @@ def postgres_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of this run's own on the PostgreSQL server, dropped at the end."""
+    with throwaway_database("test") as url:
+        yield url
 
 
 @pytest.fixture

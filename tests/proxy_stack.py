@@ -13,16 +13,16 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+
+from .servers import came_up, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -39,20 +39,6 @@ SHIPPED_UPSTREAMS = (
 
 class StackError(RuntimeError):
     """A server of the stack did not start; the message holds its log."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 def site_config(
@@ -105,20 +91,15 @@ def main_config(folder: Path) -> str:
 
 
 def self_signed(folder: Path) -> None:
-    subprocess.run(  # noqa: S603 (fixed arguments)
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",  # noqa: S607
-         "-subj", "/CN=127.0.0.1", "-keyout", str(folder / "key.pem"),
-         "-out", str(folder / "cert.pem")],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    certificate = ["-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"]
+    files = ["-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")]
+    command = ["openssl", "req", *certificate, *files]
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603, S607 (fixed arguments)
 
 
 def _wait(process: subprocess.Popen[bytes], port: int, log: Path, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while not answers(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise StackError(f"{what} did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.1)
+    if not came_up(process, port, 60):
+        raise StackError(f"{what} did not start:\n{log.read_text(errors='replace')}")
 
 
 @dataclass
@@ -155,9 +136,17 @@ class AppServer:
             "GUNICORN_WORKERS": str(self.workers),
             "GUNICORN_CONTROL_SOCKET": str(self.folder / f"{self.name}.ctl"),
         }
-        command = [GUNICORN, "-c", str(GUNICORN_CONF), "--chdir", str(ROOT),
-                   "--access-logfile", str(self.access_log),
-                   "--error-logfile", str(log)]  # fmt: skip
+        command = [
+            GUNICORN,
+            "-c",
+            str(GUNICORN_CONF),
+            "--chdir",
+            str(ROOT),
+            "--access-logfile",
+            str(self.access_log),
+            "--error-logfile",
+            str(log),
+        ]
         if self.pythonpath is not None:
             command += ["--pythonpath", str(self.pythonpath)]
         command.append(self.app)
@@ -190,8 +179,9 @@ class Proxy:
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         self_signed(self.folder)
         shutil.copyfile(HEADERS, self.folder / "newsportal-headers.conf")
-        site = site_config(self.folder, self.upstreams, self.https_port, self.http_port,
-                           self.static, self.uploads)  # fmt: skip
+        site = site_config(
+            self.folder, self.upstreams, self.https_port, self.http_port, self.static, self.uploads
+        )
         (self.folder / "newsportal.conf").write_text(site)
         (self.folder / "nginx.conf").write_text(main_config(self.folder))
         base = [NGINX, "-p", str(self.folder), "-c", str(self.folder / "nginx.conf")]

@@ -8,10 +8,8 @@ import hashlib
 import http.cookiejar
 import io
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,6 +24,8 @@ from werkzeug.test import encode_multipart
 from newsportal.media.demo import rice_field
 from newsportal.models import Image, PublishedResult
 from newsportal.pages.demo import sample_pdf
+
+from .servers import came_up, free_port
 
 PICTURE = rice_field(900, 600)  # three copies: 400, 800 and the full 900 px wide
 PDF = sample_pdf("12/KL-TTR - SAMPLE")
@@ -54,8 +54,9 @@ def upload_both(client: Any) -> None:
     """An editor's picture and result PDF, sent through the desk's forms."""
     page = client.post("/editor/images/", data=picture_form(), content_type="multipart/form-data")
     assert page.status_code == 302
-    saved = client.post("/editor/section/results/new", data=result_form(),
-                        content_type="multipart/form-data")  # fmt: skip
+    saved = client.post(
+        "/editor/section/results/new", data=result_form(), content_type="multipart/form-data"
+    )
     assert saved.status_code == 302
 
 
@@ -72,8 +73,11 @@ def answers(client: Any, url: str) -> list[tuple[int, dict[str, str], bytes]]:
     """A plain GET, a revalidation with the ETag, and a Range request, as a reader sends them."""
     full = client.get(url)
     etag = full.headers["ETag"]
-    found = [full, client.get(url, headers={"If-None-Match": etag}),
-             client.get(url, headers={"Range": "bytes=100-1099"})]  # fmt: skip
+    found = [
+        full,
+        client.get(url, headers={"If-None-Match": etag}),
+        client.get(url, headers={"Range": "bytes=100-1099"}),
+    ]
     result = []
     for response in found:
         headers = {k: v for k, v in response.headers.items() if k not in PER_REQUEST}
@@ -86,30 +90,24 @@ class Server:
     """A real gunicorn process serving the app; what it prints goes to `log`."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
-        command = [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{self.port}",
-                   "newsportal:create_app()"]  # fmt: skip
+        command = [
+            str(GUNICORN),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "newsportal:create_app()",
+        ]
         with log.open("wb") as output:
             self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
                 command, env={**os.environ, **env}, stdout=output, stderr=output
             )
-        deadline = time.monotonic() + 30
-        while not self._answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(log.read_text())
-            time.sleep(0.1)
-
-    def _answers(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-        except OSError:
-            return False
-        return True
+        if not came_up(self.process, self.port, 30):
+            self.stop()
+            raise RuntimeError(log.read_text())
 
     def stop(self) -> None:
         self.process.terminate()

@@ -8,9 +8,7 @@ must not be.
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import shutil
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,10 +16,9 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from jinja2 import BytecodeCache
+from sqlalchemy import text
 
-from newsportal import create_app
 from newsportal.articles import services as articles
 from newsportal.backups.services import has_data
 from newsportal.comments import moderation
@@ -32,8 +29,8 @@ from newsportal.media import demo as pictures
 from newsportal.media.services import Limits, store_image
 from newsportal.text import utcnow
 
-from .conftest import BACKENDS, CHEAP_PASSWORD_HASH
-from .databases import server_url
+from .conftest import BACKENDS, CHEAP_PASSWORD_HASH, serve_app
+from .databases import throwaway_database
 
 STAMP = re.compile(r'(?<=name="ts" type="hidden" value=")[^"]+')
 COMMENT = "Cảm ơn bài viết, xin hỏi lịch thu hoạch ở Tháp Mười?"
@@ -46,36 +43,25 @@ def drill_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     if marker := request.node.get_closest_marker("sqlite_only"):
         pytest.skip(f"SQLite only: {marker.args[0]}")
-    base = server_url()
-    if base is None:
-        if os.environ.get("NEWSPORTAL_TEST_REQUIRE_POSTGRES"):
-            pytest.fail("no PostgreSQL for the restore drill")
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
-    name = f"newsportal_drill_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("drill") as url:
+        yield url
 
 
 @pytest.fixture
-def site(drill_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def site(
+    drill_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    template_bytecode: BytecodeCache,
+) -> Iterator[Flask]:
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "drill-secret-key-that-is-long-enough-for-anything",
-        "SQLALCHEMY_DATABASE_URI": drill_url, "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
-    })  # fmt: skip
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "drill-secret-key-that-is-long-enough-for-anything",
+        "SQLALCHEMY_DATABASE_URI": drill_url,
+        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+    }
+    yield from serve_app(config, template_bytecode)
 
 
 def publish_with_picture_and_comment(app: Flask) -> tuple[str, str]:
@@ -97,9 +83,12 @@ def publish_with_picture_and_comment(app: Flask) -> tuple[str, str]:
         )
         article = articles.save_article(None, data, None, "publish")
         entry = comments.CommentInput(
-            name="Trần Văn Lộc", email="loc@example.org", body=COMMENT, ip="192.0.2.10",
+            name="Trần Văn Lộc",
+            email="loc@example.org",
+            body=COMMENT,
+            ip="192.0.2.10",
             form_age=timedelta(minutes=5),
-        )  # fmt: skip
+        )
         policy = comments.Policy(secret=config["IP_HASH_KEY"], rate_limit=None)
         comment = comments.submit_comment(article, entry, policy).comment
         assert comment is not None

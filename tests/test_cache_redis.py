@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import pickle
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from newsportal import content_version, pagecache
 from newsportal.pagestore import MAGIC
 
 from .page_helpers import make_page
+from .servers import free_port
 
 READER_PAGES = [
     "/",
@@ -46,15 +46,9 @@ class Planted:
         return (_mark, ())
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class RedisServer:
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(  # noqa: S603 (our own redis-server, fixed arguments)
             [

@@ -45,16 +45,33 @@ class Kind:
 
 def _draft(model, status):
     def make(title, body="Thân **bài**."):
-        return model(title=title, lead="Sapo.", body_md=body, body_html=f"<p>{body}</p>",
-                     status=status)  # fmt: skip
+        return model(
+            title=title, lead="Sapo.", body_md=body, body_html=f"<p>{body}</p>", status=status
+        )
 
     return make
 
 
-ARTICLE = Kind(Article, ArticleRevision, "/editor/articles", form_for, ARTICLE_ERRORS,
-               "publish_now", "/articles", _draft(Article, ArticleStatus.DRAFT))  # fmt: skip
-PAGE = Kind(Page, PageRevision, "/editor/pages", page_form, PAGE_ERRORS, "publish", "/pages",
-            _draft(Page, PageStatus.DRAFT))  # fmt: skip
+ARTICLE = Kind(
+    Article,
+    ArticleRevision,
+    "/editor/articles",
+    form_for,
+    ARTICLE_ERRORS,
+    "publish_now",
+    "/articles",
+    _draft(Article, ArticleStatus.DRAFT),
+)
+PAGE = Kind(
+    Page,
+    PageRevision,
+    "/editor/pages",
+    page_form,
+    PAGE_ERRORS,
+    "publish",
+    "/pages",
+    _draft(Page, PageStatus.DRAFT),
+)
 KINDS = [pytest.param(ARTICLE, id="article"), pytest.param(PAGE, id="page")]
 
 
@@ -229,8 +246,9 @@ def test_the_bulk_write_makes_what_single_saves_make(app, kind):
             data = articles.ArticleData(title=title, lead="Sapo.", body_md="Một.", byline="")
             articles.save_article(None, data, None, "publish")
         else:
-            pages.save_page(None, pages.PageData(title=title, lead="", body_md="Một."), None,
-                            "publish")  # fmt: skip
+            pages.save_page(
+                None, pages.PageData(title=title, lead="", body_md="Một."), None, "publish"
+            )
         items = [kind.draft(title, body) for body in ("Hai **đậm**.", "Ba.", "Hai **đậm**.")]
         content.publish(items[0])
         content.publish(items[1])  # items[2] stays a draft

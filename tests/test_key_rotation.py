@@ -71,9 +71,11 @@ def test_a_session_signed_with_the_old_key_still_signs_in(
 
 @pytest.mark.parametrize("csrf_key", ["fallbacks", "new-only"])
 def test_a_form_opened_before_the_rotation_still_sends(
-    app_config: dict[str, Any], make_user: Callable[..., int], rotated: Callable[..., Flask],
+    app_config: dict[str, Any],
+    make_user: Callable[..., int],
+    rotated: Callable[..., Flask],
     csrf_key: str,
-) -> None:  # fmt: skip
+) -> None:
     before = rotated(WTF_CSRF_ENABLED=True).test_client()
     make_user("editor")
     page = before.get("/login").get_data(as_text=True)
@@ -113,9 +115,12 @@ def test_a_comment_form_stamped_with_the_old_key_is_not_taken_for_expired(
 
 @pytest.mark.parametrize(("ip_hash_key", "blocked"), [("old", True), (None, False)])
 def test_a_blocked_address_stays_blocked_when_the_address_key_is_kept(
-    app: Flask, make_article: Callable[..., Any], rotated: Callable[..., Flask],
-    ip_hash_key: str | None, blocked: bool,
-) -> None:  # fmt: skip
+    app: Flask,
+    make_article: Callable[..., Any],
+    rotated: Callable[..., Flask],
+    ip_hash_key: str | None,
+    blocked: bool,
+) -> None:
     article = make_article()
     with app.app_context():
         moderation.add_rule("blocked_ip", BLOCKED, None, app.config["IP_HASH_KEY"])

@@ -60,8 +60,10 @@ def test_requests_and_page_cache_counts_go_up(app):
     assert requests(after, "unmatched", "4xx") - requests(before, "unmatched", "4xx") == 1
     assert cache(after, "miss") - cache(before, "miss") == 1
     assert cache(after, "hit") - cache(before, "hit") == 1
-    latency = ("newsportal_request_duration_seconds_count",
-               (("endpoint", "reader.home"), ("status", "2xx")))  # fmt: skip
+    latency = (
+        "newsportal_request_duration_seconds_count",
+        (("endpoint", "reader.home"), ("status", "2xx")),
+    )
     assert after[latency] - before.get(latency, 0) == 2
     labels = {
         dict(key[1]).get("endpoint") for key in after if key[0] == "newsportal_requests_total"
@@ -98,13 +100,19 @@ def test_comments_by_outcome_and_the_queue_length(app, make_article):
         # Nobody is trusted to forward: the header a client sends is ignored.
         ({}, {"REMOTE_ADDR": "203.0.113.9", "HTTP_X_FORWARDED_FOR": "127.0.0.1"}, 404),
         # One proxy trusted: the reader's address it forwards is the one checked.
-        ({"PROXY_HOPS": 1}, {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"},
-         404),
+        (
+            {"PROXY_HOPS": 1},
+            {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+            404,
+        ),
         ({"PROXY_HOPS": 1}, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "127.0.0.1"}, 200),
-        ({"PROXY_HOPS": 1}, {"REMOTE_ADDR": "10.0.0.2",
-                             "HTTP_X_FORWARDED_FOR": "127.0.0.1, 198.51.100.7"}, 404),
+        (
+            {"PROXY_HOPS": 1},
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "127.0.0.1, 198.51.100.7"},
+            404,
+        ),
     ],
-)  # fmt: skip
+)
 def test_only_allowed_addresses_read_metrics(app_config, settings, environ, status):
     client = create_app({**app_config, **settings}).test_client()
     response = client.get("/metrics", environ_overrides=environ, buffered=True)
@@ -147,8 +155,12 @@ print(response.get_data(as_text=True))
 def test_counts_from_several_processes_are_summed(tmp_path, monkeypatch):
     folder = tmp_path / "prometheus"
     folder.mkdir()
-    env = {**os.environ, metrics.MULTIPROC_ENV: str(folder), "PYTHONPATH": str(ROOT),
-           "NEWSPORTAL_INSTANCE_PATH": str(tmp_path / "instance")}  # fmt: skip
+    env = {
+        **os.environ,
+        metrics.MULTIPROC_ENV: str(folder),
+        "PYTHONPATH": str(ROOT),
+        "NEWSPORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
     workers = [
         subprocess.Popen([sys.executable, "-c", WORKER.format(n=n)], env=env)  # noqa: S603 (our script)
         for n in (3, 4)

@@ -29,7 +29,8 @@ from newsportal.models import Article, Comment
 from newsportal.static_urls import file_hashes
 
 from .conftest import CHEAP_PASSWORD_HASH, PASSWORD
-from .proxy_stack import NGINX, ROOT, AppServer, Client, Proxy, answers, serving
+from .proxy_stack import NGINX, ROOT, AppServer, Client, Proxy, serving
+from .servers import answers
 
 pytestmark = [
     pytest.mark.slow,
@@ -41,10 +42,15 @@ SECRET = f"proxy-{secrets.token_hex(24)}"  # new per run: Redis outlives it
 BOUND = 3  # PROXY_MAX_AGE for these servers
 PROMISE = BOUND + 1  # what deploy/README.md promises: nginx counts s-maxage in whole seconds
 NGINX_HEADERS = [
-    "Cache-Control", "Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
-    "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy",
+    "Cache-Control",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
     "Strict-Transport-Security",
-]  # fmt: skip
+]
 
 
 @dataclass
@@ -106,9 +112,14 @@ def stack(postgres_database: str, tmp_path_factory: pytest.TempPathFactory) -> I
     url = next(schemas)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NEWSPORTAL_INSTANCE_PATH", str(folder / "instance"))
-        site = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
-                           "UPLOAD_FOLDER": str(uploads),
-                           "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH})  # fmt: skip
+        site = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": SECRET,
+                "UPLOAD_FOLDER": str(uploads),
+                "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+            }
+        )
     with site.app_context():
         db.create_all()
         for role in ("editor", "moderator"):
@@ -143,7 +154,7 @@ def stack(postgres_database: str, tmp_path_factory: pytest.TempPathFactory) -> I
                 "NEWSPORTAL_PAGE_CACHE_PREFIX": f'"{prefix}"',
                 "NEWSPORTAL_RATELIMIT_KEY_PREFIX": f'"{prefix}"',
             },
-        )  # fmt: skip
+        )
         for name in ("app-a", "app-b")
     ]
     proxy = Proxy(folder / "nginx", [], ROOT / "static", uploads)
@@ -157,8 +168,14 @@ def stack(postgres_database: str, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def comment_form(name: str, body: str) -> dict[str, str]:
-    return {"name": name, "email": f"{secrets.token_hex(4)}@example.org", "body": body,
-            "consent": "y", "website": "", "ts": stamp.issue(SECRET, head_start=60)}  # fmt: skip
+    return {
+        "name": name,
+        "email": f"{secrets.token_hex(4)}@example.org",
+        "body": body,
+        "consent": "y",
+        "website": "",
+        "ts": stamp.issue(SECRET, head_start=60),
+    }
 
 
 def direct(stack: Stack) -> Client:

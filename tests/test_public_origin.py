@@ -18,8 +18,9 @@ from icalendar import Calendar
 
 from newsportal import ROOT, create_app
 from newsportal.config import UnsafeConfiguration
-from newsportal.extensions import cache, db
+from newsportal.extensions import cache
 
+from .conftest import serve_app
 from .page_helpers import make_page, make_session, vn
 
 pytestmark = pytest.mark.sqlite_only("absolute URLs come from configuration, not from the database")
@@ -50,16 +51,10 @@ FROM_THE_REQUEST = re.compile(
 
 
 @pytest.fixture
-def proxied(app_config, tmp_path, monkeypatch) -> Iterator[Flask]:
+def proxied(app_config, tmp_path, monkeypatch, template_bytecode) -> Iterator[Flask]:
     """Development behind one trusted proxy: X-Forwarded-Proto is believed, the worst case."""
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    application = create_app({**app_config, "PROXY_HOPS": 1})
-    with application.app_context():
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from serve_app({**app_config, "PROXY_HOPS": 1}, template_bytecode)
 
 
 @pytest.fixture
@@ -156,22 +151,16 @@ def test_development_answers_on_any_host(client, host):
 
 
 @pytest.fixture
-def production(tmp_path, monkeypatch) -> Iterator[Flask]:
+def production(tmp_path, monkeypatch, template_bytecode) -> Iterator[Flask]:
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("NEWSPORTAL_TRUSTED_HOSTS", '["portal.internal"]')  # parsed as JSON
-    application = create_app(
-        {
-            "ENV": "production",
-            "SECRET_KEY": "x" * 48,
-            "PUBLIC_URL": PUBLIC + "/",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
-        }
-    )
-    with application.app_context():
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    config = {
+        "ENV": "production",
+        "SECRET_KEY": "x" * 48,
+        "PUBLIC_URL": PUBLIC + "/",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+    }
+    yield from serve_app(config, template_bytecode)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from newsportal.models import Comment, CommentStatus
 from newsportal.ratelimits import EXTENSION
 
 from .conftest import PASSWORD
+from .servers import free_port
 
 pytestmark = pytest.mark.slow
 SECRET = "test-secret-key-that-is-long-enough-for-anything"
@@ -38,9 +38,7 @@ class RedisServer:
     """A redis-server of this test's own, stopped at the end whatever happens."""
 
     def __init__(self, *flags: str) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = int(sock.getsockname()[1])
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         command = [
             REDIS_SERVER or "redis-server",

@@ -10,10 +10,8 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,6 +31,7 @@ from newsportal.extensions import db
 from newsportal.models import Comment
 
 from .conftest import PASSWORD
+from .servers import answers, came_up, free_port
 
 pytestmark = pytest.mark.slow
 # New per run: rate-limit keys hash the address with it, and Redis outlives a test run.
@@ -40,23 +39,9 @@ SECRET = f"scale-out-{secrets.token_hex(24)}"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
 @pytest.fixture
 def redis_url() -> str:
-    if not _answers(6379):
+    if not answers(6379):
         message = "no Redis server answers on 127.0.0.1:6379"
         if os.environ.get("NEWSPORTAL_TEST_REQUIRE_REDIS"):
             pytest.fail(message)
@@ -79,7 +64,7 @@ def _prepare(url: str) -> str:
 
 class Server:
     def __init__(self, env: dict[str, str], workers: int, threads: int = 1) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         command = [
             str(GUNICORN),
@@ -97,13 +82,8 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 30
-        while not _answers(self.port):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    self.process.stderr.read().decode() if self.process.stderr else ""
-                )
-            time.sleep(0.1)
+        if not came_up(self.process, self.port, 30):
+            raise RuntimeError(self.process.stderr.read().decode() if self.process.stderr else "")
 
     def stop(self) -> str:
         self.process.terminate()

@@ -55,10 +55,15 @@ def test_sign_in_successes_and_failures_are_recorded_without_what_was_typed(app,
 def test_account_changes_by_an_admin_are_recorded_with_who_did_them(app, auth):
     auth.login("admin")
     admin = get_user(app, "admin@example.org").id
-    response = auth.client.post("/admin/users/", data={
-        "name": "Trần Văn Bình", "email": "binh@example.org", "role": "editor",
-        "password": PASSWORD,
-    })  # fmt: skip
+    response = auth.client.post(
+        "/admin/users/",
+        data={
+            "name": "Trần Văn Bình",
+            "email": "binh@example.org",
+            "role": "editor",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 302
     binh = get_user(app, "binh@example.org").id
     client = auth.client
@@ -83,11 +88,12 @@ def test_account_changes_by_an_admin_are_recorded_with_who_did_them(app, auth):
 
 
 def test_the_command_line_records_its_changes_with_no_actor(app, runner):
-    result = runner.invoke(args=["users", "create", "an@example.org", "--name", "Lê An",
-                                 "--role", "editor", "--password", PASSWORD])  # fmt: skip
+    create = ["users", "create", "an@example.org", "--name", "Lê An", "--role", "editor"]
+    result = runner.invoke(args=[*create, "--password", PASSWORD])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["users", "set-password", "an@example.org",
-                                 "--password", NEW_PASSWORD])  # fmt: skip
+    result = runner.invoke(
+        args=["users", "set-password", "an@example.org", "--password", NEW_PASSWORD]
+    )
     assert result.exit_code == 0, result.output
     an = get_user(app, "an@example.org").id
     assert events(app) == [
@@ -131,8 +137,11 @@ def test_admins_see_the_log_newest_first_in_local_time(app, auth, lang):
     auth.login("admin")
     sign_in(app.test_client(), "admin@example.org", "sai-mật-khẩu")
     page = auth.client.get(f"/admin/?lang={lang}").get_data(as_text=True)
-    failed, signed_in = ("Đăng nhập không thành công", "Đăng nhập") if lang == "vi" else (
-        "Sign-in failed", "Signed in")  # fmt: skip
+    failed, signed_in = (
+        ("Đăng nhập không thành công", "Đăng nhập")
+        if lang == "vi"
+        else ("Sign-in failed", "Signed in")
+    )
     assert page.index(failed) < page.index(f">{signed_in}<")  # the failure came last
     assert re.search(r"\d\d:\d\d - \d\d/\d\d/\d{4}", page)
     assert ("Nhật ký bảo mật" if lang == "vi" else "Security log") in page
@@ -172,8 +181,11 @@ def test_the_csv_holds_every_event_with_names_not_emails(app, auth):
 
 def test_the_retention_purge_deletes_old_events(app, runner):
     with app.app_context():
-        db.session.add(SecurityEvent(kind="sign_in_failed", detail="old",
-                                     created_at=utcnow() - timedelta(days=400)))  # fmt: skip
+        db.session.add(
+            SecurityEvent(
+                kind="sign_in_failed", detail="old", created_at=utcnow() - timedelta(days=400)
+            )
+        )
         db.session.add(SecurityEvent(kind="sign_in_failed", detail="recent"))
         db.session.commit()
     result = runner.invoke(args=["comments", "purge"])

@@ -27,8 +27,9 @@ def second_app(app_config: dict[str, Any], tmp_path: Path) -> Iterator[Any]:
 
     def make(backend: str) -> Flask:
         folder = tmp_path / f"server-{len(made)}" / "uploads"
-        made.append(create_app({**app_config, "STORAGE_BACKEND": backend,
-                                "UPLOAD_FOLDER": str(folder)}))  # fmt: skip
+        made.append(
+            create_app({**app_config, "STORAGE_BACKEND": backend, "UPLOAD_FOLDER": str(folder)})
+        )
         return made[-1]
 
     yield make

@@ -42,8 +42,13 @@ def shared_database(postgres_database: str) -> Iterator[tuple[str, Engine]]:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(postgres_database).update_query_dict({"options": f"-csearch_path={schema}"})
     address = url.render_as_string(hide_password=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": address, "SECRET_KEY": SECRET,
-                      "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH})  # fmt: skip
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": address,
+            "SECRET_KEY": SECRET,
+            "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+        }
+    )
     with app.app_context():
         db.create_all()
         create_user("editor@example.org", "Biên tập viên", "editor", PASSWORD)
@@ -91,8 +96,9 @@ def test_uploads_through_one_server_are_served_by_the_other_and_deleted_for_both
     a, b = two_servers
     _, engine = shared_database
     editor = Browser()
-    assert editor.post(f"{a.base}/login", {"email": "editor@example.org",
-                                           "password": PASSWORD}) == 302  # fmt: skip
+    assert (
+        editor.post(f"{a.base}/login", {"email": "editor@example.org", "password": PASSWORD}) == 302
+    )
     assert editor.post(f"{a.base}/editor/images/", picture_form()) == 302
     assert editor.post(f"{a.base}/editor/section/results/new", result_form()) == 302
     urls = stored_urls(engine)

@@ -16,15 +16,22 @@ pytestmark = [
 ]
 UNITS = Path(__file__).resolve().parents[1] / "deploy" / "systemd"
 SHIPPED_VENV = "/opt/newsportal/venv/bin/"
-CHECKED = ["newsportal@8001.service", "newsportal-purge.service", "newsportal-purge.timer",
-           "newsportal-backup.service", "newsportal-backup.timer"]  # fmt: skip
+CHECKED = [
+    "newsportal@8001.service",
+    "newsportal-purge.service",
+    "newsportal-purge.timer",
+    "newsportal-backup.service",
+    "newsportal-backup.timer",
+]
 
 
 def verify(folder: Path, names: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 (fixed arguments)
         ["systemd-analyze", "verify", "--man=no", *(f"./{n}" for n in names)],  # noqa: S607
-        cwd=folder, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture

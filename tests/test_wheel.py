@@ -13,11 +13,9 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
-import time
 import urllib.parse
 import zipfile
 from collections.abc import Iterator
@@ -30,6 +28,8 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from newsportal import ROOT
+
+from .servers import came_up, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +45,7 @@ STRINGS = {
     "login": [
         "For editors, moderators and administrators. Readers do not need an account to "
         "read or comment."
-    ],  # fmt: skip
+    ],
     "editor": ["New article", "Publication time", "Last saved"],
 }
 
@@ -77,8 +77,11 @@ def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Artefacts:
     out = tmp_path_factory.mktemp("dist")
     # No isolation: the dev extra's setuptools and babel, no download; the wheel is built from
     # the sdist, so a file missing from the sdist is missing from the wheel too.
-    _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-         _clean_env(), out)  # fmt: skip
+    _run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        _clean_env(),
+        out,
+    )
     (wheel,) = out.glob("newsportal-*.whl")
     (sdist,) = out.glob("newsportal-*.tar.gz")
     return Artefacts(wheel, sdist)
@@ -94,8 +97,11 @@ class Client:
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None
     ) -> tuple[int, http.client.HTTPMessage, bytes]:
-        headers = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https",
-                   "X-Forwarded-For": "203.0.113.7"}  # fmt: skip
+        headers = {
+            "Host": PUBLIC_HOST,
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "203.0.113.7",
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -133,20 +139,6 @@ class Site:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
 @pytest.fixture(scope="session")
 def site(artefacts: Artefacts, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     home = tmp_path_factory.mktemp("deployed")  # outside the checkout: nothing to fall back on
@@ -158,8 +150,11 @@ def site(artefacts: Artefacts, tmp_path_factory: pytest.TempPathFactory) -> Iter
     # alone, compiled to bytecode as pip would. uv installs the same files pip would from the
     # same lock, in a fraction of the time.
     install = [str(UV), "pip", "install", "--quiet", "--compile-bytecode", "--python", python]
-    _run([*install, "--require-hashes", "--no-deps", "-r", str(ROOT / "requirements.lock")],
-         env, home)  # fmt: skip
+    _run(
+        [*install, "--require-hashes", "--no-deps", "-r", str(ROOT / "requirements.lock")],
+        env,
+        home,
+    )
     _run([*install, "--no-deps", str(artefacts.wheel)], env, home)
     env |= {
         "NEWSPORTAL_ENV": "production",
@@ -173,22 +168,27 @@ def site(artefacts: Artefacts, tmp_path_factory: pytest.TempPathFactory) -> Iter
     loaded = _run([*flask, "demo", "load"], env, home)
     article = re.findall(r"^article: (/articles/\S+)$", loaded, re.MULTILINE)[0]
     email, name, password = EDITOR
-    _run([*flask, "users", "create", email, "--name", name, "--role", "editor",
-          "--password", password], env, home)  # fmt: skip
-    port = _free_port()
+    create = [*flask, "users", "create", email, "--name", name, "--role", "editor"]
+    _run([*create, "--password", password], env, home)
+    port = free_port()
     log = home / "gunicorn.log"
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603 (the installed gunicorn, fixed arguments)
-            [str(venv / "bin" / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "newsportal:create_app()"],
-            env=env, cwd=home, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                str(venv / "bin" / "gunicorn"),
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "newsportal:create_app()",
+            ],
+            env=env,
+            cwd=home,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        deadline = time.monotonic() + 60
-        while not _answers(port):
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        assert came_up(server, port, 60), log.read_text()
         yield Site(venv, env, port, article, log)
     finally:
         server.terminate()
@@ -232,10 +232,16 @@ def test_the_wheel_holds_the_site_folders_and_compiled_catalogues(artefacts):
 def test_the_sdist_holds_what_the_wheel_is_built_from(artefacts):
     with tarfile.open(artefacts.sdist) as sdist:
         names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
-    for needed in ("setup.py", "pyproject.toml", "requirements.lock", "templates/base.html",
-                   "static/css/site.css", "migrations/env.py",
-                   "newsportal/translations/vi/LC_MESSAGES/messages.po",
-                   "newsportal/translations/vi/LC_MESSAGES/messages.mo"):  # fmt: skip
+    for needed in (
+        "setup.py",
+        "pyproject.toml",
+        "requirements.lock",
+        "templates/base.html",
+        "static/css/site.css",
+        "migrations/env.py",
+        "newsportal/translations/vi/LC_MESSAGES/messages.po",
+        "newsportal/translations/vi/LC_MESSAGES/messages.mo",
+    ):
         assert needed in names
 
 
@@ -246,8 +252,9 @@ def test_the_installed_package_is_the_wheel_and_runs_without_dev_tools(site):
     package = Path(found).parent
     assert package.is_relative_to(site.venv)
     assert (package / "templates" / "base.html").is_file()  # site_files.INSTALLED: no checkout
-    listed = _run([str(UV), "pip", "list", "--python", str(site.venv / "bin/python")], site.env,
-                  site.venv)  # fmt: skip
+    listed = _run(
+        [str(UV), "pip", "list", "--python", str(site.venv / "bin/python")], site.env, site.venv
+    )
     names = {line.split()[0].lower() for line in listed.splitlines()[2:]}
     assert {"gunicorn", "newsportal"} <= names
     assert not names & DEV_TOOLS
@@ -341,8 +348,10 @@ def test_an_editable_install_compiles_the_catalogues_it_serves(tmp_path):
     for lang in ("vi", "en"):
         assert (checkout / f"newsportal/translations/{lang}/LC_MESSAGES/messages.mo").is_file()
     # the editable install imports the checkout itself: run the copy as it would
-    env = _clean_env() | {"PYTHONPATH": str(checkout),
-                          "NEWSPORTAL_INSTANCE_PATH": str(tmp_path / "instance")}  # fmt: skip
+    env = _clean_env() | {
+        "PYTHONPATH": str(checkout),
+        "NEWSPORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
     shown = _run([sys.executable, "-c", PROBE, f"sqlite:///{tmp_path / 'site.db'}"], env, tmp_path)
     module, html = shown.split("\n", 1)
     assert Path(module).is_relative_to(checkout)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from flask import abort, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -28,14 +24,3 @@ def check_role(roles: tuple[Role, ...]) -> Response | None:
     if not current_user.has_role(*roles):
         abort(403)
     return None
-
-
-def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            return check_role(roles) or view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator

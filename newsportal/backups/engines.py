@@ -15,6 +15,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import text
@@ -32,26 +33,23 @@ def sqlite_path(url: str) -> Path:
     return Path(name)
 
 
+def _sqlite_copy(source: Path, destination: Path, timeout: float) -> None:
+    """Every page of `source` (opened read-only) into `destination`, through the backup API;
+    `timeout` is how long to wait for a writer of `destination` to let go."""
+    with (
+        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as reader,
+        closing(sqlite3.connect(destination, timeout=timeout)) as writer,
+        writer,
+    ):
+        reader.backup(writer)
+
+
 def sqlite_dump(url: str, target: Path) -> None:
-    source = sqlite3.connect(f"file:{sqlite_path(url)}?mode=ro", uri=True)
-    destination = sqlite3.connect(target)
-    try:
-        with destination:
-            source.backup(destination)
-    finally:
-        destination.close()
-        source.close()
+    _sqlite_copy(sqlite_path(url), target, timeout=5)  # a new file: nobody else writes it
 
 
 def sqlite_restore(url: str, dump: Path) -> None:
-    source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-    destination = sqlite3.connect(sqlite_path(url), timeout=30)
-    try:
-        with destination:
-            source.backup(destination)
-    finally:
-        destination.close()
-        source.close()
+    _sqlite_copy(dump, sqlite_path(url), timeout=30)  # the live file: wait out the site's writers
 
 
 def _libpq(url: str) -> tuple[str, dict[str, str]]:
@@ -107,6 +105,14 @@ def pg_restore(url: str, engine: Engine, dump: Path) -> None:
     uri, env = _libpq(url)
     tool = pg_tool("pg_restore", engine)
     engine.dispose()  # our own pooled connections must not hold locks on what is replaced
-    command = [str(tool), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-               "--exit-on-error", f"--dbname={uri}", str(dump)]  # fmt: skip
+    command = [
+        str(tool),
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--single-transaction",
+        "--exit-on-error",
+        f"--dbname={uri}",
+        str(dump),
+    ]
     _run(command, env)

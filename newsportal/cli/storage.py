@@ -13,8 +13,13 @@ storage = AppGroup("storage", help="Uploaded pictures and result PDFs.")
 
 
 @storage.command("move")
-@click.option("--to", "target_name", required=True, type=click.Choice(stored.BACKENDS),
-              help="The backend to move every file into.")  # fmt: skip
+@click.option(
+    "--to",
+    "target_name",
+    required=True,
+    type=click.Choice(stored.BACKENDS),
+    help="The backend to move every file into.",
+)
 def move_command(target_name: str) -> None:
     """Move every stored file into one backend. Each copy is read back and compared (size and
     sha256) before the original is deleted; run again, it moves nothing."""

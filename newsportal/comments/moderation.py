@@ -25,6 +25,7 @@ from ..models import (
     RuleKind,
     SecurityEventKind,
 )
+from ..pagination import ReadAheadPage
 from ..spreadsheet import safe_cell as _csv_safe
 from ..text import clean_line, nfc, utcnow
 from .services import ip_hash
@@ -82,7 +83,7 @@ def set_status(
 COUNT_CAP = 1000  # a tab shows "1000+" past this: counting a million rows per view is waste
 
 
-class QueuePage(Pagination):
+class QueuePage(ReadAheadPage):
     """One page of the queue, with each commenter's earlier record, in a single query.
 
     It reads one row more than a page to know whether another page follows, so no separate
@@ -93,13 +94,7 @@ class QueuePage(Pagination):
         # The page's ids first, then their rows with the history: computed for the page's rows
         # only, never for every pending comment before a sort (a minute at a million comments).
         order = self._query_args["order"]
-        ids = (
-            self._query_args["select"]
-            .order_by(*order)
-            .limit(self.per_page + 1)
-            .offset(self._query_offset)
-            .subquery()
-        )
+        ids = self.ahead(self._query_args["select"].order_by(*order)).subquery()
         query = (
             select(
                 Comment,
@@ -111,21 +106,18 @@ class QueuePage(Pagination):
             .join(ids, Comment.id == ids.c.id)
             .order_by(*order)
         )
-        rows = db.session.execute(query).unique().all()
-        self.more = len(rows) > self.per_page
         records = []
-        for comment, approved, rejected, spam in rows[: self.per_page]:
+        rows = self.keep(db.session.execute(query).unique().all())
+        for comment, approved, rejected, spam in rows:
             records.append(comment)
             self.history[comment.email] = {"approved": approved, "rejected": rejected, "spam": spam}
         return records
 
     def _query_count(self) -> int:
-        seen = self._query_offset + len(self.items) + (1 if self.more else 0)
-        return max(seen, min(self._query_args["known_total"] or 0, COUNT_CAP))
+        return max(self.seen, min(self._query_args["known_total"] or 0, COUNT_CAP))
 
     def __init__(self, **kwargs: Any) -> None:
         self.history: dict[str, dict[str, int]] = {}
-        self.more = False
         super().__init__(**kwargs)
 
 
@@ -167,15 +159,8 @@ def queue(
     else:
         order = (Comment.created_at.desc(), Comment.id.desc())
     filtered = bool(article_id or search)
-    return QueuePage(
-        page=page,
-        per_page=per_page,
-        max_per_page=per_page,
-        error_out=False,
-        select=query,
-        order=order,
-        known_total=None if filtered else known_total,
-    )
+    known = None if filtered else known_total
+    return QueuePage.of(query, page, per_page, False, order=order, known_total=known)
 
 
 def status_counts() -> dict[str, int]:

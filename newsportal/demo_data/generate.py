@@ -34,8 +34,12 @@ SHOWCASE_COMMENTS = 50  # the newest article always has exactly this many approv
 HISTORY = timedelta(days=6 * 365)
 DRAFT_SHARE, SCHEDULED_SHARE = 0.03, 0.01
 # approved, pending, rejected, spam: cumulative shares
-STATUS_CUTS = ((0.80, CommentStatus.APPROVED), (0.90, CommentStatus.PENDING),
-               (0.96, CommentStatus.REJECTED), (1.0, CommentStatus.SPAM))  # fmt: skip
+STATUS_CUTS = (
+    (0.80, CommentStatus.APPROVED),
+    (0.90, CommentStatus.PENDING),
+    (0.96, CommentStatus.REJECTED),
+    (1.0, CommentStatus.SPAM),
+)
 REJECT_REASONS = ("off-topic", "offensive", "unverified")
 
 Progress = Callable[[int], None]
@@ -139,23 +143,39 @@ def _articles(
         yield articles
 
 
-def _comment_row(rng: random.Random, pools: writer.Pools, article_id: int, published: float,
-                 now: float, status: str) -> dict[str, Any]:  # fmt: skip
+def _comment_row(
+    rng: random.Random,
+    pools: writer.Pools,
+    article_id: int,
+    published: float,
+    now: float,
+    status: str,
+) -> dict[str, Any]:
     # Most comments come in the first days after publication.
     created = published + min(now - published, 60 * 86400.0) * rng.random() ** 3
     when = datetime.fromtimestamp(created, UTC)
     name, email = rng.choice(pools.commenters)
     text, html = rng.choice(pools.comments)
-    moderated = status != CommentStatus.PENDING
+    ip_hash = rng.choice(pools.ip_hashes)  # drawn before the moderation time: a seed repeats a run
+    moderated_at = None
+    if status != CommentStatus.PENDING:
+        moderated_at = datetime.fromtimestamp(min(created + rng.uniform(600, 43200), now), UTC)
     return {
-        "article_id": article_id, "name": name, "email": email, "body": text, "body_html": html,
-        "status": status, "flags": "", "created_at": when, "ip_hash": rng.choice(pools.ip_hashes),
-        "user_agent": "Mozilla/5.0 (Linux; Android 14) synthetic", "consent_at": when,
+        "article_id": article_id,
+        "name": name,
+        "email": email,
+        "body": text,
+        "body_html": html,
+        "status": status,
+        "flags": "",
+        "created_at": when,
+        "ip_hash": ip_hash,
+        "user_agent": "Mozilla/5.0 (Linux; Android 14) synthetic",
+        "consent_at": when,
         "moderated_by_id": None,
-        "moderated_at": datetime.fromtimestamp(min(created + rng.uniform(600, 43200), now), UTC)
-        if moderated else None,
+        "moderated_at": moderated_at,
         "reason": rng.choice(REJECT_REASONS) if status == CommentStatus.REJECTED else "",
-    }  # fmt: skip
+    }
 
 
 def _status(rng: random.Random) -> str:
@@ -163,16 +183,24 @@ def _status(rng: random.Random) -> str:
     return next(status for cut, status in STATUS_CUTS if roll < cut)
 
 
-def _write_comments(rng: random.Random, pools: writer.Pools, count: int,
-                    targets: list[tuple[int, float]], showcase: int | None, now: datetime,
-                    progress: Progress) -> None:  # fmt: skip
+def _write_comments(
+    rng: random.Random,
+    pools: writer.Pools,
+    count: int,
+    targets: list[tuple[int, float]],
+    showcase: int | None,
+    now: datetime,
+    progress: Progress,
+) -> None:
     """A few articles draw hundreds of comments, most draw a handful (log-normal weights)."""
     stamp = now.timestamp()
     rows: list[dict[str, Any]] = []
     if showcase is not None:
         published = dict(targets)[showcase]
-        rows = [_comment_row(rng, pools, showcase, published, stamp, CommentStatus.APPROVED)
-                for _ in range(min(SHOWCASE_COMMENTS, count))]  # fmt: skip
+        rows = [
+            _comment_row(rng, pools, showcase, published, stamp, CommentStatus.APPROVED)
+            for _ in range(min(SHOWCASE_COMMENTS, count))
+        ]
         targets = [t for t in targets if t[0] != showcase]
     remaining = count - len(rows)
     if remaining and not targets:
@@ -189,8 +217,13 @@ def _write_comments(rng: random.Random, pools: writer.Pools, count: int,
         progress(len(rows))
 
 
-def generate(articles: int, comments: int, secret: str, seed: int | None = None,
-             progress: Progress = lambda n: None) -> Summary:  # fmt: skip
+def generate(
+    articles: int,
+    comments: int,
+    secret: str,
+    seed: int | None = None,
+    progress: Progress = lambda n: None,
+) -> Summary:
     """Add `articles` articles and `comments` comments; safe to run again (it only adds)."""
     rng = random.Random(seed)  # noqa: S311 - synthetic text, not secrets; a seed repeats a run
     pools = _pools(seed, secret) if seed is not None else writer.make_pools(rng, secret)
@@ -218,9 +251,15 @@ def generate(articles: int, comments: int, secret: str, seed: int | None = None,
     db.session.commit()
     deep = categories[0][0]
     deep_count = db.session.scalar(
-        select(func.count()).select_from(Article).where(Article.category_id == deep,
-                                                        published_filter(now))
-    )  # fmt: skip
+        select(func.count())
+        .select_from(Article)
+        .where(Article.category_id == deep, published_filter(now))
+    )
     deep_slug = db.session.scalar(select(Category.slug).where(Category.id == deep))
-    return Summary(articles, comments, showcase_slug if comments >= SHOWCASE_COMMENTS else None,
-                   deep_slug or "", deep_count or 0)  # fmt: skip
+    return Summary(
+        articles,
+        comments,
+        showcase_slug if comments >= SHOWCASE_COMMENTS else None,
+        deep_slug or "",
+        deep_count or 0,
+    )

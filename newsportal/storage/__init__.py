@@ -21,9 +21,20 @@ from .serving import send
 BACKENDS = ("local", "database")
 
 __all__ = [
-    "BACKENDS", "MAX_BYTES", "BadKey", "CopyMismatch", "DatabaseStorage", "LocalStorage",
-    "MoveReport", "Opened", "Storage", "backend", "current", "move", "send",
-]  # fmt: skip
+    "BACKENDS",
+    "MAX_BYTES",
+    "BadKey",
+    "CopyMismatch",
+    "DatabaseStorage",
+    "LocalStorage",
+    "MoveReport",
+    "Opened",
+    "Storage",
+    "backend",
+    "current",
+    "move",
+    "send",
+]
 
 
 def backend(app: Flask, name: str) -> Storage:

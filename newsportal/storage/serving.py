@@ -24,8 +24,9 @@ def send(
         return None
     name = key.rsplit("/", 1)[-1]
     # wrap_file: the server's sendfile for a file on disk, else 8 KiB reads of the stream.
-    response = Response(wrap_file(environ, opened.stream), mimetype=mimetype,
-                        direct_passthrough=True)  # fmt: skip
+    response = Response(
+        wrap_file(environ, opened.stream), mimetype=mimetype, direct_passthrough=True
+    )
     response.content_length = opened.size
     response.headers.set("Content-Disposition", "inline", filename=name)
     # The name is the hash of the bytes: they never change, so caches need never revalidate.

@@ -125,9 +125,13 @@ def measure(
                 warm(proxy, name, urls[name])
                 target = load.Endpoint(name, urls[name], "reader")
                 constant = load.measured(
-                    args, bare.base, load.Endpoint("baseline", "/", "baseline"),
-                    f"bare/{name}", errors, notes,
-                )  # fmt: skip
+                    args,
+                    bare.base,
+                    load.Endpoint("baseline", "/", "baseline"),
+                    f"bare/{name}",
+                    errors,
+                    notes,
+                )
                 alone = load.measured(args, app.base, target, f"app/{name}", errors, notes)
                 before = _lines(app.access_log)
                 proxied = load.measured(args, proxy.base, target, f"nginx/{name}", errors, notes)
