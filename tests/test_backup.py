@@ -19,6 +19,7 @@ from flask import Flask
 from jinja2 import BytecodeCache
 from sqlalchemy import text
 
+from newsportal import storage
 from newsportal.articles import services as articles
 from newsportal.backups.services import has_data
 from newsportal.comments import moderation
@@ -69,9 +70,7 @@ def publish_with_picture_and_comment(app: Flask) -> tuple[str, str]:
     config = app.config
     limits = Limits(config["IMAGE_MAX_BYTES"], config["IMAGE_MAX_PIXELS"])
     with app.app_context():
-        image = store_image(
-            pictures.rice_field(), "lua.jpg", None, Path(config["UPLOAD_FOLDER"]), limits
-        )
+        image = store_image(pictures.rice_field(), "lua.jpg", None, storage.current(), limits)
         data = articles.ArticleData(
             title="Lúa Thu Đông được mùa",
             lead="Năng suất bình quân đạt hơn 5,7 tấn/ha.",

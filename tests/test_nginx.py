@@ -18,7 +18,7 @@ from PIL import Image as PILImage
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from newsportal import create_app
+from newsportal import create_app, storage
 from newsportal.articles import services as articles
 from newsportal.auth.services import create_user
 from newsportal.comments import stamp
@@ -129,7 +129,9 @@ def stack(postgres_database: str, tmp_path_factory: pytest.TempPathFactory) -> I
         )
         slug = articles.save_article(None, data, None, "publish").slug
         limits = media.Limits(max_bytes=10**6, max_pixels=10**6)
-        upload = media.store_image(_picture(), "anh.png", None, uploads, limits).largest["name"]
+        upload = media.store_image(_picture(), "anh.png", None, storage.current(), limits).largest[
+            "name"
+        ]
         db.session.remove()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSPORTAL_")}
     if answers(6379):  # as deployed: the page cache and rate limits shared by both servers
