@@ -118,6 +118,23 @@ def test_a_server_error_logs_its_traceback_with_the_request_id(app, lines):
     assert (line["status"], line["request_id"]) == (500, "trace-me")
 
 
+def test_an_error_that_escapes_the_app_is_still_logged_and_its_id_released(app, lines):
+    def broken():
+        raise RuntimeError("hỏng")
+
+    app.add_url_rule("/broken", "broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = True  # as under the debugger: no 500 page, it escapes
+    with pytest.raises(RuntimeError, match="hỏng"):
+        app.test_client().get("/broken", headers={"X-Request-ID": "escaped-1"})
+    (line,) = lines()
+    assert (line["path"], line["status"], line["request_id"]) == (
+        "/broken",
+        0,
+        "escaped-1",
+    )  # 0: no response sent
+    assert logs.current_request_id() == "-"  # the next line this thread logs is not this request's
+
+
 @pytest.mark.parametrize(
     ("env", "setting", "expected"),
     [
