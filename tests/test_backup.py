@@ -7,6 +7,7 @@ must not be.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -21,7 +22,9 @@ from sqlalchemy import text
 
 from newsportal import storage
 from newsportal.articles import services as articles
-from newsportal.backups.services import has_data
+from newsportal.backups import engines
+from newsportal.backups.errors import BackupError
+from newsportal.backups.services import Site, create_backup, has_data
 from newsportal.comments import moderation
 from newsportal.comments import services as comments
 from newsportal.extensions import db
@@ -172,3 +175,172 @@ def test_a_folder_that_is_not_a_backup_is_refused(
     result = site.test_cli_runner().invoke(args=["backup", "restore", "--yes", str(folder)])
     assert result.exit_code == 1
     assert message in result.output
+
+
+def forged_backup(folder: Path, files: dict[str, bytes], fields: dict[str, object]) -> Path:
+    """A backup folder holding `files`, its manifest listing each with its true hash; `fields`
+    override the recorded fields (a wrong engine, format or file list)."""
+    for name, body in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(body)
+    recorded = {
+        "format": 1,
+        "app_version": "1.0",
+        "alembic_revision": None,
+        "created_at": "2026-01-02T03:04:05+00:00",
+        "engine": "sqlite",
+        "files": {name: hashlib.sha256(body).hexdigest() for name, body in files.items()},
+        **fields,
+    }
+    (folder / "manifest.json").write_text(json.dumps(recorded))
+    return folder
+
+
+@pytest.mark.sqlite_only("refused before the database is touched: the check is the same")
+@pytest.mark.parametrize(
+    ("files", "manifest", "message"),
+    [
+        (
+            {"database.dump": b"PGDMP"},
+            {"engine": "postgresql"},
+            "this is a postgresql backup; the configured database is another kind",
+        ),
+        (
+            {"database.sqlite3": b"SQLite format 3"},
+            {"format": 2},
+            "manifest.json is of a format this version does not know",
+        ),
+        (
+            {"uploads/a.jpg": b"\xff\xd8"},
+            {},
+            "database.sqlite3 is missing, changed or unexpected: the backup is damaged",
+        ),
+        (
+            {"database.sqlite3": b"SQLite format 3"},
+            {"files": {"database.sqlite3": hashlib.sha256(b"SQLite format 3").hexdigest()}},
+            "notes.txt is missing, changed or unexpected: the backup is damaged",
+        ),
+    ],
+    ids=["other-engine", "future-format", "no-dump", "unlisted-file"],
+)
+def test_a_backup_that_does_not_fit_is_refused_and_nothing_changes(
+    site: Flask,
+    tmp_path: Path,
+    files: dict[str, bytes],
+    manifest: dict[str, object],
+    message: str,
+) -> None:
+    slug, picture = publish_with_picture_and_comment(site)
+    before = read_back(site, slug, picture)
+    folder = forged_backup(tmp_path / "forged", files, manifest)
+    if "notes.txt" in message:
+        (folder / "notes.txt").write_text("added after the backup was made")
+    result = site.test_cli_runner().invoke(args=["backup", "restore", "--yes", str(folder)])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert read_back(site, slug, picture) == before
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql+pymysql://news@db.example/news", "sqlite://", "sqlite:///:memory:"]
+)
+def test_only_a_sqlite_file_or_a_postgresql_database_is_backed_up(tmp_path: Path, url: str) -> None:
+    target = tmp_path / "backup"
+    site = Site(database_url=url, uploads=tmp_path / "uploads", instance=tmp_path / "instance")
+    with pytest.raises(BackupError) as refused:
+        create_backup(target, site)
+    assert (refused.value.field, refused.value.code) == ("database", "unsupported_database")
+    assert not target.exists() or not any(target.iterdir())  # no half-made backup left behind
+
+
+def test_the_manifest_names_the_schema_revision_and_the_bookkeeping_alone_is_no_data(
+    site: Flask, tmp_path: Path
+) -> None:
+    revision = "e4b1c7d2f905"
+
+    def stamp() -> None:  # what `flask db stamp` leaves: one row in alembic_version
+        with site.app_context(), db.engine.begin() as connection:
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+            connection.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
+
+    slug, picture = publish_with_picture_and_comment(site)
+    before = read_back(site, slug, picture)
+    stamp()
+    runner = site.test_cli_runner()
+    backup = tmp_path / "backup"
+    made = runner.invoke(args=["backup", "create", str(backup)])
+    assert made.exit_code == 0, made.output
+    assert f"(revision {revision})" in made.output
+    assert json.loads((backup / "manifest.json").read_text())["alembic_revision"] == revision
+
+    destroy(site)
+    stamp()
+    with site.app_context():
+        assert not has_data()
+    restored = runner.invoke(args=["backup", "restore", str(backup)])  # no --yes needed
+    assert restored.exit_code == 0, restored.output
+    assert f"revision {revision})" in restored.output
+    assert read_back(site, slug, picture) == before
+
+
+@pytest.fixture
+def postgres_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_bytecode: BytecodeCache
+) -> Iterator[Flask]:
+    """A site on a PostgreSQL database of its own: what `pg_dump` and `pg_restore` talk to."""
+    if "postgresql" not in BACKENDS:
+        pytest.skip("PostgreSQL is not among NEWSPORTAL_TEST_BACKENDS")
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    with throwaway_database("tools") as url:
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "drill-secret-key-that-is-long-enough-for-anything",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+        }
+        yield from serve_app(config, template_bytecode)
+
+
+@pytest.mark.parametrize(
+    ("installed", "message"),
+    [
+        (None, "pg_dump not found: install the PostgreSQL client (postgresql-client)"),
+        ("pg_dump (PostgreSQL) 9.6.24", "pg_dump is older than the PostgreSQL server"),
+    ],
+    ids=["missing", "older-than-the-server"],
+)
+def test_a_backup_without_a_pg_dump_for_this_server_says_which_client_to_install(
+    postgres_site: Flask,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    installed: str | None,
+    message: str,
+) -> None:
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    if installed is not None:  # a client of another major version answers --version like this
+        tool = bin_folder / "pg_dump"
+        tool.write_text(f"#!/bin/sh\necho '{installed}'\n")
+        tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_folder))
+    monkeypatch.setattr(engines, "PG_VERSIONED_BIN", str(tmp_path / "no-such" / "{major}"))
+    backup = tmp_path / "backup"
+    result = postgres_site.test_cli_runner().invoke(args=["backup", "create", str(backup)])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert not (backup / "manifest.json").exists()  # not mistaken later for a finished backup
+
+
+def test_a_dump_pg_restore_cannot_read_is_reported_and_the_database_is_kept(
+    postgres_site: Flask, tmp_path: Path
+) -> None:
+    slug, picture = publish_with_picture_and_comment(postgres_site)
+    before = read_back(postgres_site, slug, picture)
+    folder = forged_backup(
+        tmp_path / "forged", {"database.dump": b"not a pg_dump archive"}, {"engine": "postgresql"}
+    )
+    runner = postgres_site.test_cli_runner()
+    result = runner.invoke(args=["backup", "restore", "--yes", str(folder)])
+    assert result.exit_code == 1
+    assert "PostgreSQL's tool failed: pg_restore: error:" in result.output
+    assert read_back(postgres_site, slug, picture) == before
