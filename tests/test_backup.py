@@ -344,3 +344,21 @@ def test_a_dump_pg_restore_cannot_read_is_reported_and_the_database_is_kept(
     assert result.exit_code == 1
     assert "PostgreSQL's tool failed: pg_restore: error:" in result.output
     assert read_back(postgres_site, slug, picture) == before
+
+
+@pytest.mark.sqlite_only("the key is a file in the instance folder, whatever the database")
+def test_a_generated_secret_key_comes_back_with_the_restore(site: Flask, tmp_path: Path) -> None:
+    # Sessions are signed, and stored addresses were hashed, with it: losing it logs every
+    # staff member out and breaks the comment rate limits.
+    key = Path(site.instance_path) / "secret_key"
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.write_text("generated-once-for-this-instance-and-kept-across-restarts")
+    runner = site.test_cli_runner()
+    backup = tmp_path / "backup"
+    assert runner.invoke(args=["backup", "create", str(backup)]).exit_code == 0
+    assert "secret_key" in json.loads((backup / "manifest.json").read_text())["files"]
+    shutil.rmtree(key.parent)
+    restored = runner.invoke(args=["backup", "restore", "--yes", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    assert key.read_text() == "generated-once-for-this-instance-and-kept-across-restarts"
+    assert oct(key.parent.stat().st_mode & 0o777) == "0o700"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -70,21 +71,23 @@ class Content:
         updated_at: Mapped[datetime]
         updated_by_id: Mapped[int | None]
 
+    # Abstract for mypy (every kind must say); no ABCMeta, which would clash with the models'
+    # declarative metaclass.
+    @abstractmethod
     def is_live(self) -> bool:
         """Readers can see it right now."""
-        raise NotImplementedError
 
+    @abstractmethod
     def went_live_at(self) -> datetime | None:
         """When it first became (or becomes) visible, for the first-publication record."""
-        raise NotImplementedError
 
+    @abstractmethod
     def visible_from(self) -> datetime | None:
         """From when search may find it; None while it is not public at all."""
-        raise NotImplementedError
 
     def show_from(self, at: datetime) -> None:
-        """Keep `at` as the time readers see it from once it is published (schedulable kinds)."""
-        raise NotImplementedError
+        """Keep `at` as the time readers see it from once it is published. Only a schedulable
+        kind keeps one (and overrides this); the services never call it on another kind."""
 
     @property
     def ever_published(self) -> bool:
