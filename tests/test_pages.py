@@ -5,8 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 import newsportal.search.queries
+from newsportal.errors import FieldError
 from newsportal.extensions import db
 from newsportal.models import Page
+from newsportal.pages import services
 from newsportal.text import utcnow
 
 from .page_helpers import get_page, make_page, page_revisions, soup
@@ -321,3 +323,37 @@ def test_public_pages_are_found_by_search_without_accents(app, auth, client, mon
     auth.as_role("editor")
     client.post(f"/editor/pages/{page.id}/unpublish")
     assert soup(client.get("/search?q=khieu+nai")).select(".search-result") == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"parent_id": 987654}, ("parent_id", "unknown")),  # deleted meanwhile, or a forged id
+        ({"block": "sidebar-of-nowhere"}, ("block", "unknown")),
+    ],
+)
+def test_saving_a_page_under_a_missing_parent_or_in_an_unknown_block_writes_nothing(
+    app, fields, error
+):
+    with app.app_context():
+        data = services.PageData(
+            title="Lịch tiếp công dân", lead="", body_md="Thứ Năm hằng tuần.", **fields
+        )
+        with pytest.raises(FieldError) as refused:
+            services.save_page(None, data, None, "publish")
+        assert (refused.value.field, refused.value.code) == error
+        db.session.rollback()
+        assert db.session.scalar(db.select(db.func.count()).select_from(Page)) == 0
+
+
+def test_a_draft_with_sub_pages_is_not_deleted_and_reindexing_finds_every_page(app):
+    parent = make_page(app, "Thủ tục hành chính", publish=False)
+    make_page(app, "Thủ tục cấp phép", publish=True, parent_id=parent.id)
+    with app.app_context():
+        draft = db.session.get(Page, parent.id)
+        with pytest.raises(FieldError) as refused:
+            services.delete_draft(draft)
+        assert (refused.value.field, refused.value.code) == ("page", "has_children")
+        db.session.rollback()
+        assert db.session.get(Page, parent.id) is not None
+        assert services.reindex_pages() == 2
