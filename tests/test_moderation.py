@@ -6,8 +6,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from newsportal.comments import moderation
+from newsportal.errors import FieldError
 from newsportal.extensions import db
-from newsportal.models import Comment
+from newsportal.models import Comment, SecurityEvent
 
 from .comment_helpers import audits, comment_data, comments
 
@@ -315,3 +316,54 @@ def test_big_queues_count_up_to_a_cap_and_still_page(app, auth, client, article,
     assert third.select_one(".pagination a[rel=next]") is None
     second = BeautifulSoup(client.get("/moderation/?page=2").data, "html5lib")
     assert second.select_one(".pagination a[rel=next]")["href"].endswith("page=3")
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda ids: moderation.set_status(ids, "publish-everything", None), ("action", "action")),
+        (lambda ids: moderation.set_status([], "approve", None), ("ids", "none")),
+        (lambda ids: moderation.add_rule("blocked_country", "vn", None), ("kind", "kind")),
+        (lambda ids: moderation.add_rule("banned", "   ", None), ("value", "value")),
+    ],
+    ids=["unknown-action", "no-comment-ticked", "unknown-rule-kind", "blank-word"],
+)
+def test_a_moderation_call_that_makes_no_sense_changes_nothing(app, pending, call, error):
+    trail = len(audits(app))
+    with app.app_context():
+        with pytest.raises(FieldError) as refused:
+            call(pending)
+        assert (refused.value.field, refused.value.code) == error
+        db.session.rollback()
+        assert moderation.rules() == []
+    assert {c.status for c in comments(app)} == {"pending"}
+    assert len(audits(app)) == trail
+
+
+def test_a_reply_needs_an_approved_comment_and_some_words(app, pending):
+    with app.app_context():
+        comment = db.session.get(Comment, pending[0])
+        with pytest.raises(FieldError) as refused:
+            moderation.reply(comment, None, "Cảm ơn bạn đã góp ý.")
+        assert (refused.value.field, refused.value.code) == ("comment", "not_approved")
+        moderation.set_status([comment.id], "approve", None)
+        with pytest.raises(FieldError) as refused:
+            moderation.reply(comment, None, " . ")
+        assert (refused.value.field, refused.value.code) == ("value", "value")
+        moderation.delete_rule(987654)  # gone already (another moderator): nothing to do
+        assert moderation.rules() == []
+
+
+def test_blocking_an_email_or_address_keeps_no_raw_address_and_twice_is_once(app):
+    with app.app_context():
+        email = moderation.add_rule("blocked_email", "An.Nguyen@Example.ORG", None)
+        address = moderation.add_rule("blocked_ip", "203.0.113.7", None, secret="k" * 32)
+        again = moderation.add_rule("blocked_ip", "203.0.113.7", None, secret="k" * 32)
+        assert email.value == "an.nguyen@example.org"
+        assert again.id == address.id
+        assert len(address.value) == 64
+        assert "203.0.113.7" not in address.value
+        kept = {(rule.kind, rule.value) for rule in moderation.rules()}
+        assert kept == {("blocked_email", email.value), ("blocked_ip", address.value)}
+        details = db.session.scalars(db.select(SecurityEvent.detail)).all()
+        assert sorted(details) == [f"blocked_email #{email.id}", f"blocked_ip #{address.id}"]
