@@ -11,8 +11,11 @@ import pytest
 from icalendar import Calendar
 
 import newsportal.pages.views
+from newsportal import storage
+from newsportal.errors import FieldError
 from newsportal.extensions import db
 from newsportal.models import LegalDocument, Page, PublishedResult, ReceptionSession
+from newsportal.pages import records
 from newsportal.text import to_local, utcnow
 
 from .page_helpers import make_page, make_result, make_session, results, sample_pdf, soup, vn
@@ -660,3 +663,104 @@ def test_feed_page_url_is_absolute(app, client, schedule_page):
     event = Calendar.from_ical(client.get("/pages/lich-tiep-cong-dan.ics").data).walk("VEVENT")[0]
     assert str(event["url"]).startswith("http://127.0.0.1:5000/")
     assert newsportal.pages.views.FEED_PAST_DAYS >= 30
+
+
+def test_an_expired_session_keeps_a_typed_reception_session(csrf_app, make_user):
+    client = csrf_app.test_client()
+    make_user("editor")
+    login = soup(client.get("/login")).find("input", {"name": "csrf_token"})["value"]
+    client.post(
+        "/login",
+        data={
+            "email": "editor@example.org",
+            "password": "mật-khẩu-thử-nghiệm-đủ-dài",
+            "csrf_token": login,
+        },
+    )
+    typed = session_form(place="Hội trường UBND huyện Cao Lãnh", csrf_token="expired")
+    response = client.post("/editor/section/schedule/new", data=typed)
+    assert response.status_code == 200
+    assert soup(response).select_one("#place")["value"] == "Hội trường UBND huyện Cao Lãnh"
+    assert "Phiên làm việc đã hết hạn" in response.get_data(as_text=True)
+    assert sessions(csrf_app) == []
+
+
+SESSION = {
+    "starts_at": utcnow() + timedelta(days=3),
+    "ends_at": None,
+    "receiver_title": "Chủ tịch UBND tỉnh",
+    "receiver_name": "",
+    "place": "Trụ sở Tiếp công dân tỉnh",
+}
+RESULT = {
+    "title": "Kết luận thanh tra",
+    "document_number": "12/KL-TTr",
+    "issued_on": date(2025, 3, 1),
+    "kind": "complaint",
+    "url": "https://example.gov.vn/kl.pdf",
+}
+DOCUMENT = {
+    "title": "Luật Tố cáo",
+    "number": "25/2018/QH14",
+    "kind": "law",
+    "issued_on": date(2018, 6, 12),
+}
+
+SAVES = {
+    "session": lambda change: records.save_session(
+        None, records.SessionData(**{**SESSION, **change}), None
+    ),
+    "result": lambda change: records.save_result(
+        None, records.ResultData(**{**RESULT, **change}), None, storage.current()
+    ),
+    "document": lambda change: records.save_document(
+        None, records.DocumentData(**{**DOCUMENT, **change}), None
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("save", "change", "error"),
+    [
+        ("session", {"receiver_title": " \t "}, ("receiver_title", "required")),
+        ("session", {"mode": "by-carrier-pigeon"}, ("mode", "unknown")),
+        ("result", {"title": "  "}, ("title", "required")),
+        ("result", {"document_number": ""}, ("document_number", "required")),
+        ("document", {"title": ""}, ("title", "required")),
+        ("document", {"number": "  "}, ("number", "required")),
+    ],
+)
+def test_the_list_services_refuse_blank_or_unknown_values_and_write_nothing(
+    app, save, change, error
+):
+    # The forms catch these first; the services refuse them for every other caller too.
+    with app.app_context():
+        with pytest.raises(FieldError) as refused:
+            SAVES[save](change)
+        assert (refused.value.field, refused.value.code) == error
+        db.session.rollback()
+        for model in (ReceptionSession, PublishedResult, LegalDocument):
+            assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0
+
+
+def test_a_document_keeps_its_own_number_when_edited_but_may_not_take_another(app):
+    with app.app_context():
+        law = records.save_document(None, records.DocumentData(**DOCUMENT), None)
+        decree = records.save_document(
+            None,
+            records.DocumentData(**{**DOCUMENT, "title": "Nghị định", "number": "31/2019/NĐ-CP"}),
+            None,
+        )
+        edited = records.save_document(
+            law, records.DocumentData(**{**DOCUMENT, "note": "Hiệu lực từ 01/01/2019."}), None
+        )
+        assert (edited.id, edited.number, edited.note) == (
+            law.id,
+            "25/2018/QH14",
+            "Hiệu lực từ 01/01/2019.",
+        )
+        with pytest.raises(FieldError) as refused:
+            records.save_document(decree, records.DocumentData(**DOCUMENT), None)
+        assert (refused.value.field, refused.value.code) == ("number", "taken")
+        db.session.rollback()
+        assert db.session.get(LegalDocument, decree.id).number == "31/2019/NĐ-CP"

@@ -3,6 +3,7 @@ and legal documents. One set of views serves the three; each list names its form
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -31,7 +32,7 @@ def _local(value: datetime | None) -> datetime | None:
     return to_local(value).replace(tzinfo=None) if value else None
 
 
-class ListKind(Generic[Item]):
+class ListKind(ABC, Generic[Item]):
     """One structured list: its title, model and form, how a row fills the form, how the form
     is saved and how a row goes. The views below serve every list through these."""
 
@@ -39,17 +40,20 @@ class ListKind(Generic[Item]):
     model: type[Item]
     form: type[Form]
 
+    @abstractmethod
     def values(self, item: Item) -> dict[str, Any]:
-        raise NotImplementedError
+        """The form's fields filled from a saved row."""
 
+    @abstractmethod
     def save(self, item: Item | None, form: Any) -> Item:
-        raise NotImplementedError
+        """The form's values through the list's service; FieldError for what it refuses."""
 
     def delete(self, item: Item) -> None:
         records.delete(item)
 
+    @abstractmethod
     def items(self, page: int, per_page: int) -> Any:
-        raise NotImplementedError
+        """One page of rows, in the list's order."""
 
 
 class ScheduleList(ListKind[ReceptionSession]):
