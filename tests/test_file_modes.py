@@ -3,6 +3,7 @@ with its -wal and -shm files, the uploads folders and every picture and PDF in t
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsportal import create_app
+from newsportal import create_app, files
 from newsportal.auth.services import create_user
 from newsportal.extensions import db
 
@@ -86,3 +87,27 @@ def test_a_database_left_world_readable_is_tightened_at_start(tmp_path, monkeypa
         db.engine.dispose()
     assert oct(mode(instance / "newsportal.db")) == oct(0o600)
     assert oct(mode(instance)) == oct(0o700)
+
+
+def test_a_write_that_fails_leaves_neither_half_a_file_nor_its_temporary(tmp_path, monkeypatch):
+    def disk_full(source, target):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        files.write_private(tmp_path / "uploads", "ab12.jpg", b"\xff\xd8" * 1000)
+    assert list((tmp_path / "uploads").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "postgresql+psycopg://news@127.0.0.1/news",
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite:///{tmp}/no-such-folder/site.db",  # SQLite refuses it itself, as it always did
+    ],
+)
+def test_only_a_sqlite_file_in_an_existing_folder_is_made_ahead(tmp_path, uri):
+    files.private_sqlite(uri.format(tmp=tmp_path))
+    assert list(tmp_path.iterdir()) == []
