@@ -12,7 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import ExifTags, Image
 
+from newsportal.errors import FieldError
 from newsportal.extensions import db
+from newsportal.media.services import Limits, encode_upload
 from newsportal.models import Article
 from newsportal.models import Image as StoredImage
 
@@ -332,3 +334,43 @@ def test_demo_gives_search_feeds_and_pictures_something_to_show(app, runner, cli
     search = BeautifulSoup(client.get("/search?q=lua+thu+dong").data, "html.parser")
     assert search.select(".search-result")
     assert b"<entry>" in client.get("/feed.xml").data
+
+
+ROOMY = Limits(max_bytes=50_000_000, max_pixels=100_000_000)
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt", "kept_mode"),
+    [("CMYK", "JPEG", "RGB"), ("I;16", "PNG", "RGBA")],
+    ids=["print-cmyk-jpeg", "16-bit-grey-png"],
+)
+def test_pictures_in_modes_browsers_mishandle_are_stored_in_plain_rgb(mode, fmt, kept_mode):
+    kind, _ext, copies = encode_upload(picture((800, 600), fmt, mode=mode), ROOMY)
+    assert kind == fmt.lower()
+    for width, _height, encoded in copies:
+        with Image.open(io.BytesIO(encoded)) as stored:
+            assert stored.mode == kept_mode
+            assert stored.width == width
+
+
+def test_a_very_wide_jpeg_is_decoded_at_a_reduced_scale_and_keeps_the_largest_width():
+    _kind, _ext, copies = encode_upload(picture((9600, 400)), ROOMY)
+    assert [width for width, _height, _bytes in copies] == [400, 800, 1600, 2400]
+
+
+def test_a_jpeg_too_big_to_decode_even_at_an_eighth_within_the_memory_bound_is_refused():
+    tight = Limits(max_bytes=50_000_000, max_pixels=100_000_000, max_decoded=10_000)
+    with pytest.raises(FieldError) as refused:
+        encode_upload(picture((1200, 900)), tight)
+    assert (refused.value.field, refused.value.code) == ("file", "too_many_pixels")
+
+
+def test_a_multi_picture_jpeg_from_a_3d_camera_is_refused_as_another_format():
+    # Pillow opens an MPO through the JPEG reader but calls it "MPO": only its first frame
+    # would be cleaned, the others kept with their metadata.
+    left, right = Image.new("RGB", (640, 480), "white"), Image.new("RGB", (640, 480), "red")
+    out = io.BytesIO()
+    left.save(out, "MPO", save_all=True, append_images=[right])
+    with pytest.raises(FieldError) as refused:
+        encode_upload(out.getvalue(), ROOMY)
+    assert (refused.value.field, refused.value.code) == ("file", "format")
