@@ -5,10 +5,11 @@ import sys
 
 from newsportal import content_version
 from newsportal.articles import services
+from newsportal.articles.importer import parse_file
 from newsportal.extensions import db
 from newsportal.models import Article, ArticleRevision, SearchDocument
 
-from .test_import import GOOD, write
+from .test_import import GOOD, SEED, SEED_SLUG, needs_seed, write
 
 PICTURED = [
     "vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha",
@@ -99,3 +100,14 @@ def test_a_demo_picture_raises_the_content_version(app, runner, monkeypatch):
     monkeypatch.setattr(sys.modules["newsportal.cli.demo"], "set_featured_image", watched)
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert seen == [True, True]
+
+
+@needs_seed
+def test_the_desks_save_keeps_the_imported_words_byte_for_byte(app, runner):
+    parsed = parse_file(SEED)
+    assert runner.invoke(args=["articles", "import", str(SEED)]).exit_code == 0
+    with app.app_context():
+        article = _article(SEED_SLUG)
+        stored = (article.title, article.byline, article.lead, article.body_md)
+        assert stored == (parsed.title, parsed.author, parsed.summary, parsed.body)
+        assert _revisions(article)[0][3] == parsed.body
