@@ -107,6 +107,7 @@ def test_unquoted_yaml_timestamp_and_explicit_slug(app, runner, tmp_path):
         (GOOD.replace("2026-11-20T08:30:00+07:00", "0001-01-01T00:00:00"), "published_at"),
         (GOOD.replace("status: published\n---", "status: published\n"), "front matter"),
         ("Chỉ có nội dung, không có front matter.\n", "title"),
+        (GOOD.replace('title: "Tháp Mười: Mùa sen"', 'title: "\\u200b"\nslug: mua-sen'), "title"),
         (GOOD.replace("Đoạn một.", "<div>" * 2_000), "body"),  # markup_bounds refuses it
     ],
 )

@@ -6,7 +6,7 @@ with the value it quotes in `details`; cli/content.py words each code for the op
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,12 @@ import frontmatter
 import yaml
 from sqlalchemy import select
 
-from .. import markup
 from ..content import services as content
 from ..errors import FieldError
 from ..extensions import db
 from ..models import Article, ArticleStatus, Category
 from ..text import clean_line, local_to_utc, nfc, slugify, without_controls
+from . import services
 
 STATUSES = {"published": ArticleStatus.PUBLISHED, "draft": ArticleStatus.DRAFT}
 
@@ -109,38 +109,37 @@ def parse_file(path: Path) -> ArticleFile:
     )
 
 
-def _category(name: str) -> Category | None:
+def _category_id(name: str) -> int | None:
+    """The category the file names, made by the desk's rule when there is none yet."""
     if not name:
         return None
-    slug = slugify(name)
     found = db.session.scalar(
-        select(Category).where((Category.name == name) | (Category.slug == slug))
+        select(Category).where((Category.name == name) | (Category.slug == slugify(name)))
     )
     if found is None:
-        found = Category(name=name, slug=slug, position=0)
-        db.session.add(found)
-    return found
+        found = services.stage_category(None, name, "", 0)
+    return found.id
 
 
 def import_article(item: ArticleFile, update: bool = False) -> Article:
-    """Write one parsed file: all of it, or nothing."""
+    """Write one parsed file through the desk's save: all of it, or nothing."""
     article = db.session.scalar(select(Article).where(Article.slug == item.slug))
     if article is not None and not update:
         raise FieldError("slug", "exists", value=item.slug)
     with content.one_write():
-        if article is None:
-            article = Article(slug=item.slug)
-        article.title = item.title
-        article.byline = item.author
-        article.lead = item.summary
-        article.body_md = item.body
-        article.body_html = markup.render_article(item.body)  # or FieldError("body", ...)
-        with db.session.no_autoflush:
-            article.category = _category(item.category)
-        if item.status == ArticleStatus.PUBLISHED:
-            content.publish(article, item.published_at)  # no time: now; a future one schedules
-        else:
-            content.withdraw(article)
-            article.published_at = item.published_at
-        content.keep(article, None, "import")
+        category_id = _category_id(item.category)
+        # What the file does not name (comments, the picture) stays as the desk left it.
+        base = services.ArticleData(title="", lead="", body_md="", byline="")
+        data = replace(
+            base if article is None else services.data_of(article),
+            title=item.title,
+            lead=item.summary,
+            body_md=item.body,  # or FieldError("body", ...) when it cannot be rendered
+            slug=item.slug,  # the file names it, or its title made it: kept as it is
+            byline=item.author,
+            category_id=category_id,
+            published_at=item.published_at,  # no time: now; a future one schedules
+        )
+        published = item.status == ArticleStatus.PUBLISHED
+        article = services.stage_as_filed(article, data, published, None, "import")
     return article

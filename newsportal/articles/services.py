@@ -4,7 +4,7 @@ transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -69,11 +69,69 @@ def save_article(
     )
 
 
+def data_of(article: Article) -> ArticleData:
+    """The article as its edit form would send it back unchanged: a writer that changes a few
+    fields replaces those and keeps the rest."""
+    return ArticleData(
+        title=article.title,
+        lead=article.lead,
+        body_md=article.body_md,
+        slug=article.slug,
+        byline=article.byline,
+        category_id=article.category_id,
+        comments_enabled=article.comments_enabled,
+        featured_image_id=article.featured_image_id,
+        featured_image_alt=article.featured_image_alt,
+        featured_image_caption=article.featured_image_caption,
+    )
+
+
+def set_featured_image(
+    article: Article, image_id: int | None, alt: str, caption: str, user_id: int | None
+) -> Article:
+    """A new picture (or none) on an article, saved as the desk saves it: the same checks, a
+    revision, the search document; whether and when it is public does not change."""
+    data = replace(
+        data_of(article),
+        featured_image_id=image_id,
+        featured_image_alt=alt,
+        featured_image_caption=caption,
+    )
+    return save_article(article, data, user_id)
+
+
+def stage_as_filed(
+    article: Article | None, data: ArticleData, publish: bool, user_id: int | None, note: str
+) -> Article:
+    """Stage an article as a file states it, inside the caller's `content.one_write` (nothing is
+    committed here): published from `data.published_at` (now when there is none; a future
+    time schedules it), or a draft that keeps that time, whatever state it was in before."""
+    if article is None:
+        article = Article(status=ArticleStatus.DRAFT, created_by_id=user_id)
+
+    def when(item: Article) -> None:
+        if publish:
+            content.publish(item, data.published_at)
+        else:
+            content.withdraw(item)
+            item.published_at = data.published_at
+
+    return content.stage(article, data, user_id, lambda item: _apply(item, data), when, note)
+
+
 unpublish = content.unpublish  # back to draft; the slug stays frozen if readers saw it
 restore_revision = content.restore
 
 
 def save_category(category: Category | None, name: str, slug: str, position: int) -> Category:
+    category = stage_category(category, name, slug, position)
+    db.session.commit()
+    return category
+
+
+def stage_category(category: Category | None, name: str, slug: str, position: int) -> Category:
+    """`save_category` without its commit (the importer's file is all or nothing); flushed, so
+    an article can name it by id."""
     name = clean_line(name)
     if not name:
         raise FieldError("name", "required")
@@ -90,7 +148,7 @@ def save_category(category: Category | None, name: str, slug: str, position: int
         category = Category()
         db.session.add(category)
     category.name, category.slug, category.position = name, slug, position
-    db.session.commit()
+    db.session.flush()
     return category
 
 

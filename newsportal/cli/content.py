@@ -27,6 +27,7 @@ IMPORT_MESSAGES = {
     "not_yaml": "{problem}",
     "not_closed": "not closed by a line with ---",
     "missing": "missing",
+    "required": "missing",  # the desk's word: nothing left once invisible characters go
     "not_text": "must be text",
     "not_iso_time": "cannot read {value!r} as an ISO 8601 date and time",
     "year_range": "year {year} is not between 1900 and 2200",

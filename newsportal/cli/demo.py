@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from .. import storage
 from ..articles.importer import import_article, parse_file
-from ..articles.services import reindex_articles
+from ..articles.services import reindex_articles, set_featured_image
 from ..auth.services import create_user, find_user
 from ..comments import moderation
 from ..comments import services as comment_services
@@ -194,7 +194,5 @@ def _demo_pictures() -> None:
         if article is None or article.featured_image_id is not None:
             continue
         image = store_image(draw(), f"{slug}.jpg", None, storage.current(), limits)
-        article.featured_image_id = image.id
-        article.featured_image_alt, article.featured_image_caption = alt, caption
-        db.session.commit()
+        set_featured_image(article, image.id, alt, caption, None)
         click.echo(f"picture: /uploads/{image.largest['name']}")

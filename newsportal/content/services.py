@@ -174,19 +174,38 @@ def save(
     publish_now: public now, whatever time was typed (kinds with a time).
     """
     check_action(item, action)
-    with one_write():
-        was_live = item.id is not None and item.is_live()
-        with db.session.no_autoflush:  # the slug check must not flush a half-filled row
-            apply(item)
-            apply_text(item, data)
+    was_live = item.id is not None and item.is_live()
+
+    def when(target: C) -> None:
         if action == "publish_now":
-            publish(item)
+            publish(target)
         elif action == "publish":
-            publish(item, at)
+            publish(target, at)
         elif at is not None:
-            move(item, at, was_live)
-        item.remember_if_live()
-        keep(item, user_id, "save" if action == "save" else "publish")
+            move(target, at, was_live)
+
+    with one_write():
+        stage(item, data, user_id, apply, when, "save" if action == "save" else "publish")
+    return item
+
+
+def stage(
+    item: C,
+    data: ContentData,
+    user_id: int | None,
+    apply: Callable[[C], None],
+    when: Callable[[C], None],
+    note: str,
+) -> C:
+    """`save` without its commit, for a writer that owns a larger unit of work (the importer:
+    a category and an article, all or nothing): the kind's own fields, the shared text and slug,
+    then `when` decides when readers see it, then the revision and the search document."""
+    with db.session.no_autoflush:  # the slug check must not flush a half-filled row
+        apply(item)
+        apply_text(item, data)
+    when(item)
+    item.remember_if_live()
+    keep(item, user_id, note)
     return item
 
 
