@@ -287,3 +287,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if elsewhere:
         config.hook.pytest_deselected(items=[item for item in items if item in elsewhere])
         items[:] = [item for item in items if item not in elsewhere]
+    _long_files_first(items)
+
+
+def _long_files_first(items: list[pytest.Item]) -> None:
+    """Files holding a `slow` or `browser` test are handed out first, so the long ones run
+    while the many short files fill the other worker, instead of one worker ending alone on a
+    corpus file. A stable sort by file: every worker computes the same order, and a file's
+    tests keep theirs."""
+    long = {
+        item.path
+        for item in items
+        if item.get_closest_marker("slow") or item.get_closest_marker("browser")
+    }
+    items.sort(key=lambda item: item.path not in long)
