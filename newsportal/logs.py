@@ -83,7 +83,7 @@ class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__(TEXT_FORMAT)
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+    def formatMessage(self, record: logging.LogRecord) -> str:
         text = super().formatMessage(record)
         fields = getattr(record, "fields", None) or {}
         return " ".join([text, *(f"{key}={value}" for key, value in fields.items())])

@@ -219,12 +219,12 @@ class BoundsExtension(Extension):
         super().__init__()
         self.max_elements = max_elements(source)
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
+    def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(ShapeGuard(md, self.max_elements), "shape_guard", 15)
 
 
 class LinearTableExtension(TableExtension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
+    def extendMarkdown(self, md: Markdown) -> None:
         super().extendMarkdown(md)
         linear = _LinearTable(md.parser, self.getConfigs())
         md.parser.blockprocessors.register(linear, "table", 75)  # replaces the stock one
@@ -239,7 +239,7 @@ def linear_walker(base: Any) -> Any:
             super().__init__(tree)
             self._positions: dict[int, dict[int, int]] = {}
 
-        def getParentNode(self, node: Any) -> Any:  # noqa: N802 - html5lib's API name
+        def getParentNode(self, node: Any) -> Any:
             if not isinstance(node, tuple) or node[3] == "text":
                 return super().getParentNode(node)
             parents = node[2]

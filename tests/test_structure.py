@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import newsportal
-import newsportal.models  # noqa: F401 (every model registers itself)
+import newsportal.models
 from newsportal.errors import FieldError
 from newsportal.extensions import db
 from newsportal.models.public import PrivateContent, PublicContent
