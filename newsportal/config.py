@@ -6,6 +6,7 @@ Production refuses to start on that generated key.
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -55,9 +56,28 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_FORM_MAX_BYTES": 64 * 1024,
     "MAX_FORM_MEMORY_SIZE": 500_000,  # one multipart text field (Flask's default, kept on purpose)
     "MAX_FORM_PARTS": 1000,  # multipart fields and files; a bulk moderation page sends 50 ids
-    "CONTACT_ADDRESS": "Số 12 Đường 30/4, Phường 1, TP. Cao Lãnh, tỉnh Đồng Tháp",
-    "CONTACT_PHONE": "0277 3 851 000",
-    "CONTACT_EMAIL": "toasoan@example.gov.vn",
+    # The two bodies a reader may contact, each written once: the footer, "Liên hệ" and "Nơi gửi
+    # đơn" all show these (templates/_partials/contact.html). `sample` names the fields the agency
+    # has not confirmed; the block marks them. The reception office's address and hours are the
+    # ones its 09/2025 rules publish; everything else is a sample on the example.gov.vn domain.
+    "CONTACTS": {
+        "editorial": {
+            "name": "Ban Biên tập Cổng Thông tin điện tử tỉnh Đồng Tháp",
+            "address": "Số 00, đường Mẫu, phường Đạo Thạnh, tỉnh Đồng Tháp",
+            "phone": "0277 3 000 111",
+            "email": "bbt@example.gov.vn",
+            "hours": "Các ngày làm việc: sáng từ 7:00 đến 11:30, chiều từ 13:30 đến 17:00",
+            "sample": ["address", "phone", "email", "hours"],
+        },
+        "reception": {
+            "name": "Trụ sở Tiếp công dân tỉnh Đồng Tháp",
+            "address": "Số 488, ấp 4, Quốc lộ 50, phường Đạo Thạnh, tỉnh Đồng Tháp",
+            "phone": "0277 3 000 000",
+            "email": "tiepcongdan@example.gov.vn",
+            "hours": "Tất cả các ngày làm việc: sáng từ 7:00 đến 11:30, chiều từ 13:30 đến 17:00",
+            "sample": ["phone", "email"],
+        },
+    },
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
     # Redis down or full: Flask-Limiter's decorators count in process memory (ratelimits.py does
@@ -107,7 +127,8 @@ class UnsafeConfiguration(RuntimeError):
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
-    app.config.from_mapping(DEFAULTS)
+    # A copy: NEWSPORTAL_CONTACTS__reception__phone sets a key inside the nested default in place.
+    app.config.from_mapping(copy.deepcopy(DEFAULTS))
     app.config.from_prefixed_env("NEWSPORTAL")
     if "DATABASE_URL" in app.config:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
@@ -121,6 +142,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         )
     _ratelimit_storage(app)
     _environment(app)
+    _contacts(app.config["CONTACTS"])
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
         private_folder(Path(app.instance_path))  # SQLite will not make it
         app.config["SQLALCHEMY_DATABASE_URI"] = (
@@ -161,6 +183,27 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["PREFERRED_URL_SCHEME"] = "https"
     _public_origin(app, production)
     _one_machine_database(app)
+
+
+CONTACT_KEYS = ("editorial", "reception")
+CONTACT_FIELDS = ("name", "address", "phone", "email", "hours")
+
+
+def _contacts(contacts: Any) -> None:
+    """Refuse to start on a contact the footer could not show, not on the first page view."""
+    for key in CONTACT_KEYS:
+        contact = contacts.get(key) if isinstance(contacts, Mapping) else None
+        if not isinstance(contact, Mapping):
+            raise UnsafeConfiguration(f"NEWSPORTAL_CONTACTS needs a {key!r} contact.")
+        for field in CONTACT_FIELDS:
+            if not isinstance(contact.get(field), str) or not contact[field].strip():
+                raise UnsafeConfiguration(f"NEWSPORTAL_CONTACTS[{key!r}] needs a {field!r} text.")
+        sample = contact.get("sample", [])
+        if not isinstance(sample, list) or not set(sample) <= set(CONTACT_FIELDS):
+            raise UnsafeConfiguration(
+                f"NEWSPORTAL_CONTACTS[{key!r}]['sample'] lists fields among "
+                f"{', '.join(CONTACT_FIELDS)}."
+            )
 
 
 def _environment(app: Flask) -> None:

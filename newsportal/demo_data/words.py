@@ -15,19 +15,21 @@ CATEGORIES = [
     ("Thể thao", 3), ("Khoa học - Công nghệ", 2),
 ]
 
+# Communes and wards only: the district level is gone since 01/7/2025 (Đồng Tháp and Tiền Giang
+# merged). Filler for generated articles, not a list of verified unit names.
 PLACES = [
-    "Đồng Tháp", "TP. Cao Lãnh", "TP. Sa Đéc", "TP. Hồng Ngự", "huyện Tháp Mười",
-    "huyện Tam Nông", "huyện Thanh Bình", "huyện Lấp Vò", "huyện Lai Vung", "huyện Châu Thành",
-    "huyện Cao Lãnh", "huyện Hồng Ngự", "huyện Tân Hồng", "xã Mỹ An", "xã Tân Thuận Đông",
-    "phường Mỹ Phú", "phường 1", "xã Bình Thạnh", "xã Phong Hòa", "xã Tân Hội Trung",
+    "Đồng Tháp", "phường Cao Lãnh", "phường Sa Đéc", "phường Hồng Ngự", "xã Tháp Mười",
+    "xã Tam Nông", "xã Thanh Bình", "xã Lấp Vò", "xã Lai Vung", "xã Châu Thành",
+    "phường Đạo Thạnh", "phường Mỹ Tho", "xã Tân Hồng", "xã Mỹ An", "xã Tân Thuận Đông",
+    "phường Mỹ Phú", "xã Cái Bè", "xã Bình Thạnh", "xã Phong Hòa", "xã Tân Hội Trung",
     "xã An Long", "xã Mỹ Hiệp", "xã Gáo Giồng", "phường An Hòa", "xã Tân Khánh Trung",
 ]
 
 SUBJECTS = [
     "UBND tỉnh", "Sở Nông nghiệp và Phát triển nông thôn", "Hội Nông dân tỉnh",
     "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Giao thông vận tải", "Công an tỉnh",
-    "Ban Quản lý dự án", "Hội Liên hiệp Phụ nữ huyện", "Đoàn Thanh niên xã",
-    "Trung tâm Y tế huyện", "Hợp tác xã nông nghiệp", "Ủy ban Mặt trận Tổ quốc xã",
+    "Ban Quản lý dự án", "Hội Liên hiệp Phụ nữ xã", "Đoàn Thanh niên xã",
+    "Trạm Y tế xã", "Hợp tác xã nông nghiệp", "Ủy ban Mặt trận Tổ quốc xã",
     "Sở Văn hóa, Thể thao và Du lịch", "Liên đoàn Lao động tỉnh", "Bộ đội Biên phòng tỉnh",
     "Trường THPT Thành phố Cao Lãnh", "Ngân hàng Chính sách xã hội tỉnh",
 ]
@@ -68,7 +70,7 @@ PEOPLE = [
 ]
 
 ROLES = [
-    "Chủ tịch UBND xã", "Giám đốc Sở", "Phó Chủ tịch UBND huyện", "Giám đốc hợp tác xã",
+    "Chủ tịch UBND xã", "Giám đốc Sở", "Phó Chủ tịch UBND xã", "Giám đốc hợp tác xã",
     "Hiệu trưởng nhà trường", "Giám đốc Trung tâm Y tế", "Trưởng ấp", "một nông dân trong vùng",
 ]
 
