@@ -82,6 +82,9 @@ def test_the_reception_page_says_the_chair_may_not_delegate(app, demo):
     assert "hoặc Phó Chủ tịch được phân công" not in body
     assert "không được ủy quyền cho cấp phó" in body
     assert "Chủ tịch UBND tỉnh **trực tiếp** tiếp công dân định kỳ" in body
+    front = pages(app)["khieu-nai-to-cao"]
+    assert "không được ủy quyền cho cấp phó" in front
+    assert "chỉ thực hiện được khi Chính phủ ban hành nghị định" in front
 
 
 @pytest.mark.sqlite_only("reads the Markdown the demo loads; the database plays no part")
