@@ -15,21 +15,21 @@ CATEGORIES = [
     ("Thể thao", 3), ("Khoa học - Công nghệ", 2),
 ]
 
-# Communes and wards only: the district level is gone since 01/7/2025 (Đồng Tháp and Tiền Giang
-# merged). Filler for generated articles, not a list of verified unit names.
+# Communes and wards only: since 01/7/2025 there is no district level (no "huyện", no district-
+# level city such as "TP. Cao Lãnh"), and Tiền Giang is part of Đồng Tháp.
 PLACES = [
-    "Đồng Tháp", "phường Cao Lãnh", "phường Sa Đéc", "phường Hồng Ngự", "xã Tháp Mười",
-    "xã Tam Nông", "xã Thanh Bình", "xã Lấp Vò", "xã Lai Vung", "xã Châu Thành",
-    "phường Đạo Thạnh", "phường Mỹ Tho", "xã Tân Hồng", "xã Mỹ An", "xã Tân Thuận Đông",
-    "phường Mỹ Phú", "xã Cái Bè", "xã Bình Thạnh", "xã Phong Hòa", "xã Tân Hội Trung",
-    "xã An Long", "xã Mỹ Hiệp", "xã Gáo Giồng", "phường An Hòa", "xã Tân Khánh Trung",
+    "Đồng Tháp", "phường Cao Lãnh", "phường Sa Đéc", "phường Hồng Ngự", "phường Mỹ Tho",
+    "phường Đạo Thạnh", "phường Gò Công", "phường Mỹ Trà", "xã Tháp Mười", "xã Tràm Chim",
+    "xã Thanh Bình", "xã Lấp Vò", "xã Lai Vung", "xã Tân Hồng", "xã Mỹ An", "xã Tân Thuận Đông",
+    "phường Mỹ Phú", "xã Bình Thạnh", "xã Phong Hòa", "xã Tân Hội Trung", "xã An Long",
+    "xã Mỹ Hiệp", "xã Gáo Giồng", "phường An Hòa", "xã Tân Khánh Trung",
 ]
 
 SUBJECTS = [
-    "UBND tỉnh", "Sở Nông nghiệp và Phát triển nông thôn", "Hội Nông dân tỉnh",
-    "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Giao thông vận tải", "Công an tỉnh",
+    "UBND tỉnh", "Sở Nông nghiệp và Môi trường", "Hội Nông dân tỉnh",
+    "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Xây dựng", "Công an tỉnh",
     "Ban Quản lý dự án", "Hội Liên hiệp Phụ nữ xã", "Đoàn Thanh niên xã",
-    "Trạm Y tế xã", "Hợp tác xã nông nghiệp", "Ủy ban Mặt trận Tổ quốc xã",
+    "Trung tâm Y tế khu vực", "Hợp tác xã nông nghiệp", "Ủy ban Mặt trận Tổ quốc xã",
     "Sở Văn hóa, Thể thao và Du lịch", "Liên đoàn Lao động tỉnh", "Bộ đội Biên phòng tỉnh",
     "Trường THPT Thành phố Cao Lãnh", "Ngân hàng Chính sách xã hội tỉnh",
 ]
@@ -70,7 +70,7 @@ PEOPLE = [
 ]
 
 ROLES = [
-    "Chủ tịch UBND xã", "Giám đốc Sở", "Phó Chủ tịch UBND xã", "Giám đốc hợp tác xã",
+    "Chủ tịch UBND xã", "Giám đốc Sở", "Phó Chủ tịch UBND phường", "Giám đốc hợp tác xã",
     "Hiệu trưởng nhà trường", "Giám đốc Trung tâm Y tế", "Trưởng ấp", "một nông dân trong vùng",
 ]
 

@@ -31,6 +31,16 @@ from . import records, services
 
 PROVINCIAL_OFFICE = "Trụ sở Tiếp công dân tỉnh, số 488, ấp 4, Quốc lộ 50, phường Đạo Thạnh"
 SAMPLE = "(Thông tin mẫu - cần cơ quan xác nhận)"
+# Law 136/2025/QH15: from this day the head receives citizens in person and may not send a deputy.
+NO_DEPUTY_FROM = date(2026, 7, 1)
+CHAIR = "Chủ tịch UBND tỉnh"
+CHAIR_OR_DEPUTY = "Chủ tịch UBND tỉnh (hoặc Phó Chủ tịch được phân công)"
+
+
+def chair_title(day: date) -> str:
+    """Who chairs the periodic reception on that day: before 01/7/2026 the Chair could assign a
+    Vice-Chair, and the old rows keep saying so; from then on only the Chair."""
+    return CHAIR if day >= NO_DEPUTY_FROM else CHAIR_OR_DEPUTY
 
 
 def _date(value: Any) -> date | None:
@@ -184,7 +194,7 @@ def load_schedule(now: datetime | None = None) -> int:
             records.SessionData(
                 starts_at=_at(day, 7, 30),
                 ends_at=_at(day, 11, 30),
-                receiver_title="Chủ tịch UBND tỉnh (hoặc Phó Chủ tịch được phân công)",
+                receiver_title=chair_title(day),
                 receiver_name="",
                 place=PROVINCIAL_OFFICE,
                 status=ReceptionStatus.MOVED if moved else ReceptionStatus.SCHEDULED,
