@@ -15,8 +15,8 @@ CATEGORIES = [
     ("Thể thao", 3), ("Khoa học - Công nghệ", 2),
 ]
 
-# Communes and wards only: since 01/7/2025 there is no district level (no "huyện", no district-
-# level city such as "TP. Cao Lãnh"), and Tiền Giang is part of Đồng Tháp.
+# Communes and wards only: since 01/7/2025 there is no district level (no "huyện", no
+# district-level city), and Tiền Giang is part of Đồng Tháp. Filler, not verified unit names.
 PLACES = [
     "Đồng Tháp", "phường Cao Lãnh", "phường Sa Đéc", "phường Hồng Ngự", "phường Mỹ Tho",
     "phường Đạo Thạnh", "phường Gò Công", "phường Mỹ Trà", "xã Tháp Mười", "xã Tràm Chim",
