@@ -29,6 +29,7 @@ from . import (
 )
 from .articles import categories, editor, reader
 from .comments import desk as moderation_desk
+from .comments import privacy_desk
 from .comments import views as comment_views
 from .config import load_config
 from .extensions import limiter
@@ -72,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     comment_views.register(app, article_page=reader.render_article)
     for blueprint in (
         moderation_desk.bp,
+        privacy_desk.bp,
         pages_views.bp,
         pages_desk.bp,
         lists_desk.bp,

@@ -112,6 +112,17 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "METRICS_ALLOWED_IPS": ["127.0.0.1/32", "::1/128"],  # who may read /metrics (metrics.py)
     "SECURITY_EVENTS_KEEP_DAYS": 365,  # `flask comments purge` deletes older security events
+    # Retention (comments/retention.py), run hourly by the site's own comment writes and nightly
+    # by deploy/'s timer: spam and rejected comments go after COMMENT_PURGE_DAYS, the browser's
+    # User-Agent is cleared after USER_AGENT_KEEP_DAYS; an automatic run does RETENTION_BATCH
+    # rows per kind at most.
+    "COMMENT_PURGE_DAYS": 30,
+    "USER_AGENT_KEEP_DAYS": 30,
+    "RETENTION_BATCH": 1000,
+    # What erasing a person's data does to their comments: "anonymise" keeps the text under
+    # no name, email, address hash or User-Agent; "delete" removes the comments and their
+    # moderation history (comments/personal_data.py).
+    "ERASURE_MODE": "anonymise",
     # Where uploaded pictures and result PDFs live (newsportal/storage/): "local", UPLOAD_FOLDER
     # on this machine, or "database", so every app server on one database serves them.
     "STORAGE_BACKEND": "local",

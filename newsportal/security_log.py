@@ -93,12 +93,16 @@ def export_csv() -> str:
         page += 1
 
 
-def purge(older_than_days: int) -> int:
-    """Delete events older than N days (the retention job), in one transaction."""
+def purge(older_than_days: int, batch: int | None = None) -> int:
+    """Delete events older than N days (the retention job; at most `batch` of the oldest when
+    given), in one transaction."""
     cutoff = utcnow() - timedelta(days=older_than_days)
+    due = select(SecurityEvent.id).where(SecurityEvent.created_at < cutoff)
+    if batch is not None:
+        due = due.order_by(SecurityEvent.id).limit(batch)
     result = db.session.execute(
         delete(SecurityEvent)
-        .where(SecurityEvent.created_at < cutoff)
+        .where(SecurityEvent.id.in_(due.scalar_subquery()))
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -138,6 +138,10 @@ EXPECTED: dict[str, Row] = {
     "users.activate": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.deactivated_id}),
     "security.index": Row(get=ADMINS_ONLY, post=NOBODY),
     "security.export": Row(get=ADMINS_ONLY, post=NOBODY),
+    # A person's data by email: all POST, so no address lands in a URL
+    "personal_data.index": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "personal_data.export": Row(NOBODY, ADMINS_ONLY, lambda w: {"fmt": "json"}),
+    "personal_data.erase": Row(get=NOBODY, post=ADMINS_ONLY),
 }
 
 # Paths only staff may open: anonymous readers must be sent to the login page there.

@@ -23,6 +23,9 @@ KIND_LABELS = {
     SecurityEventKind.PASSWORD_CHANGED: _l("Password changed"),
     SecurityEventKind.RULE_ADDED: _l("Moderation rule added"),
     SecurityEventKind.RULE_REMOVED: _l("Moderation rule removed"),
+    SecurityEventKind.PERSONAL_DATA_FOUND: _l("Personal data looked up"),
+    SecurityEventKind.PERSONAL_DATA_EXPORTED: _l("Personal data exported"),
+    SecurityEventKind.PERSONAL_DATA_ERASED: _l("Personal data erased"),
 }
 DETAIL_LABELS = {
     "wrong_password": _l("wrong password"),

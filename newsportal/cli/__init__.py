@@ -7,10 +7,11 @@ from flask import Flask
 from .backup import backup
 from .content import articles, comments, search
 from .demo import demo
+from .personal_data import group as personal_data
 from .storage import storage
 from .users import users
 
 
 def register(app: Flask) -> None:
-    for group in (users, demo, articles, comments, search, backup, storage):
+    for group in (users, demo, articles, comments, search, backup, storage, personal_data):
         app.cli.add_command(group)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import security_log
 from ..articles.importer import import_article, parse_file
 from ..articles.services import reindex_articles
-from ..comments import moderation
+from ..comments import retention
 from ..errors import FieldError
 from ..markup_bounds import MAX_DEPTH
 from ..pages.services import reindex_pages
@@ -71,18 +71,27 @@ def import_command(files: tuple[Path, ...], update: bool) -> None:
     "--older-than",
     "days",
     type=click.IntRange(min=1),
-    default=30,
-    show_default=True,
-    help="Age in days of the spam and rejected comments to delete.",
+    default=None,
+    help="Age in days of the spam and rejected comments to delete [COMMENT_PURGE_DAYS].",
 )
-def purge_command(days: int) -> None:
-    """Retention: spam and rejected comments older than N days (approved ones stay), and
-    security events older than SECURITY_EVENTS_KEEP_DAYS."""
-    removed = moderation.purge(days)
-    click.echo(f"deleted {removed} spam/rejected comments older than {days} days")
-    keep = int(current_app.config["SECURITY_EVENTS_KEEP_DAYS"])
-    events = security_log.purge(keep)
-    click.echo(f"deleted {events} security events older than {keep} days")
+def purge_command(days: int | None) -> None:
+    """Retention, everything due: spam and rejected comments older than N days (approved ones
+    stay), User-Agents older than USER_AGENT_KEEP_DAYS, security events older than
+    SECURITY_EVENTS_KEEP_DAYS. The site also runs it hourly by itself (comments/retention.py)."""
+    periods = retention.periods_from(current_app.config, batch=False)
+    if days is not None:
+        periods = replace(periods, comment_days=days)
+    report = retention.run(periods)
+    click.echo(
+        f"deleted {report.comments} spam/rejected comments older than {periods.comment_days} days"
+    )
+    click.echo(
+        f"cleared the User-Agent of {report.user_agents} comments older than "
+        f"{periods.user_agent_days} days"
+    )
+    click.echo(
+        f"deleted {report.security_events} security events older than {periods.security_days} days"
+    )
 
 
 @search.command("reindex")

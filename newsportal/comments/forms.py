@@ -98,3 +98,15 @@ def new_form() -> CommentForm:
     form = CommentForm(meta={"csrf": False}) if g.get("shared_page") else CommentForm()
     form.ts.data = stamp.issue(signing_keys(current_app.config))
     return form
+
+
+class PersonalDataForm(Form):
+    """Whose data: the email a person asked about (the admin's personal-data desk)."""
+
+    email = email_field(_l("Enter the email address."))
+
+
+class EraseForm(PersonalDataForm):
+    """Erasure asks twice: the address typed again must match before anything goes."""
+
+    confirm = StringField(_l("Type the email address again to confirm"), filters=[clean_line])

@@ -6,7 +6,6 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
@@ -28,6 +27,7 @@ from ..models import (
 from ..pagination import ReadAheadPage
 from ..spreadsheet import safe_cell as _csv_safe
 from ..text import clean_line, nfc, utcnow
+from . import retention
 from .services import ip_hash
 
 ACTIONS = {
@@ -283,14 +283,4 @@ def reply(comment: Comment, author_id: int | None, body: str) -> CommentReply:
 
 def purge(older_than_days: int) -> int:
     """Delete spam and rejected comments older than N days; approved and pending stay."""
-    cutoff = utcnow() - timedelta(days=older_than_days)
-    result = db.session.execute(
-        delete(Comment)
-        .where(
-            Comment.status.in_([CommentStatus.SPAM, CommentStatus.REJECTED]),
-            Comment.created_at < cutoff,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return retention.purge_comments(older_than_days)

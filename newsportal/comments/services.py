@@ -37,6 +37,7 @@ from ..models import (
     RuleKind,
 )
 from ..text import clean_line, match_key, nfc, utcnow
+from . import retention
 
 _BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -63,6 +64,7 @@ class Policy:
     rate_limit: str | None = "5 per 10 minutes"
     limiter: RateLimiter | None = None
     close_after_days: int = 0
+    retention: retention.Periods | None = None  # None: the job never runs after a write
 
 
 def policy_from(config: Mapping[str, Any], limiter: RateLimiter | None) -> Policy:
@@ -74,6 +76,7 @@ def policy_from(config: Mapping[str, Any], limiter: RateLimiter | None) -> Polic
         rate_limit=config["COMMENT_RATE_LIMIT"] if enabled else None,
         limiter=limiter,
         close_after_days=int(config["COMMENTS_CLOSE_AFTER_DAYS"] or 0),
+        retention=retention.periods_from(config),
     )
 
 
@@ -88,6 +91,12 @@ class Outcome:
 def ip_hash(ip: str, secret: str) -> str:
     """An HMAC of the address: lets us block and rate-limit without keeping the raw IP."""
     return hmac.new(secret.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def email_hash(email: str, secret: str) -> str:
+    """An HMAC of the (lower-cased) email, for keys kept outside the database (rate limits) and
+    for audit rows that must say whose data it was without saying the address."""
+    return hmac.new(secret.encode(), f"email:{email}".encode(), hashlib.sha256).hexdigest()
 
 
 def comments_open(article: Article, close_after_days: int, now: datetime | None = None) -> bool:
@@ -210,6 +219,8 @@ def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outc
         metrics.comment_outcome(f"refused:{refused.code}")
         raise
     metrics.comment_outcome(_outcome_label(outcome))
+    if outcome.comment is not None and not outcome.duplicate and policy.retention is not None:
+        retention.maybe_run(policy.retention)  # its own transaction, after the comment's
     return outcome
 
 
@@ -233,7 +244,8 @@ def _pipeline(article: Article, data: CommentInput, policy: Policy) -> Outcome:
     hashed_ip = ip_hash(data.ip, policy.secret)
     if data.form_age is None:
         raise FieldError("form", "expired")
-    if not _within_rate(policy, [f"ip:{hashed_ip}", f"email:{data.email}"]):
+    keys = [f"ip:{hashed_ip}", f"email:{email_hash(data.email, policy.secret)}"]
+    if not _within_rate(policy, keys):
         raise FieldError("form", "rate")
     bot = _bot_reason(data, policy)
     if bot is not None:

@@ -25,6 +25,10 @@ class SecurityEventKind(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 (an event name, not a password)
     RULE_ADDED = "rule_added"
     RULE_REMOVED = "rule_removed"
+    # A data subject's request, named by a keyed hash of the email (comments/personal_data.py)
+    PERSONAL_DATA_FOUND = "personal_data_found"
+    PERSONAL_DATA_EXPORTED = "personal_data_exported"
+    PERSONAL_DATA_ERASED = "personal_data_erased"
 
 
 class SecurityEvent(PrivateContent, db.Model):  # type: ignore[name-defined]
