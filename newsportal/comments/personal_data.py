@@ -175,7 +175,7 @@ def as_csv(held: Held) -> str:
                 "",
                 "",
                 "",
-                f"{a.from_status}->{a.to_status}",
+                f"{a.from_status or 'new'}->{a.to_status}",
                 a.reason,
                 "",
                 "",
