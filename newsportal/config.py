@@ -130,6 +130,7 @@ DEFAULTS: dict[str, Any] = {
 
 ENVIRONMENTS = ("development", "production")
 MIN_SECRET_LENGTH = 32
+ERASURE_MODES = ("anonymise", "delete")  # comments/personal_data.MODES
 LOCAL_PUBLIC_URL = "http://127.0.0.1:5000"  # what `make run` serves
 
 
@@ -150,6 +151,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         raise UnsafeConfiguration(
             f"NEWSPORTAL_STORAGE_BACKEND {app.config['STORAGE_BACKEND']!r}: one of "
             f"{', '.join(STORAGE_BACKENDS)}."
+        )
+    if app.config["ERASURE_MODE"] not in ERASURE_MODES:
+        raise UnsafeConfiguration(
+            f"NEWSPORTAL_ERASURE_MODE {app.config['ERASURE_MODE']!r}: one of "
+            f"{', '.join(ERASURE_MODES)}."
         )
     _ratelimit_storage(app)
     _environment(app)

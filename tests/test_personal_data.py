@@ -15,8 +15,9 @@ from datetime import timedelta
 import pytest
 import redis
 
-from newsportal import ratelimits
+from newsportal import create_app, ratelimits
 from newsportal.comments import moderation, personal_data, retention, services
+from newsportal.config import UnsafeConfiguration
 from newsportal.errors import FieldError
 from newsportal.extensions import db
 from newsportal.models import Comment, CommentAudit, ContentState, SecurityEvent
@@ -182,6 +183,12 @@ def test_deleting_removes_the_comments_their_replies_and_history(app, held, arti
     event = security_events(app)[-1]
     assert "mode=delete" in event.detail
     assert "@" not in event.detail
+
+
+@pytest.mark.sqlite_only("a setting read at start-up, whatever the database")
+def test_an_unknown_erasure_mode_stops_the_app_at_start(app_config):
+    with pytest.raises(UnsafeConfiguration, match="NEWSPORTAL_ERASURE_MODE"):
+        create_app({**app_config, "ERASURE_MODE": "shred"})
 
 
 def test_an_unknown_mode_erases_nothing(app, held):

@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import security_log
+from ..config import ERASURE_MODES
 from ..errors import FieldError
 from ..extensions import db
 from ..models import Comment, CommentAudit, SecurityEventKind
@@ -31,7 +32,7 @@ from ..spreadsheet import safe_cell
 from ..text import utcnow
 from .services import email_hash
 
-MODES = ("anonymise", "delete")
+MODES = ERASURE_MODES
 FORMATS = ("json", "csv")
 ANONYMOUS_NAME = "Ẩn danh"  # shown under an anonymised comment; the site speaks Vietnamese
 ERASED_REASON = "personal data erased"
