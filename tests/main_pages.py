@@ -65,6 +65,7 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         "moderation": "/moderation/",
         "staff-accounts": "/admin/users/",
         "staff-account": f"/admin/users/{editor_id}",
+        "personal-data": "/admin/personal-data/",
     }
     return reader, staff
 
