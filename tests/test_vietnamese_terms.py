@@ -1,6 +1,7 @@
 """The interface speaks as a Vietnamese agency writes (issue 15): no censorship-sounding or literal
 "desk" terms, and numbers in the reader's language."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,28 @@ def test_agency_wording(msgid, wording):
 def test_file_size_in_the_readers_language(app, lang, size, shown):
     with app.test_request_context(), force_locale(lang):
         assert render_template_string("{{ n|filesizeformat }}", n=size) == shown
+
+
+# The old style puts the tone on the last vowel of an open "oa/oe/uy" (hoá, xoá, thuỷ); the
+# catalogue writes the new style (hóa, xóa, thủy) throughout. "quý" is the same in both.
+OLD_TONE_PLACEMENT = re.compile(r"(?<![qQ])[oO][áàảãạéèẻẽẹ](?!\w)|(?<![qQ])[uU][ýỳỷỹỵ](?!\w)")
+
+
+def test_one_tone_placement_style():
+    texts = vietnamese_strings() + [text for _, text in template_texts()]
+    assert [m for t in texts for m in OLD_TONE_PLACEMENT.findall(t)] == []
+    assert OLD_TONE_PLACEMENT.findall("hoá, xoá, hoà, thuỷ, quý") == [
+        "oá",
+        "oá",
+        "oà",
+        "uỷ",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "wording"),
+    [("Postponed", "Tạm hoãn"), ("Moved", "Đã dời lịch"), ("Cancelled", "Đã hủy")],
+)
+def test_schedule_states(msgid, wording):
+    with open(CATALOGUE, "rb") as handle:
+        assert read_po(handle)[msgid].string == wording
