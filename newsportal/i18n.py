@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
+from babel.units import format_unit
 from flask import Flask, current_app, request, session
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 
 from .extensions import babel
 from .text import to_local
@@ -22,6 +23,24 @@ def remember_language_choice() -> None:
     choice = request.args.get("lang")
     if choice in current_app.config["LANGUAGES"]:
         session["lang"] = choice
+
+
+# Decimal units as Jinja's filesizeformat counted them; CLDR names them per language.
+_SIZE_UNITS = ("digital-kilobyte", "digital-megabyte", "digital-gigabyte", "digital-terabyte")
+
+
+def file_size(size: int) -> str:
+    """A file size in the reader's language: "1,5 kB" in Vietnamese, "1.5 kB" in English."""
+    locale = get_locale()
+    if size < 1000:
+        # The long form: the short CLDR symbol for bytes is "byte" even in English.
+        return str(format_unit(size, "digital-byte", length="long", locale=locale))
+    value = float(size)
+    for unit in _SIZE_UNITS:
+        value /= 1000
+        if value < 1000 or unit == _SIZE_UNITS[-1]:
+            break
+    return str(format_unit(value, unit, length="short", format="#,##0.#", locale=locale))
 
 
 def url_with_lang(lang: str) -> str:

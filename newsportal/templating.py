@@ -13,7 +13,7 @@ from flask import Flask, g
 from flask_babel import format_decimal, get_locale
 
 from . import markup
-from .i18n import url_with_lang, url_with_page, weekday
+from .i18n import file_size, url_with_lang, url_with_page, weekday
 from .pages import forms as page_forms
 from .text import display_clock, display_date, display_time, iso_time, slugify
 from .urls import absolute_url
@@ -26,6 +26,8 @@ FILTERS = {
     "vnweekday": weekday,
     "slugify": slugify,
     "thousands": format_decimal,
+    # Replaces Jinja's own, which writes English ("594 Bytes", "1.5 kB") whatever the language.
+    "filesizeformat": file_size,
 }
 
 

@@ -177,7 +177,7 @@ def test_a_deactivated_account_is_out_at_once_and_cannot_sign_in(app, client, ma
     assert sign_in(editor, "editor@example.org", PASSWORD).status_code == 302
     assert sign_in(client, "admin@example.org", PASSWORD).status_code == 302
     response = client.post(f"/admin/users/{editor_id}/deactivate", follow_redirects=True)
-    assert "đã bị vô hiệu hoá" in response.get_data(as_text=True)
+    assert "đã bị vô hiệu hóa" in response.get_data(as_text=True)
     assert editor.get("/editor/").headers["Location"].startswith("/login")
     assert sign_in(editor, "editor@example.org", PASSWORD).status_code == 200
     client.post(f"/admin/users/{editor_id}/activate")

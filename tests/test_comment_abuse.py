@@ -66,7 +66,7 @@ def test_a_bot_is_told_its_comment_was_received(app, client, article, kind):
     person = post(human, article, comment_data(app, body="Một ý kiến thật."), ip="10.0.0.3")
     bot = post(client, article, bot_data(app, kind, body="Một ý kiến thật."))
     assert (bot.status_code, bot.headers["Location"]) == (302, person.headers["Location"])
-    flash = "Bình luận của bạn đã được gửi và đang chờ kiểm duyệt."
+    flash = "Bình luận của bạn đã được gửi và đang chờ duyệt."
     assert flash in client.get(bot.headers["Location"]).get_data(as_text=True)
     assert len(comments(app)) == 1  # the person's
 
@@ -114,7 +114,7 @@ def test_a_guessed_email_learns_nothing_about_who_wrote_a_comment(app, client, a
     wrong, wrong_page, wrong_own = reader_sends(app, article, "binh@example.org")
     assert (right.status_code, right.headers["Location"]) == (302, wrong.headers["Location"])
     assert right.data == wrong.data
-    assert "Bình luận của bạn đã được gửi và đang chờ kiểm duyệt." in right_page
+    assert "Bình luận của bạn đã được gửi và đang chờ duyệt." in right_page
     assert comparable(right_page) == comparable(wrong_page)
     assert mai.id not in right_own
     assert len(right_own) == 1  # the reader's own comment only

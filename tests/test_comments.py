@@ -49,9 +49,9 @@ def test_new_comment_is_pending_and_hidden_from_others(app, client, article):
     (comment,) = comments(app)
     assert comment.status == "pending"
     own = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Bình luận của bạn đã được gửi và đang chờ kiểm duyệt." in own
+    assert "Bình luận của bạn đã được gửi và đang chờ duyệt." in own
     assert "Xin hỏi khi nào có kết quả hỗ trợ?" in own  # the author sees it, marked
-    assert "Đang chờ kiểm duyệt" in own
+    assert "Đang chờ duyệt - chỉ bạn nhìn thấy" in own
     stranger = app.test_client().get(f"/articles/{article.slug}").get_data(as_text=True)
     assert "Xin hỏi khi nào có kết quả hỗ trợ?" not in stranger
     heading = BeautifulSoup(stranger, "html5lib").select_one("#comments-heading").get_text()
@@ -301,7 +301,7 @@ def test_notices_and_links_on_the_form(client, article):
     section = page.select_one("#comments")
     text = section.get_text()
     assert "không hiển thị công khai" in text.lower()
-    assert "kiểm duyệt" in text
+    assert "Bình luận được duyệt trước khi hiển thị" in text
     hrefs = {a["href"] for a in section.find_all("a")}
     assert {
         "/pages/khieu-nai-to-cao",

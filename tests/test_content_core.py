@@ -155,8 +155,8 @@ def test_revisions_of_each_kind_stay_with_their_own_content(app, auth, client):
 
 def test_deleting_a_draft_page_takes_its_revisions(app, auth, client):
     auth.as_role("editor")
-    _, page_id = new(client, PAGE, "Nháp sẽ xoá")
-    client.post(f"/editor/pages/{page_id}", data=page_form("Nháp sẽ xoá", lead="Sửa."))
+    _, page_id = new(client, PAGE, "Nháp sẽ xóa")
+    client.post(f"/editor/pages/{page_id}", data=page_form("Nháp sẽ xóa", lead="Sửa."))
     client.post(f"/editor/pages/{page_id}/delete")
     with app.app_context():
         assert db.session.get(Page, page_id) is None

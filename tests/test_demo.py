@@ -74,6 +74,6 @@ def test_demo_load_brings_comments_to_moderate(app, runner, client):
     assert statuses.count("pending") >= 3
     assert "approved" in statuses
     page = client.get("/articles/lanh-dao-ubnd-tinh-tiep-cong-dan-dinh-ky-thang-11")
-    assert "Ban biên tập trả lời" in page.get_data(as_text=True)
+    assert "Ban Biên tập trả lời bạn đọc Trần Văn Lộc" in page.get_data(as_text=True)
     runner.invoke(args=["demo", "load"])
     assert len(comments(app)) == len(statuses)

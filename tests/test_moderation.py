@@ -237,16 +237,18 @@ def test_official_reply_shows_under_the_comment_with_a_badge(
     response = client.post(
         f"/moderation/comments/{pending[2]}/reply",
         data={
-            "body": "Ban biên tập xin trả lời: <b>đã chuyển</b> cơ quan chức năng.",
+            "body": "Ban Biên tập xin trả lời: <b>đã chuyển</b> cơ quan chức năng.",
             "next": f"/articles/{article.slug}#comment-{pending[2]}",
         },
     )
     assert response.headers["Location"] == f"/articles/{article.slug}#comment-{pending[2]}"
     page = BeautifulSoup(public_page(app, article), "html5lib")
     reply = page.select_one(f"#comment-{pending[2]} .official-reply")
-    assert reply.select_one(".badge-official").get_text() == "Ban biên tập trả lời"
+    assert reply.select_one(".badge-official").get_text() == (
+        "Ban Biên tập trả lời bạn đọc Nguyễn Thị Mai"
+    )
     assert reply.select_one(".comment-body").get_text() == (
-        "Ban biên tập xin trả lời: <b>đã chuyển</b> cơ quan chức năng."
+        "Ban Biên tập xin trả lời: <b>đã chuyển</b> cơ quan chức năng."
     )
 
 

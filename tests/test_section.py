@@ -81,9 +81,9 @@ def test_schedule_shows_vietnam_time_weekday_and_postponed_or_moved_marks(
     assert "07:30" in first
     assert "11:30" in first
     assert rows[0].find("time")["datetime"] == "2099-12-21T07:30:00+07:00"
-    assert rows[0].select_one(".badge-moved").text == "Đã dời"
+    assert rows[0].select_one(".badge-moved").text == "Đã dời lịch"
     assert "session-postponed" in rows[1]["class"]
-    assert rows[1].select_one(".badge-postponed").text == "Hoãn"
+    assert rows[1].select_one(".badge-postponed").text == "Tạm hoãn"
     assert "Trùng lịch công tác." in rows[1].get_text()
 
 
@@ -138,7 +138,7 @@ def test_ics_feed_parses_with_vietnam_times_and_marks(app, client, schedule_page
     assert "số 488" in str(first["location"])
     assert str(first["status"]) == "CONFIRMED"
     assert str(second["status"]) == "CANCELLED"
-    assert str(second["summary"]).startswith("[Hoãn]")
+    assert str(second["summary"]).startswith("[Tạm hoãn]")
     assert second.decoded("dtend") - second.decoded("dtstart") == ReceptionSession.DEFAULT_LENGTH
     assert first["uid"] != second["uid"]
     assert str(first["url"]).endswith("/pages/lich-tiep-cong-dan")

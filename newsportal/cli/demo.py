@@ -32,7 +32,7 @@ DEMO_CONTENT = Path(__file__).resolve().parent.parent / "demo_content"
 DEMO_ACCOUNTS = [
     ("admin@example.org", "Quản trị viên", Role.ADMIN),
     ("bientap@example.org", "Biên tập viên", Role.EDITOR),
-    ("kiemduyet@example.org", "Kiểm duyệt viên", Role.MODERATOR),
+    ("kiemduyet@example.org", "Người duyệt bình luận", Role.MODERATOR),
 ]
 
 

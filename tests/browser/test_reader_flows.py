@@ -13,7 +13,7 @@ from .live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
-SENT = "Bình luận của bạn đã được gửi và đang chờ kiểm duyệt."
+SENT = "Bình luận của bạn đã được gửi và đang chờ duyệt."
 COMPLAINTS = "/pages/khieu-nai-to-cao"
 
 

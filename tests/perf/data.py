@@ -151,7 +151,7 @@ def prepare(root: Path, articles: int, comments: int, database_url: str = "") ->
         "create",
         MODERATOR,
         "--name",
-        "Kiểm duyệt viên",
+        "Người duyệt bình luận",
         "--role",
         "moderator",
         "--password",
