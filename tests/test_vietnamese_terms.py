@@ -28,15 +28,22 @@ def vietnamese_strings():
 
 
 def template_texts():
-    return [
-        (p.relative_to(ROOT), p.read_text("utf-8")) for p in (ROOT / "templates").rglob("*.html")
+    """The templates and the demo pages' Markdown: what readers and staff read."""
+    files = [
+        *(ROOT / "templates").rglob("*.html"),
+        *(ROOT / "newsportal" / "demo_content").rglob("*.md"),
     ]
+    return [(p.relative_to(ROOT), p.read_text("utf-8")) for p in files]
 
 
 @pytest.mark.parametrize("term", RETIRED)
 def test_retired_term_is_gone_from_the_catalogue_and_templates(term):
     assert [s for s in vietnamese_strings() if term.casefold() in s.casefold()] == []
     assert [p for p, text in template_texts() if term.casefold() in text.casefold()] == []
+
+
+def test_the_editorial_board_is_written_with_capitals():
+    assert [p for p, text in template_texts() if "Ban biên tập" in text] == []
 
 
 @pytest.mark.parametrize(
