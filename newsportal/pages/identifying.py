@@ -18,10 +18,10 @@ import re
 _UP = "".join(chr(c) for c in range(0x41, 0x1EFA) if chr(c).isupper() and chr(c).isalpha())
 _INITIALS = rf"(?<!\w)(?:[{_UP}]\.){{2,}}[{_UP}]?\.?"
 _PLACE = r"(?:xã|phường|thị trấn|ấp|khóm|thôn|tổ dân phố)"
-_BETWEEN = r"[\s,;:(–-]*(?:ở|tại|thuộc|trú)?[\s,]*"
+_BETWEEN = r"[\s,;:(–-]*(?:(?:ở|tại|thuộc|trú|cư trú|thường trú)[\s,]*)*"
 _INITIALS_PLACE = re.compile(rf"{_INITIALS}{_BETWEEN}{_PLACE}\s+\w", re.I)
 _TITLE_WORD = re.compile(r"(?<!\w)(?:ông|bà|anh|chị)\s+((?:\w+\s*){1,4})", re.I)
-_ID_NUMBER = re.compile(r"(?<![\d.,/])\d{12}(?![\d.,/])")
+_ID_NUMBER = re.compile(r"(?<![\d./])\d{12}(?!\d|[.,/]\d)")
 _PHONE = re.compile(r"(?<![\w/])(?:\+84|0)(?:[ .-]?\d){8,10}(?![\w/])")
 _UNFOUNDED = re.compile(r"\b(?:tố cáo không đúng|tố cáo sai|không có căn cứ|sai sự thật)\b", re.I)
 
