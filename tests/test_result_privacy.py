@@ -1,13 +1,16 @@
 """Published results never identify a complainant, nor name someone an unfounded denunciation
 accused: the service refuses such a title or summary, and the desk's form says why."""
 
+import io
+import unicodedata
 from datetime import date
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from newsportal.errors import FieldError
-from newsportal.pages import records
+from newsportal.pages import pdfs, records, sample_pdfs
 
 from .page_helpers import make_result, results, soup
 
@@ -157,3 +160,16 @@ def test_policy_is_stated_on_the_demo_results_page():
     assert "chữ cái đầu" in text
     assert "tố cáo không đúng" in text
     assert "Thông tin mẫu - cần cơ quan xác nhận" in text
+
+
+@pytest.mark.sqlite_only("builds a PDF in memory: no database involved")
+def test_demo_sample_decision_is_a_vietnamese_pdf_marked_as_a_sample():
+    data = sample_pdfs.sample_decision(
+        "215/QĐ-UBND", "14/08/2025", COMPLAINT, "Công nhận một phần nội dung khiếu nại."
+    )
+    assert data is not None  # DejaVu Sans is installed wherever the project runs
+    assert pdfs.check(data, 15 * 1024 * 1024)
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "Thông tin mẫu - cần cơ quan xác nhận" in unicodedata.normalize("NFC", text)
+    assert "Số: 215/QĐ-UBND" in unicodedata.normalize("NFC", text)
+    assert "ĐỒNG THÁP" in unicodedata.normalize("NFC", text)
