@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..storage import Storage
 from ..text import VN_TZ, utcnow, vi_fold
-from . import records, services
+from . import records, sample_pdfs, services
 
 PROVINCIAL_OFFICE = "Trụ sở Tiếp công dân tỉnh, số 488, ấp 4, Quốc lộ 50, phường Đạo Thạnh"
 SAMPLE = "(Thông tin mẫu - cần cơ quan xác nhận)"
@@ -116,14 +116,21 @@ def load_results(path: Path, files: Storage) -> int:
         )
         if db.session.scalar(exists):
             continue
+        title, summary = str(row["title"]), str(row.get("summary") or "")
+        pdf = None
+        if not row.get("url"):
+            when = issued.strftime("%d/%m/%Y")
+            pdf = sample_pdfs.sample_decision(number, when, title, summary) or sample_pdf(
+                f"{vi_fold(number).upper()} - SAMPLE"
+            )
         data = records.ResultData(
-            title=str(row["title"]),
+            title=title,
             document_number=number,
             issued_on=issued,
             kind=str(row["kind"]),
-            summary=str(row.get("summary") or ""),
+            summary=summary,
             url=str(row.get("url") or ""),
-            pdf=None if row.get("url") else sample_pdf(f"{vi_fold(number).upper()} - SAMPLE"),
+            pdf=pdf,
         )
         records.save_result(None, data, None, files)
         added += 1

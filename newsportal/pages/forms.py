@@ -27,6 +27,17 @@ ERRORS = {
     "not_pdf": _l("This file is not a PDF. Upload the document as a PDF file."),
     "encrypted_pdf": _l("This PDF needs a password to open. Upload a copy that opens without one."),
     "too_large": _l("The file is larger than %(mb)s MB."),
+    "id_number": _l("Remove the ID card number: it identifies a person."),
+    "phone": _l("Remove the phone number: it identifies a person."),
+    "initials_place": _l(
+        "Do not put a commune or ward next to the complainant's initials: together they "
+        "identify them. Give at most the province."
+    ),
+    "complainant_named": _l("Write the complainant's initials only, not the full name."),
+    "unfounded_named": _l(
+        "The denunciation was found untrue: do not name the person denounced, give only "
+        "their position."
+    ),
     "expired": _l(
         "Your session had expired, so the page was not saved yet. "
         "Everything you typed is below: save again."

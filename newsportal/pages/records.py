@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..storage import Storage
 from ..text import clean_line, nfc, utcnow
-from . import pdfs
+from . import identifying, pdfs
 
 
 def _one_of(value: str, allowed: type, field: str) -> str:
@@ -99,6 +99,8 @@ def save_result(
         raise FieldError("document_number", "required")
     url = _url(data.url)
     kind = _one_of(data.kind, ResultKind, "kind")
+    summary = nfc(data.summary).strip()
+    _refuse_identifying(kind, title, summary)
     sha = pdfs.check(data.pdf, data.max_pdf_bytes) if data.pdf else None
     old_sha = item.file_sha256 if item is not None else ""
     new_sha = sha or ("" if data.remove_pdf else old_sha)
@@ -114,12 +116,23 @@ def save_result(
         item.file_size = 0
     item.file_sha256 = new_sha
     item.title, item.document_number, item.issued_on = title, number, data.issued_on
-    item.kind, item.summary, item.url = kind, nfc(data.summary).strip(), url
+    item.kind, item.summary, item.url = kind, summary, url
     item.updated_at, item.updated_by_id = utcnow(), user_id
     _commit()
     if old_sha and old_sha != new_sha:
         _drop_unused_pdf(files, old_sha)
     return item
+
+
+def _refuse_identifying(kind: str, title: str, summary: str) -> None:
+    """The published-results policy: no complainant findable, no one an unfounded
+    denunciation accused named (see identifying.py)."""
+    complaint = kind == ResultKind.COMPLAINT
+    unfounded = not complaint and identifying.unfounded(title, summary)
+    for field, text in (("title", title), ("summary", summary)):
+        code = identifying.problem(text, complaint=complaint, unfounded=unfounded)
+        if code is not None:
+            raise FieldError(field, code)
 
 
 def delete_result(item: PublishedResult, files: Storage) -> None:
