@@ -34,6 +34,8 @@ FILLS: dict[str, tuple[Any, dict[str, str]]] = {
     "SessionForm": (models.ReceptionSession, {}),
     "ResultForm": (models.PublishedResult, {}),
     "DocumentForm": (models.LegalDocument, {}),
+    "PersonalDataForm": (models.Comment, {}),  # whose comments: their email
+    "EraseForm": (models.Comment, {"confirm": "email"}),
 }
 
 

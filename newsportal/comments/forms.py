@@ -109,4 +109,8 @@ class PersonalDataForm(Form):
 class EraseForm(PersonalDataForm):
     """Erasure asks twice: the address typed again must match before anything goes."""
 
-    confirm = StringField(_l("Type the email address again to confirm"), filters=[clean_line])
+    confirm = StringField(
+        _l("Type the email address again to confirm"),
+        filters=[clean_line],
+        validators=[Length(max=254, message=_l("The email address is too long."))],
+    )

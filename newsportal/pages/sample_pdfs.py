@@ -5,6 +5,7 @@ Ubuntu install with any desktop or fontconfig. Without it the PDF stays ASCII, s
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
@@ -13,6 +14,9 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 MARK = "Thông tin mẫu - cần cơ quan xác nhận"
 
 
+# Embedding the font subset costs about a third of a second a PDF; the demo's dozen decisions
+# are the same every time it is loaded, so a process makes each once.
+@lru_cache(maxsize=32)
 def sample_decision(number: str, issued: str, title: str, summary: str) -> bytes | None:
     """The PDF, or None when no Unicode font is installed (the caller falls back to ASCII)."""
     if not FONT.is_file():
