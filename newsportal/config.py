@@ -23,7 +23,7 @@ from .urls import origin_host, parse_origin
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
-    "SITE_NAME": "Cổng thông tin điện tử tỉnh",
+    "SITE_NAME": "Cổng Thông tin điện tử tỉnh Đồng Tháp",  # the full name, with the province
     "ARTICLES_PER_PAGE": 10,
     "EDITOR_PER_PAGE": 25,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
