@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from flask import render_template_string
 from flask_babel import force_locale
@@ -210,3 +211,40 @@ def test_document_dates_are_written_as_decree_30_says(day, shown, in_a_decision)
 @pytest.mark.sqlite_only("reads configuration; no database")
 def test_the_portal_is_named_with_its_province(app):
     assert app.config["SITE_NAME"] == "Cổng Thông tin điện tử tỉnh Đồng Tháp"
+
+
+# Legal guidance addresses the citizen as "công dân", by the law's role ("người khiếu nại",
+# "người tố cáo") or directly as "ông, bà"; "bạn" is how a newspaper talks to its readers.
+SECTION_PAGES = sorted((ROOT / "newsportal" / "demo_content" / "pages").glob("0[1-8]-*.md"))
+YOU_AS_A_FRIEND = re.compile(r"(?<!\w)bạn(?!\w)", re.IGNORECASE)
+
+
+def section_strings():
+    """The Vietnamese of every msgid the complaints section's templates use."""
+    with open(CATALOGUE, "rb") as handle:
+        catalogue = read_po(handle)
+    strings = []
+    for template in sorted((ROOT / "templates" / "pages").glob("*.html")):
+        for _, message, _, _ in extract_from_file("jinja2", str(template)):
+            ids = [message] if isinstance(message, str) else list(message)
+            entry = catalogue[ids[0]]
+            translations = [entry.string] if isinstance(entry.string, str) else entry.string
+            strings += [(template.name, ids[0], s) for s in translations]
+    return strings
+
+
+@pytest.mark.sqlite_only("reads the pages' Markdown; no database is touched")
+@pytest.mark.parametrize("page", SECTION_PAGES, ids=lambda p: p.name)
+def test_legal_guidance_does_not_call_the_citizen_ban(page):
+    text = page.read_text("utf-8")
+    lines = [line for line in text.splitlines() if YOU_AS_A_FRIEND.search(line)]
+    assert lines == []
+
+
+@pytest.mark.sqlite_only("reads the catalogue and templates; no database is touched")
+def test_section_strings_do_not_call_the_citizen_ban():
+    strings = section_strings()
+    assert len(SECTION_PAGES) == 8
+    assert len(strings) > 30  # the extraction found the section's strings
+    assert [s for s in strings if YOU_AS_A_FRIEND.search(s[2])] == []
+    assert YOU_AS_A_FRIEND.findall("Bạn cần (của bạn). Ban Biên tập") == ["Bạn", "bạn"]
