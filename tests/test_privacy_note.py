@@ -106,7 +106,13 @@ def test_the_note_shows_the_configured_parties_and_every_right(app, client, note
         shown = {dd["data-field"]: words(dd) for dd in card.select("[data-field]")}
         assert shown == {f: party[f] for f in ("name", "address", "phone", "email")}
         assert card.select_one("[data-field=email] a")["href"] == f"mailto:{party['email']}"
-        assert (SAMPLE in words(card)) == (key in privacy["sample"])
+    roles = {"controller": "bên kiểm soát dữ liệu", "processor": "bên xử lý dữ liệu"}
+    roles["contact"] = "đầu mối bảo vệ dữ liệu cá nhân"
+    banners = [words(n) for n in page.select(".privacy-facts [role=note]")]
+    if privacy["sample"]:
+        assert banners == [f"{SAMPLE}: " + ", ".join(roles[k] for k in privacy["sample"])]
+    else:
+        assert banners == []
 
 
 def test_the_note_shows_the_periods_the_retention_job_keeps(app, client, note):
