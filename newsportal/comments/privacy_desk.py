@@ -113,7 +113,8 @@ def correct() -> str | BaseResponse:
                 _secret(),
             )
         except FieldError as error:
-            field = getattr(form, error.field, form.new_name)  # "form": both were blank
+            # "form": both boxes were blank; the message goes with the first of them
+            field = form.new_name if error.field == "form" else getattr(form, error.field)
             field.errors = [*field.errors, CORRECTION_REFUSALS[error.code](error)]
         else:
             flash(_("Corrected %(n)s comments of that address.", n=count), "success")
