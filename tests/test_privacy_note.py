@@ -158,6 +158,8 @@ def test_the_markdown_holds_the_prose_not_the_facts():
     ],
     ids=["missing", "no-controller", "blank-email", "unknown-sample"],
 )
-def test_a_privacy_setting_the_note_could_not_show_stops_the_app(app_config, privacy):
+def test_a_privacy_setting_the_note_could_not_show_stops_the_app(tmp_path, monkeypatch, privacy):
+    monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path))
+    config = {"TESTING": True, "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
     with pytest.raises(UnsafeConfiguration, match="NEWSPORTAL_PRIVACY"):
-        create_app({**app_config, "PRIVACY": privacy})
+        create_app({**config, "PRIVACY": privacy})
