@@ -78,6 +78,32 @@ DEFAULTS: dict[str, Any] = {
             "sample": ["phone", "email"],
         },
     },
+    # Who answers for commenters' personal data, as the privacy note ("Bảo vệ dữ liệu cá nhân",
+    # templates/pages/_privacy.html) names them: the controller (the agency), the processor (who
+    # hosts the site for it; None when the agency hosts it itself) and the data-protection
+    # contact point. `sample` names the parties the agency has not confirmed; the note marks
+    # them. The periods the note shows are the retention settings below, as the job reads them.
+    "PRIVACY": {
+        "controller": {
+            "name": "Ủy ban nhân dân tỉnh Đồng Tháp",
+            "address": "Số 00, đường Mẫu, phường Đạo Thạnh, tỉnh Đồng Tháp",
+            "phone": "0277 3 000 100",
+            "email": "ubnd@example.gov.vn",
+        },
+        "processor": {
+            "name": "Đơn vị cung cấp máy chủ và hạ tầng vận hành Cổng Thông tin điện tử",
+            "address": "Số 00, đường Mẫu, phường Đạo Thạnh, tỉnh Đồng Tháp",
+            "phone": "0277 3 000 200",
+            "email": "hatang@example.gov.vn",
+        },
+        "contact": {
+            "name": "Đầu mối bảo vệ dữ liệu cá nhân, Ban Biên tập Cổng Thông tin điện tử tỉnh",
+            "address": "Số 00, đường Mẫu, phường Đạo Thạnh, tỉnh Đồng Tháp",
+            "phone": "0277 3 000 111",
+            "email": "dulieucanhan@example.gov.vn",
+        },
+        "sample": ["controller", "processor", "contact"],
+    },
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
     # Redis down or full: Flask-Limiter's decorators count in process memory (ratelimits.py does
@@ -160,6 +186,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     _ratelimit_storage(app)
     _environment(app)
     _contacts(app.config["CONTACTS"])
+    _privacy(app.config["PRIVACY"])
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
         private_folder(Path(app.instance_path))  # SQLite will not make it
         app.config["SQLALCHEMY_DATABASE_URI"] = (
@@ -221,6 +248,31 @@ def _contacts(contacts: Any) -> None:
                 f"NEWSPORTAL_CONTACTS[{key!r}]['sample'] lists fields among "
                 f"{', '.join(CONTACT_FIELDS)}."
             )
+
+
+PRIVACY_PARTIES = ("controller", "processor", "contact")
+PARTY_FIELDS = ("name", "address", "phone", "email")
+
+
+def _privacy(privacy: Any) -> None:
+    """The privacy note must be able to name who answers for the data; only the processor may
+    be None (the agency hosts the site itself)."""
+    if not isinstance(privacy, Mapping):
+        raise UnsafeConfiguration("NEWSPORTAL_PRIVACY needs the controller and the contact point.")
+    for key in PRIVACY_PARTIES:
+        party = privacy.get(key)
+        if party is None and key == "processor":
+            continue
+        if not isinstance(party, Mapping):
+            raise UnsafeConfiguration(f"NEWSPORTAL_PRIVACY needs a {key!r} party.")
+        for field in PARTY_FIELDS:
+            if not isinstance(party.get(field), str) or not party[field].strip():
+                raise UnsafeConfiguration(f"NEWSPORTAL_PRIVACY[{key!r}] needs a {field!r} text.")
+    sample = privacy.get("sample", [])
+    if not isinstance(sample, list) or not set(sample) <= set(PRIVACY_PARTIES):
+        raise UnsafeConfiguration(
+            f"NEWSPORTAL_PRIVACY['sample'] lists parties among {', '.join(PRIVACY_PARTIES)}."
+        )
 
 
 def _environment(app: Flask) -> None:

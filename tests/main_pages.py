@@ -27,6 +27,7 @@ LANGUAGES = ("vi", "en")
 COMMENTED_ARTICLE = "lanh-dao-ubnd-tinh-tiep-cong-dan-dinh-ky-thang-11"  # approved + reply
 PICTURE_ARTICLE = "thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan"  # figure
 STAFF_EMAIL = "a11y-admin@example.org"  # admin: sees every desk and every staff link
+DEMO_COMMENTER = "loc.tran@example.org"  # has comments in the demo
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         "complaints": "/pages/khieu-nai-to-cao",
         "complaints-guide": "/pages/huong-dan-khieu-nai",
         "reception-schedule": "/pages/lich-tiep-cong-dan",
+        "privacy-note": "/pages/bao-ve-du-lieu-ca-nhan",
         "login": "/login",
         "not-found": "/articles/no-such-article",
     }
@@ -98,6 +100,22 @@ def _forms_with_errors(client: FlaskClient, lang: str) -> Iterator[Page]:
     yield Page(f"comment-errors.{lang}", path, response.get_data(as_text=True))
 
 
+def _personal_data_desk(client: FlaskClient, lang: str) -> Iterator[Page]:
+    """A person's data found (with the correction form) and a correction refused."""
+    path = "/admin/personal-data/"
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', _get(client, path))
+    assert token, "the desk's form carries a CSRF token"
+    token = token[1]
+    found = client.post(path, data={"email": DEMO_COMMENTER, "csrf_token": token})
+    assert found.status_code == 200
+    yield Page(f"personal-data-found.{lang}", path, found.get_data(as_text=True))
+    path = "/admin/personal-data/correct"
+    typed = {"email": DEMO_COMMENTER, "new_name": "x" * 90, "new_email": "x", "csrf_token": token}
+    refused = client.post(path, data=typed)
+    assert refused.status_code == 200
+    yield Page(f"personal-data-correct-errors.{lang}", path, refused.get_data(as_text=True))
+
+
 def render_main_pages(tmp: Path) -> Iterator[Page]:
     app = create_app(
         {
@@ -131,6 +149,7 @@ def render_main_pages(tmp: Path) -> Iterator[Page]:
         assert login.status_code == 302, login.get_data(as_text=True)
         for name, path in staff.items():
             yield Page(f"{name}.{lang}", path, _get(admin, path))
+        yield from _personal_data_desk(admin, lang)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

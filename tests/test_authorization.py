@@ -142,6 +142,7 @@ EXPECTED: dict[str, Row] = {
     "personal_data.index": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
     "personal_data.export": Row(NOBODY, ADMINS_ONLY, lambda w: {"fmt": "json"}),
     "personal_data.erase": Row(get=NOBODY, post=ADMINS_ONLY),
+    "personal_data.correct": Row(get=NOBODY, post=ADMINS_ONLY),
 }
 
 # Paths only staff may open: anonymous readers must be sent to the login page there.

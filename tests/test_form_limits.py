@@ -36,6 +36,7 @@ FILLS: dict[str, tuple[Any, dict[str, str]]] = {
     "DocumentForm": (models.LegalDocument, {}),
     "PersonalDataForm": (models.Comment, {}),  # whose comments: their email
     "EraseForm": (models.Comment, {"confirm": "email"}),
+    "CorrectForm": (models.Comment, {"new_name": "name", "new_email": "email"}),
 }
 
 

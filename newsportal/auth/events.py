@@ -26,6 +26,7 @@ KIND_LABELS = {
     SecurityEventKind.PERSONAL_DATA_FOUND: _l("Personal data looked up"),
     SecurityEventKind.PERSONAL_DATA_EXPORTED: _l("Personal data exported"),
     SecurityEventKind.PERSONAL_DATA_ERASED: _l("Personal data erased"),
+    SecurityEventKind.PERSONAL_DATA_CORRECTED: _l("Personal data corrected"),
 }
 DETAIL_LABELS = {
     "wrong_password": _l("wrong password"),

@@ -1,4 +1,5 @@
-"""`flask personal-data find|export|erase EMAIL`: a data subject's request from the shell.
+"""`flask personal-data find|export|erase EMAIL`, `flask personal-data correct --email OLD
+[--new-email NEW] [--new-name NAME]`: a data subject's request from the shell.
 
 The same services as the desk's /admin/personal-data; each run is in the security log with no
 actor (the command line) and a keyed hash of the email, never the address.
@@ -16,12 +17,16 @@ from ..comments import personal_data
 from ..errors import FieldError
 from ..text import display_time
 
-group = AppGroup("personal-data", help="A person's comments by email: find, export, erase.")
+group = AppGroup(
+    "personal-data", help="A person's comments by email: find, export, correct, erase."
+)
 
 MESSAGES = {
     "invalid": "not an email address",
     "format": "choose json or csv",
     "mode": "ERASURE_MODE must be anonymise or delete",
+    "length": "too long",
+    "nothing": "give --new-email, --new-name or both",
 }
 
 
@@ -102,3 +107,17 @@ def erase_command(email: str, mode: str | None, yes: bool) -> None:
         _fail(exc)
         return
     click.echo(f"{chosen}: {count} comments")
+
+
+@group.command("correct")
+@click.option("--email", "email", required=True, help="The address the comments hold now.")
+@click.option("--new-email", default="", help="The correct address (merges with its comments).")
+@click.option("--new-name", default="", help="The correct full name.")
+def correct_command(email: str, new_email: str, new_name: str) -> None:
+    """Correct the name and/or email of every comment of EMAIL (the right to correct)."""
+    try:
+        count = personal_data.correct(email, new_email, new_name, None, _secret())
+    except FieldError as exc:
+        _fail(exc)
+        return
+    click.echo(f"corrected: {count} comments")

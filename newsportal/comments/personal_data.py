@@ -1,4 +1,5 @@
-"""A data subject's rights over their comments: find, export (JSON, CSV) and erase by email.
+"""A data subject's rights over their comments: find, export (JSON, CSV), correct and erase by
+email.
 
 The desk (/admin/personal-data) and the command line (`flask personal-data ...`) call these.
 Each call writes a security event in its own transaction; the event names the person by 16 hex
@@ -7,9 +8,14 @@ repeated requests of one person show as one tag and the log leaks nothing withou
 
 Erasing ("delete" or "anonymise", ERASURE_MODE): delete removes the comments, their replies and
 their moderation history; anonymise keeps the text (already published and answered, perhaps)
-but clears the name, email, address hash, User-Agent and consent time, and adds an audit row
-saying so. Withdrawing consent is answered by the same erasure. Rate-limit counters hold only a
-hash of the email and expire within minutes; there is no outbox or mail queue holding comments.
+but clears the name (NULL: the page shows the label in the reader's language), email, address
+hash, User-Agent and consent time, and adds an audit row saying so. Withdrawing consent is
+answered by the same erasure. Rate-limit counters hold only a hash of the email and expire
+within minutes; there is no outbox or mail queue holding comments.
+
+Correcting (the right to correct) changes the name and/or email of every comment of one address,
+checked as the comment form checks them; correcting to an address that already has comments
+merges the two: nothing but the email ties a person's comments together.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -29,13 +36,15 @@ from ..errors import FieldError
 from ..extensions import db
 from ..models import Comment, CommentAudit, SecurityEventKind
 from ..spreadsheet import safe_cell
-from ..text import utcnow
+from ..text import clean_line, utcnow
 from .services import email_hash
 
 MODES = ERASURE_MODES
 FORMATS = ("json", "csv")
-ANONYMOUS_NAME = "Ẩn danh"  # shown under an anonymised comment; the site speaks Vietnamese
 ERASED_REASON = "personal data erased"
+CORRECTED_REASON = "personal data corrected"
+NAME_MAX = 80  # the comment form's limits (comments/forms.CommentForm), the columns' too
+EMAIL_MAX = 254
 CSV_COLUMNS = [
     "record",
     "comment_id",
@@ -222,7 +231,7 @@ def erase(email: str, mode: str, actor_id: int | None, secret: str) -> int:
             db.session.delete(comment)  # replies go with it; a public one raises the version
     else:
         for comment in comments:
-            comment.name = ANONYMOUS_NAME
+            comment.name = None  # the page says "Ẩn danh" / "Anonymous" (templating.commenter)
             comment.email = ""
             comment.ip_hash = ""
             comment.user_agent = ""
@@ -241,3 +250,61 @@ def erase(email: str, mode: str, actor_id: int | None, secret: str) -> int:
     security_log.record(SecurityEventKind.PERSONAL_DATA_ERASED, actor_id, None, detail)
     db.session.commit()
     return len(ids)
+
+
+def _new_name(name: str) -> str | None:
+    value = clean_line(name)
+    if len(value) > NAME_MAX:
+        raise FieldError("new_name", "length", max=NAME_MAX)
+    return value or None
+
+
+def _new_email(email: str) -> str | None:
+    """As the comment form takes an address (Email(), then lower-cased by the pipeline)."""
+    value = clean_line(email).lower()
+    if not value:
+        return None
+    if len(value) > EMAIL_MAX:
+        raise FieldError("new_email", "length", max=EMAIL_MAX)
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise FieldError("new_email", "invalid") from None
+    return value
+
+
+def correct(email: str, new_email: str, new_name: str, actor_id: int | None, secret: str) -> int:
+    """Give every comment of `email` the new address and/or name, in one transaction, logged.
+
+    A blank new value leaves that one as it is; both blank is refused. Each comment gets an
+    audit row; a changed approved comment raises the content version (its page shows the name).
+    """
+    address = normalise(email)
+    name = _new_name(new_name)
+    target = _new_email(new_email)
+    if name is None and target is None:
+        raise FieldError("form", "nothing")
+    comments = list(db.session.scalars(select(Comment).where(Comment.email == address)))
+    now = utcnow()
+    for comment in comments:
+        if target is not None:
+            comment.email = target
+        if name is not None:
+            comment.name = name
+        db.session.add(
+            CommentAudit(
+                comment_id=comment.id,
+                actor_id=actor_id,
+                from_status=comment.status,
+                to_status=comment.status,
+                reason=CORRECTED_REASON,
+                created_at=now,
+            )
+        )
+    changed = [f"name={'yes' if name is not None else 'no'}"]
+    if target is not None and target != address:
+        changed.append(f"to={tag(target, secret)}")  # the new address, hashed like the old
+    detail = f"{tag(address, secret)} comments={len(comments)} {' '.join(changed)}"
+    security_log.record(SecurityEventKind.PERSONAL_DATA_CORRECTED, actor_id, None, detail)
+    db.session.commit()
+    return len(comments)

@@ -35,7 +35,8 @@ class Comment(PublicContent, db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(80))
+    # None: erased (anonymised); the page shows "Ẩn danh" / "Anonymous" in the reader's language.
+    name: Mapped[str | None] = mapped_column(String(80))
     email: Mapped[str] = mapped_column(String(254))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
@@ -60,6 +61,10 @@ class Comment(PublicContent, db.Model):  # type: ignore[name-defined]
 
     def public_when_added(self) -> bool:
         return self.status == CommentStatus.APPROVED  # a pending comment changes no page
+
+    @property
+    def anonymised(self) -> bool:
+        return self.name is None
 
     @property
     def flag_list(self) -> list[str]:

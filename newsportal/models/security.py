@@ -29,6 +29,7 @@ class SecurityEventKind(StrEnum):
     PERSONAL_DATA_FOUND = "personal_data_found"
     PERSONAL_DATA_EXPORTED = "personal_data_exported"
     PERSONAL_DATA_ERASED = "personal_data_erased"
+    PERSONAL_DATA_CORRECTED = "personal_data_corrected"
 
 
 class SecurityEvent(PrivateContent, db.Model):  # type: ignore[name-defined]
