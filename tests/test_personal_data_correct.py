@@ -153,7 +153,7 @@ def test_the_desk_corrects_and_a_refusal_keeps_what_was_typed(app, auth, client,
     page = BeautifulSoup(refused.data, "html5lib")
     assert page.find("input", attrs={"name": "new_name"})["value"] == NEW_NAME
     assert page.find("input", attrs={"name": "new_email"})["value"] == "khong-phai-dia-chi"
-    assert "Email không đúng định dạng" in page.select_one("#new_email-error").text
+    assert "thư điện tử không đúng định dạng" in page.select_one("#new_email-error").text
     nothing = client.post("/admin/personal-data/correct", data={"email": PERSON})
     assert "hoặc cả hai" in BeautifulSoup(nothing.data, "html5lib").select_one(".error").text
     assert {c.name for c in comments(app) if c.email == PERSON} == {"Nguyen Van An"}
