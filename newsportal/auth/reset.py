@@ -39,12 +39,17 @@ class ResetPolicy:
     limiter: RateLimiter | None = None
 
 
-def _serializer(policy: ResetPolicy) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(policy.keys, salt=SALT)
+def _serializer(keys: list[str]) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(keys, salt=SALT)
 
 
 def _fingerprint(user: User) -> str:
     return hashlib.sha256(f"reset:{user.password_hash}".encode()).hexdigest()[:32]
+
+
+def token_for(user: User, keys: list[str]) -> str:
+    """The link's token: the account and a digest of its password hash, signed and timed."""
+    return str(_serializer(keys).dumps({"u": user.id, "f": _fingerprint(user)}))
 
 
 def _keys(policy: ResetPolicy, email: str, ip: str) -> list[str]:
@@ -72,8 +77,7 @@ def request_reset(email: str, ip: str, policy: ResetPolicy) -> None:
         raise FieldError("email", "throttled")
     user = find_user(email)
     if user is not None and user.active:
-        token = _serializer(policy).dumps({"u": user.id, "f": _fingerprint(user)})
-        link = public_link("auth.reset_password", token=token)
+        link = public_link("auth.reset_password", token=token_for(user, policy.keys))
         mail.password_reset(user, link, policy.minutes)
         security_log.record(SecurityEventKind.PASSWORD_RESET_REQUESTED, None, user.id)
     else:
@@ -86,7 +90,7 @@ def request_reset(email: str, ip: str, policy: ResetPolicy) -> None:
 def account_for(token: str, policy: ResetPolicy) -> User | None:
     """The active account whose link this is, while it is fresh and unused; else None."""
     try:
-        data = _serializer(policy).loads(token, max_age=policy.minutes * 60)
+        data = _serializer(policy.keys).loads(token, max_age=policy.minutes * 60)
     except BadSignature:  # SignatureExpired too
         return None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):

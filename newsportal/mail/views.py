@@ -15,21 +15,18 @@ from .forms import UnsubscribeForm
 bp = Blueprint("mail", __name__, url_prefix="/mail")
 
 
-@bp.get("/unsubscribe/<token>")
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public_form
+@csrf.exempt
 def unsubscribe(token: str) -> Response:
     if services.comment_for_token(token) is None:
         abort(404)
-    page = render_template("mail/unsubscribe.html", form=UnsubscribeForm(), token=token)
+    form = UnsubscribeForm()
+    if form.validate_on_submit():
+        services.unsubscribe(token)
+        flash(_("Done: this address gets no more emails about its comments."), "success")
+        return redirect(url_for("mail.unsubscribe", token=token))
+    page = render_template("mail/unsubscribe.html", form=form, token=token)
     # A personal link: kept by no shared cache, and its token sent to no other site.
     headers = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
     return Response(page, headers=headers)
-
-
-@bp.post("/unsubscribe/<token>")
-@public_form
-@csrf.exempt
-def unsubscribe_confirmed(token: str) -> Response:
-    if not UnsubscribeForm().validate_on_submit() or not services.unsubscribe(token):
-        abort(404)
-    flash(_("Done: this address gets no more emails about its comments."), "success")
-    return redirect(url_for("mail.unsubscribe", token=token))
