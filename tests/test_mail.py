@@ -468,3 +468,45 @@ def test_erasure_clears_the_outbox_and_find_shows_it(app, make_article):
         assert "waiting" in personal_data.export(READER, "csv", None, "k")
         personal_data.erase(READER, "anonymise", None, "k")
     assert rows(app) == []
+
+
+def test_the_sender_runs_the_digest_and_loops(app, make_user, make_article, runner, monkeypatch):
+    make_user("moderator")
+    comment(app, make_article())  # written without the digest
+    stops = []
+
+    def pause(seconds):
+        stops.append(seconds)
+        raise SystemExit(0)  # one run is enough to see the loop go round
+
+    monkeypatch.setattr(time, "sleep", pause)
+    result = runner.invoke(args=["mail", "send", "--loop"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1, failed 0" in result.output
+    assert stops == [30.0]
+    assert rows(app)[0].kind == MailKind.MODERATION_DIGEST
+
+
+def test_retention_deletes_old_rows_sent_or_not(app, runner):
+    enqueue(app, 2)
+    with app.app_context():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.recipient == "r0@example.org")
+            .values(created_at=utcnow() - timedelta(days=31))
+        )
+        db.session.commit()
+    result = runner.invoke(args=["comments", "purge"])
+    assert "deleted 1 outbox emails older than 30 days" in result.output
+    assert [r.recipient for r in rows(app)] == ["r1@example.org"]
+
+
+def test_the_desk_and_the_command_line_list_a_persons_emails(app, client, auth, make_article):
+    article = make_article()
+    approve(app, comment(app, article))
+    auth.login("admin")
+    page = client.post("/admin/personal-data/", data={"email": READER}).data.decode()
+    assert "Thư điện tử gửi địa chỉ này trong hộp thư đi: 1" in page
+    assert "Đang chờ gửi" in page
+    result = app.test_cli_runner().invoke(args=["personal-data", "find", READER])
+    assert "1 emails to mai@example.org in the outbox" in result.output
