@@ -103,6 +103,7 @@ class ResetPasswordForm(PasswordForm):
         _l("New password, again"),
         validators=[
             InputRequired(_l("Please type the new password again.")),
+            Length(max=MAX_LENGTH, message=_l("The password is too long.")),
             EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
