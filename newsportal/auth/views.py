@@ -145,5 +145,6 @@ def reset_password(token: str) -> Response:
             flash(_("Your new password is set. Sign in with it."), "success")
             return redirect(url_for("auth.login"))
     page = render_template("auth/reset.html", form=form, forgot=ForgotPasswordForm(formdata=None))
-    # The token is in this page's URL: no Referer carries it anywhere.
-    return Response(page, status, headers={"Referrer-Policy": "no-referrer"})
+    # The token is in this page's URL: no Referer carries it anywhere, no cache keeps the page.
+    headers = {"Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store"}
+    return Response(page, status, headers=headers)
