@@ -159,6 +159,7 @@ def test_the_answer_is_the_same_whether_or_not_the_account_exists(app, client, m
     assert [r.recipient for r in rows(app)] == ["moderator@example.org"]
 
 
+@pytest.mark.sqlite_only("the throttle counts in memory, not in the database")
 def test_asking_is_rate_limited_per_address_and_per_account(app, make_user):
     make_user("editor")
     one_address = app.test_client()
@@ -187,6 +188,7 @@ def token(app, email="editor@example.org"):
         return reset.token_for(user, signing_keys(app.config))
 
 
+@pytest.mark.sqlite_only("the token is checked in Python")
 def test_an_old_tampered_or_deactivated_link_does_not_work(app, client, make_user, monkeypatch):
     make_user("editor")
     fresh = token(app)
@@ -209,6 +211,7 @@ def test_an_old_tampered_or_deactivated_link_does_not_work(app, client, make_use
     assert client.get(f"/login/reset/{fresh}").status_code == 400
 
 
+@pytest.mark.sqlite_only("the password policy is Python")
 def test_a_weak_password_is_refused_and_the_link_still_works(app, client, make_user):
     make_user("editor")
     path = f"/login/reset/{token(app)}"
@@ -284,6 +287,7 @@ def test_two_senders_at_once_send_each_row_once(app, inbox):
     assert sorted(subjects) == sorted({f"Thư {i}" for i in range(20)})
 
 
+@pytest.mark.sqlite_only("the backends do not depend on the database")
 def test_development_prints_or_files_the_mail(app, tmp_path, capsys):
     enqueue(app)
     state = app.extensions["mailman"]
@@ -355,6 +359,7 @@ def age(minutes):
     db.session.commit()
 
 
+@pytest.mark.sqlite_only("one insert per editor, as for every notice")
 def test_editors_hear_of_an_article_awaiting_review(app, make_user, make_article):
     make_user("editor")
     make_user("moderator")
@@ -371,6 +376,7 @@ def test_editors_hear_of_an_article_awaiting_review(app, make_user, make_article
 # --- readers ---------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("a form field")
 def test_the_box_is_unticked_and_its_choice_is_kept(app, client, make_article):
     article = make_article()
     page = client.get(f"/articles/{article.slug}").data.decode()
@@ -470,6 +476,7 @@ def test_erasure_clears_the_outbox_and_find_shows_it(app, make_article):
     assert rows(app) == []
 
 
+@pytest.mark.sqlite_only("the loop is click and time.sleep")
 def test_the_sender_runs_the_digest_and_loops(app, make_user, make_article, runner, monkeypatch):
     make_user("moderator")
     comment(app, make_article())  # written without the digest
@@ -501,6 +508,7 @@ def test_retention_deletes_old_rows_sent_or_not(app, runner):
     assert [r.recipient for r in rows(app)] == ["r1@example.org"]
 
 
+@pytest.mark.sqlite_only("rendering what find returned")
 def test_the_desk_and_the_command_line_list_a_persons_emails(app, client, auth, make_article):
     article = make_article()
     approve(app, comment(app, article))
