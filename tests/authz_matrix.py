@@ -22,17 +22,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Flask, template_rendered
+from flask import Flask, current_app, template_rendered
 from PIL import Image as PILImage
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from newsportal import create_app
 from newsportal.articles import services as articles
+from newsportal.auth import reset
 from newsportal.auth.services import create_user
 from newsportal.comments import moderation
 from newsportal.comments import services as comments
 from newsportal.extensions import db
+from newsportal.keys import signing_keys
+from newsportal.mail import notices
 from newsportal.media import services as media
 from newsportal.models import ArticleRevision, PageRevision, User
 from newsportal.pages import records
@@ -96,6 +99,8 @@ class World:
     result_sha: str
     document_id: int  # a legal document
     image_name: str  # one stored copy of an uploaded picture
+    reset_token: str  # the editor's forgotten-password link
+    unsubscribe_token: str  # the comment's unsubscribe link
 
 
 @dataclass(frozen=True)
@@ -261,6 +266,10 @@ def build_world(uploads: Path) -> World:
         result_sha=result.file_sha256,
         document_id=document.id,
         image_name=image.variants[0]["name"],
+        reset_token=reset.token_for(
+            db.session.get(User, users["editor"]), signing_keys(current_app.config)
+        ),
+        unsubscribe_token=notices.unsubscribe_token(comment.id),
     )
 
 

@@ -17,9 +17,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from newsportal import create_app
+from newsportal.auth import reset
 from newsportal.auth.services import create_user
 from newsportal.extensions import db
-from newsportal.models import Article, Category, User
+from newsportal.keys import signing_keys
+from newsportal.mail import notices
+from newsportal.models import Article, Category, Comment, User
 
 from .conftest import PASSWORD
 
@@ -45,6 +48,10 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         author = app.jinja_env.filters["slugify"](byline)
         article_id = db.session.scalar(select(Article.id).where(Article.slug == COMMENTED_ARTICLE))
         editor_id = db.session.scalar(select(User.id).where(User.role == "editor"))
+        editor = db.session.get(User, editor_id)
+        reset_token = reset.token_for(editor, signing_keys(app.config))
+        comment_id = db.session.scalar(select(Comment.id).order_by(Comment.id))
+        unsubscribe_token = notices.unsubscribe_token(comment_id)
     reader = {
         "home": "/",
         "home-page-2": "/?page=2",
@@ -58,6 +65,9 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         "reception-schedule": "/pages/lich-tiep-cong-dan",
         "privacy-note": "/pages/bao-ve-du-lieu-ca-nhan",
         "login": "/login",
+        "forgot-password": "/login/forgot",
+        "reset-password": f"/login/reset/{reset_token}",
+        "unsubscribe": f"/mail/unsubscribe/{unsubscribe_token}",
         "not-found": "/articles/no-such-article",
     }
     staff = {

@@ -73,6 +73,10 @@ EXPECTED: dict[str, Row] = {
     # --- Signing in and out ---------------------------------------------------------------
     "auth.login": Row(get=EVERYONE, post=EVERYONE),  # staff are sent on to their desk
     "auth.logout": Row(get=NOBODY, post=EVERYONE),
+    "auth.forgot_password": Row(get=EVERYONE, post=EVERYONE),  # the same answer for all
+    "auth.reset_password": Row(EVERYONE, EVERYONE, lambda w: {"token": w.reset_token}),
+    # A reader's unsubscribe link: the signed token is the authority, no account or CSRF token
+    "mail.unsubscribe": Row(EVERYONE, EVERYONE, lambda w: {"token": w.unsubscribe_token}),
     # --- Editor desk: editors and admins ----------------------------------------------------
     "editor.index": Row(get=EDITORS_ONLY, post=NOBODY),
     "editor.new": Row(get=EDITORS_ONLY, post=EDITORS_ONLY),

@@ -26,6 +26,9 @@ FILLS: dict[str, tuple[Any, dict[str, str]]] = {
     "LoginForm": (models.User, {}),
     "NewUserForm": (models.User, {}),
     "PasswordForm": (models.User, {}),
+    "ForgotPasswordForm": (models.User, {}),
+    "ResetPasswordForm": (models.User, {}),
+    "UnsubscribeForm": (models.Comment, {}),  # a button: no field
     "RoleForm": (models.User, {}),
     "ArticleForm": (models.Article, {"body": "body_md"}),
     "PreviewForm": (models.Article, {"body": "body_md"}),

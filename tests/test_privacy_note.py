@@ -126,6 +126,7 @@ def test_the_note_shows_the_periods_the_retention_job_keeps(app, client, note):
     assert kept["rejected"] == said(periods.comment_days)
     assert kept["user_agent"] == said(periods.user_agent_days)
     assert kept["security_log"] == said(periods.security_days)
+    assert kept["mail"] == said(periods.mail_days)
     assert {"pending", "approved"} <= set(kept)
 
 

@@ -60,6 +60,11 @@ def find_command(email: str) -> None:
                 f"    {display_time(row.created_at)} {row.from_status or '-'} -> "
                 f"{row.to_status} by {by} {row.reason}"
             )
+    if held.mails:
+        click.echo(f"{len(held.mails)} emails to {held.email} in the outbox")
+    for message in held.mails:
+        sent = f"sent {display_time(message.sent_at)}" if message.sent_at else "waiting"
+        click.echo(f"{display_time(message.created_at)} {message.kind} {sent}: {message.subject}")
 
 
 @group.command("export")

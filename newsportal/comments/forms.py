@@ -63,8 +63,19 @@ class CommentForm(Form):
         ],
     )
     consent = BooleanField(
-        _l("I agree that my name and email are processed to moderate and answer my comment."),
+        _l(
+            "I agree that my name and email are processed to moderate and answer my comment "
+            "and, only if I tick the box below, to email me about it."
+        ),
         validators=[InputRequired(_l("Please tick the box to agree before sending."))],
+    )
+    # Unticked unless the reader ticks it: the one way a reader's address ever gets an email.
+    notify = BooleanField(
+        _l(
+            "Email me when my comment is approved or answered by the editorial board "
+            "(at most a few emails a day, each with a link to stop them)."
+        ),
+        default=False,
     )
     # Left empty by people; bots that fill every field give themselves away.
     # Bounded like every text field, though no person types into them.

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, joinedload
 from .. import markup, security_log
 from ..errors import FieldError
 from ..extensions import db
+from ..mail import services as mail
 from ..models import (
     Comment,
     CommentAudit,
@@ -76,6 +77,8 @@ def set_status(
         comment.moderated_by_id = actor_id
         comment.moderated_at = now
         comment.reason = reason
+    if target == CommentStatus.APPROVED:
+        mail.comment_approved(comments, now)  # held until the undo window has closed
     db.session.commit()
     return Change(len(comments), {c.article_id for c in comments})
 
@@ -286,6 +289,7 @@ def reply(comment: Comment, author_id: int | None, body: str) -> CommentReply:
         comment_id=comment.id, author_id=author_id, body=text, body_html=markup.render_comment(text)
     )
     db.session.add(answer)
+    mail.comment_answered(comment)
     db.session.commit()
     return answer
 

@@ -11,7 +11,8 @@ their moderation history; anonymise keeps the text (already published and answer
 but clears the name (NULL: the page shows the label in the reader's language), email, address
 hash, User-Agent and consent time, and adds an audit row saying so. Withdrawing consent is
 answered by the same erasure. Rate-limit counters hold only a hash of the email and expire
-within minutes; there is no outbox or mail queue holding comments.
+within minutes. The mail outbox holds emails to the address (a notice about a comment, sent or
+waiting): find and export list them, erasure deletes them.
 
 Correcting (the right to correct) changes the name and/or email of every comment of one address,
 checked as the comment form checks them; correcting to an address that already has comments
@@ -23,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -34,7 +35,8 @@ from .. import security_log
 from ..config import ERASURE_MODES
 from ..errors import FieldError
 from ..extensions import db
-from ..models import Comment, CommentAudit, SecurityEventKind
+from ..mail import services as mail
+from ..models import Comment, CommentAudit, OutboxMessage, SecurityEventKind
 from ..spreadsheet import safe_cell
 from ..text import clean_line, utcnow
 from .services import email_hash
@@ -63,11 +65,13 @@ CSV_COLUMNS = [
 
 @dataclass(frozen=True)
 class Held:
-    """Everything stored about one email: its comments, each with its audit rows."""
+    """Everything stored about one email: its comments, each with its audit rows, and the
+    emails to it in the outbox."""
 
     email: str
     comments: list[Comment]
     audits: dict[int, list[CommentAudit]]
+    mails: list[OutboxMessage] = field(default_factory=list)
 
 
 def normalise(email: str) -> str:
@@ -101,7 +105,7 @@ def _load(email: str) -> Held:
         )
         for row in rows:
             audits[row.comment_id].append(row)
-    return Held(email, comments, audits)
+    return Held(email, comments, audits, mail.rows_for(email))
 
 
 def _record(kind: SecurityEventKind, actor_id: int | None, detail: str) -> None:
@@ -111,7 +115,7 @@ def _record(kind: SecurityEventKind, actor_id: int | None, detail: str) -> None:
 
 def find(email: str, actor_id: int | None, secret: str) -> Held:
     held = _load(normalise(email))
-    detail = f"{tag(held.email, secret)} comments={len(held.comments)}"
+    detail = f"{tag(held.email, secret)} comments={len(held.comments)} emails={len(held.mails)}"
     _record(SecurityEventKind.PERSONAL_DATA_FOUND, actor_id, detail)
     return held
 
@@ -151,6 +155,17 @@ def as_dict(held: Held) -> dict[str, Any]:
                 ],
             }
             for c in held.comments
+        ],
+        "emails": [
+            {
+                "to": m.recipient,
+                "subject": m.subject,
+                "body": m.body,
+                "kind": m.kind,
+                "created_at": _time(m.created_at),
+                "sent_at": _time(m.sent_at),
+            }
+            for m in held.mails
         ],
     }
 
@@ -193,6 +208,10 @@ def as_csv(held: Held) -> str:
                 a.actor.name if a.actor else "system",
             )
             writer.writerow([safe_cell(cell) for cell in audit_row])
+    for m in held.mails:
+        sent = f"sent {_time(m.sent_at)}" if m.sent_at else "waiting"
+        mail_row = ("email", "", _time(m.created_at), m.subject, "", m.recipient, sent, m.body)
+        writer.writerow([safe_cell(cell) for cell in (*mail_row, "", "", "", "system")])
     return out.getvalue()
 
 
@@ -236,6 +255,7 @@ def erase(email: str, mode: str, actor_id: int | None, secret: str) -> int:
             comment.ip_hash = ""
             comment.user_agent = ""
             comment.consent_at = None
+            comment.notify = False
             db.session.add(
                 CommentAudit(
                     comment_id=comment.id,
@@ -246,7 +266,8 @@ def erase(email: str, mode: str, actor_id: int | None, secret: str) -> int:
                     created_at=now,
                 )
             )
-    detail = f"{tag(address, secret)} comments={len(ids)} mode={mode}"
+    mails = mail.erase_for(address)  # waiting or sent, every email to the address goes
+    detail = f"{tag(address, secret)} comments={len(ids)} emails={mails} mode={mode}"
     security_log.record(SecurityEventKind.PERSONAL_DATA_ERASED, actor_id, None, detail)
     db.session.commit()
     return len(ids)

@@ -12,6 +12,7 @@ from .comments import (
     RuleKind,
 )
 from .content import Content, Revision
+from .mail import MailKind, OutboxMessage
 from .media import Image
 from .pages import (
     DocumentKind,
@@ -46,6 +47,8 @@ __all__ = [
     "ContentState",
     "DocumentKind",
     "Image",
+    "MailKind",
+    "OutboxMessage",
     "LegalDocument",
     "ModerationRule",
     "Page",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -49,6 +49,8 @@ class Comment(PublicContent, db.Model):  # type: ignore[name-defined]
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(String(200), default="")
+    # The reader ticked "email me when it is approved or answered" (mail/notices.py).
+    notify: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     article: Mapped[Article] = relationship(lazy="raise_on_sql")
     moderated_by: Mapped[User | None] = relationship(lazy="raise_on_sql")
