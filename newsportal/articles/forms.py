@@ -65,6 +65,26 @@ class PreviewForm(Form):
     body = TextAreaField(filters=[nfc], validators=[Length(max=200_000, message=too_long(200_000))])
 
 
+def _optional_id(value: object) -> int | None:
+    try:
+        return int_or_none(value)
+    except ValueError:
+        return None
+
+
+class ArticlePreviewForm(PreviewForm):
+    """The whole article form as the live preview sends it: nothing is required, a field that
+    cannot be read is left out of the preview (the save checks it)."""
+
+    title = StringField(filters=[clean_line], validators=[Length(max=300)])
+    lead = TextAreaField(filters=[nfc], validators=[Length(max=2000)])
+    byline = StringField(filters=[clean_line], validators=[Length(max=120)])
+    category_id = StringField(filters=[_optional_id])
+    featured_image_id = StringField(filters=[_optional_id])
+    featured_image_alt = StringField(filters=[clean_line], validators=[Length(max=300)])
+    featured_image_caption = StringField(filters=[clean_line], validators=[Length(max=300)])
+
+
 class CategoryForm(Form):
     name = StringField(
         _l("Name"),
