@@ -139,7 +139,7 @@ def upload_json() -> tuple[Response, int]:
     except RequestEntityTooLarge:
         return jsonify(error=_error("too_large")), 400
     if not submitted:
-        if form.csrf_token.errors:
+        if form.meta.csrf and form.csrf_token.errors:
             message = _("The page is out of date. Reload it, then add the picture again.")
         else:
             message = str(form.file.errors[0]) if form.file.errors else _("Choose a file.")
