@@ -51,6 +51,8 @@
 
   function labelEditables() {
     mount.querySelectorAll("[contenteditable=true]").forEach(function (el) {
+      el.setAttribute("role", "textbox");
+      el.setAttribute("aria-multiline", "true");
       el.setAttribute("aria-label", data.msgEditor);
     });
   }

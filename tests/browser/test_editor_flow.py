@@ -19,6 +19,7 @@ from newsportal.models import Article
 
 from .conftest import NewContext
 from .live_server import LiveServer
+from .test_accessibility import BLOCKING
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +59,7 @@ def _png() -> str:
 
 
 def test_editor_writes_drops_a_picture_previews_and_publishes(
-    new_context: NewContext, staff_state: Any, shot: Any
+    new_context: NewContext, staff_state: Any, shot: Any, axe: Any
 ) -> None:
     title = "Khánh thành cầu nông thôn ở xã Phong Mỹ"
     editor = new_context(storage_state=staff_state("editor")).new_page()
@@ -84,6 +85,8 @@ def test_editor_writes_drops_a_picture_previews_and_publishes(
     expect(editor.locator("#picture-alt-error")).to_be_visible()  # the description is required
     editor.fill("#picture-alt", ALT)
     shot(editor, "picture-described")
+    blocking = [v["id"] for v in axe(editor)["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, blocking  # the dialog, open, with its error shown
     dialog.get_by_role("button", name="Chèn ảnh vào bài").click()
     expect(dialog).to_be_hidden()
     expect(editor.locator("#body")).to_have_value(
