@@ -18,7 +18,7 @@ from ..models import Article, Image
 from ..request_limits import page_number, query_int
 from ..text import local_to_utc, to_local, utcnow
 from . import queries, services
-from .forms import ERRORS, ArticleForm, ArticlePreviewForm, PreviewForm
+from .forms import ERRORS, ArticleForm, ArticlePreviewForm, PreviewForm, optional_id
 
 bp = desk.blueprint("editor", __name__, "/editor")
 KIND = desk.DeskKind(Article, "article_id", ERRORS, ArticleForm)
@@ -101,15 +101,15 @@ def _edit(article: Article | None) -> str | Response:
 
 def _whole_article(form: Any, body_html: str, article: Article | None) -> str:
     """The article as readers will see it, from what the form holds (nothing saved)."""
-    categories = {c.id: c for c in queries.categories()}
-    image = media_queries.image(form.featured_image_id.data)
+    categories: dict[int | None, Any] = {c.id: c for c in queries.categories()}
+    image = media_queries.image(optional_id(form.featured_image_id.data))
     typed = getattr(form, "published_at", None)
     when = local_to_utc(typed.data) if typed is not None and typed.data else None
     shown = SimpleNamespace(
         title=form.title.data or "",
         lead=form.lead.data or "",
         byline=form.byline.data or "",
-        category=categories.get(form.category_id.data),
+        category=categories.get(optional_id(form.category_id.data)),
         featured_image=image,
         featured_image_alt=form.featured_image_alt.data or "",
         featured_image_caption=form.featured_image_caption.data or "",

@@ -65,7 +65,8 @@ class PreviewForm(Form):
     body = TextAreaField(filters=[nfc], validators=[Length(max=200_000, message=too_long(200_000))])
 
 
-def _optional_id(value: object) -> int | None:
+def optional_id(value: object) -> int | None:
+    """A choice's id as the preview reads it: an id that cannot be read is no choice."""
     try:
         return int_or_none(value)
     except ValueError:
@@ -79,8 +80,8 @@ class ArticlePreviewForm(PreviewForm):
     title = StringField(filters=[clean_line], validators=[Length(max=300)])
     lead = TextAreaField(filters=[nfc], validators=[Length(max=2000)])
     byline = StringField(filters=[clean_line], validators=[Length(max=120)])
-    category_id = StringField(filters=[_optional_id])
-    featured_image_id = StringField(filters=[_optional_id])
+    category_id = StringField(validators=[Length(max=20)])  # read with optional_id
+    featured_image_id = StringField(validators=[Length(max=20)])
     featured_image_alt = StringField(filters=[clean_line], validators=[Length(max=300)])
     featured_image_caption = StringField(filters=[clean_line], validators=[Length(max=300)])
 

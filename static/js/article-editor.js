@@ -122,6 +122,8 @@
     altError.hidden = true;
     noneError.hidden = true;
     alt.removeAttribute("aria-invalid");
+    alt.setAttribute("aria-describedby", "picture-alt-hint");
+    fileInput.removeAttribute("aria-describedby");
     say("");
     library.querySelectorAll("[aria-pressed]").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
     if (!dialog.open) { dialog.showModal(); }
@@ -203,22 +205,32 @@
   }
   more.addEventListener("click", loadLibrary);
 
+  // Enter in the description or the Insert button; never a real submit (the page's form is
+  // the article's).
   pictureForm.addEventListener("submit", function (event) {
-    if (!event.submitter || event.submitter.value !== "insert") { return; }
+    event.preventDefault();
     var text = alt.value.trim();
     noneError.hidden = !!picked;
     altError.hidden = !!text;
     if (!picked || !text) {
-      event.preventDefault();
       if (!text) {
         alt.setAttribute("aria-invalid", "true");
         alt.setAttribute("aria-describedby", "picture-alt-hint picture-alt-error");
+      }
+      if (picked) {
+        fileInput.removeAttribute("aria-describedby");
+      } else {
+        fileInput.setAttribute("aria-describedby", "picture-none-error");
       }
       (picked ? alt : fileInput).focus();
       return;
     }
     edited = true;
     editor.exec("addImage", { imageUrl: picked.url, altText: text });
+    dialog.close();
+  });
+  document.getElementById("picture-cancel").addEventListener("click", function () {
+    dialog.close();
   });
   dialog.addEventListener("close", function () { editor.focus(); });
 })();
