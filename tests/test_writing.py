@@ -203,6 +203,7 @@ def test_the_preview_is_the_whole_article_as_readers_will_see_it(app, client, au
         "byline": "Minh Hằng",
         "featured_image_id": str(uploaded["id"]),
         "featured_image_alt": "Cây cầu mới",
+        "published_at": "2026-07-01T08:30",
     }
     live = BeautifulSoup(client.post("/editor/articles/preview", data=fields).data, "html.parser")
     button = client.post("/editor/articles/new", data={**fields, "action": "preview"})
@@ -212,7 +213,9 @@ def test_the_preview_is_the_whole_article_as_readers_will_see_it(app, client, au
         assert soup.find("figure").find("img")["alt"] == "Cây cầu mới"
         assert soup.find(class_="body").find("strong").get_text() == "bài"
         assert soup.find(class_="byline").get_text(strip=True) == "Minh Hằng"
-        assert soup.find("time") is not None
+        assert soup.find("time").get_text() == "08:30 - 01/07/2026"
+    odd_time = client.post("/editor/articles/preview", data={"title": "T", "published_at": "x"})
+    assert odd_time.status_code == 200  # an unreadable time is previewed as now
     refused = client.post("/editor/articles/preview", data={"title": "T", "body": "[" * 20_000})
     assert refused.status_code == 200
     assert 'role="alert"' in refused.get_data(as_text=True)  # the reason, not a page

@@ -18,7 +18,7 @@ from ..models import Article, Image
 from ..request_limits import page_number, query_int
 from ..text import local_to_utc, to_local, utcnow
 from . import queries, services
-from .forms import ERRORS, ArticleForm, ArticlePreviewForm, PreviewForm, optional_id
+from .forms import ERRORS, ArticleForm, ArticlePreviewForm, PreviewForm, optional_id, optional_time
 
 bp = desk.blueprint("editor", __name__, "/editor")
 KIND = desk.DeskKind(Article, "article_id", ERRORS, ArticleForm)
@@ -103,8 +103,8 @@ def _whole_article(form: Any, body_html: str, article: Article | None) -> str:
     """The article as readers will see it, from what the form holds (nothing saved)."""
     categories: dict[int | None, Any] = {c.id: c for c in queries.categories()}
     image = media_queries.image(optional_id(form.featured_image_id.data))
-    typed = getattr(form, "published_at", None)
-    when = local_to_utc(typed.data) if typed is not None and typed.data else None
+    typed = optional_time(form.published_at.data)
+    when = local_to_utc(typed) if typed else None
     shown = SimpleNamespace(
         title=form.title.data or "",
         lead=form.lead.data or "",
