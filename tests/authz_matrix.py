@@ -51,6 +51,7 @@ class Outcome(StrEnum):
     FORBIDDEN = "FORBIDDEN"  # 403: signed in, but not a role that may
     NOT_ALLOWED = "NOT_ALLOWED"  # 405: the route does not take this method
     NOT_FOUND = "NOT_FOUND"  # 404, where that is what is meant
+    SIGNED_OUT = "SIGNED_OUT"  # 401 in JSON: a script's URL, whose page sends them to sign in
 
 
 OK = Outcome.OK
@@ -58,6 +59,7 @@ LOGIN = Outcome.LOGIN
 FORBIDDEN = Outcome.FORBIDDEN
 NOT_ALLOWED = Outcome.NOT_ALLOWED
 NOT_FOUND = Outcome.NOT_FOUND
+SIGNED_OUT = Outcome.SIGNED_OUT
 
 # The table's columns, in this order.
 ROLES = ("anonymous", "moderator", "editor", "admin")
@@ -68,6 +70,7 @@ EVERYONE: Cells = (OK, OK, OK, OK)
 NOBODY: Cells = (NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
 STAFF_ONLY: Cells = (LOGIN, OK, OK, OK)
 EDITORS_ONLY: Cells = (LOGIN, FORBIDDEN, OK, OK)
+EDITORS_SCRIPT: Cells = (SIGNED_OUT, FORBIDDEN, OK, OK)  # JSON for the editor's scripts
 MODERATORS_ONLY: Cells = (LOGIN, OK, FORBIDDEN, OK)
 ADMINS_ONLY: Cells = (LOGIN, FORBIDDEN, FORBIDDEN, OK)
 
@@ -150,6 +153,8 @@ def classify(response: TestResponse, url: str, templates: list[str]) -> str:
         return OK
     if status in (400, 422) and ERROR_PAGE not in templates:
         return OK  # the view ran and showed its form again with the errors (not a CSRF refusal)
+    if status == 401 and response.is_json and response.get_json().get("signed_out"):
+        return SIGNED_OUT
     if status == 403:
         return FORBIDDEN
     if status == 404:

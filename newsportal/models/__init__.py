@@ -2,6 +2,7 @@
 come back timezone-aware (`types.UTCDateTime`)."""
 
 from .articles import Article, ArticleRevision, ArticleStatus, Category, published_filter
+from .autosave import Autosave
 from .comments import (
     BotSubmissionCount,
     Comment,
@@ -38,6 +39,7 @@ __all__ = [
     "Article",
     "ArticleRevision",
     "ArticleStatus",
+    "Autosave",
     "Category",
     "Content",
     "Comment",
