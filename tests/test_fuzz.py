@@ -178,6 +178,12 @@ def test_login_form(site: Site, email: str, password: str):
     served(post(site, None, "/login", {"email": email, "password": password}), "POST login")
 
 
+@settings(FUZZ, max_examples=PUBLIC_EXAMPLES)
+@given(email=hostile_text)
+def test_forgotten_password_form(site: Site, email: str):
+    served(post(site, None, "/login/forgot", {"email": email}), "POST forgotten password")
+
+
 # Every public GET route (from app.url_map), with the query parameters its view reads and the
 # URL the fuzz opens for it. `lang` is read on every page (i18n.remember_language_choice).
 PUBLIC_QUERIES: dict[str, tuple[str, list[str]]] = {
@@ -191,6 +197,9 @@ PUBLIC_QUERIES: dict[str, tuple[str, list[str]]] = {
     "/pages/<slug>": ("/pages/{page_slug}", ["kind", "page"]),
     "/pages/lich-tiep-cong-dan.ics": ("/pages/lich-tiep-cong-dan.ics", []),
     "/login": ("/login", ["next"]),
+    "/login/forgot": ("/login/forgot", []),
+    "/login/reset/<token>": ("/login/reset/khong-phai-ma", []),
+    "/mail/unsubscribe/<token>": ("/mail/unsubscribe/khong-phai-ma", []),
     "/feed.xml": ("/feed.xml", []),
     "/sitemap.xml": ("/sitemap.xml", []),
     "/sitemap-<int:page>.xml": ("/sitemap-1.xml", []),

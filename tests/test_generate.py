@@ -217,6 +217,7 @@ def test_bulk_rows_are_stored_as_the_orm_stores_them(app, make_article):
         "ip_hash": "",
         "user_agent": "",
         "consent_at": when,
+        "notify": False,
         "moderated_by_id": None,
         "moderated_at": None,
         "reason": "",

@@ -94,11 +94,13 @@ class ArticlePreviewForm(PreviewForm):
     title = StringField(filters=[clean_line], validators=[Length(max=300)])
     lead = TextAreaField(filters=[nfc], validators=[Length(max=2000)])
     byline = StringField(filters=[clean_line], validators=[Length(max=120)])
-    category_id = StringField(validators=[Length(max=20)])  # read with optional_id
-    featured_image_id = StringField(validators=[Length(max=20)])
+    category_id = StringField(
+        filters=[clean_line], validators=[Length(max=20)]
+    )  # optional_id reads it
+    featured_image_id = StringField(filters=[clean_line], validators=[Length(max=20)])
     featured_image_alt = StringField(filters=[clean_line], validators=[Length(max=300)])
     featured_image_caption = StringField(filters=[clean_line], validators=[Length(max=300)])
-    published_at = StringField(validators=[Length(max=25)])  # read with optional_time
+    published_at = StringField(filters=[clean_line], validators=[Length(max=25)])  # optional_time
 
 
 class CategoryForm(Form):

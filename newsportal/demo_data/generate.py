@@ -172,6 +172,7 @@ def _comment_row(
         "ip_hash": ip_hash,
         "user_agent": "Mozilla/5.0 (Linux; Android 14) synthetic",
         "consent_at": when,
+        "notify": False,  # a generated reader asked for no email
         "moderated_by_id": None,
         "moderated_at": moderated_at,
         "reason": rng.choice(REJECT_REASONS) if status == CommentStatus.REJECTED else "",
