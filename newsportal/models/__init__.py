@@ -8,6 +8,7 @@ from .comments import (
     CommentAudit,
     CommentReply,
     CommentStatus,
+    ModerationAction,
     ModerationRule,
     RuleKind,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "DocumentKind",
     "Image",
     "LegalDocument",
+    "ModerationAction",
     "ModerationRule",
     "Page",
     "PageBlock",
