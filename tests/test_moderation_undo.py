@@ -8,12 +8,15 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 
+from newsportal import markup
 from newsportal.comments import moderation
 from newsportal.extensions import db
 from newsportal.models import ModerationAction
+from newsportal.text import match_spans
 
 from .comment_helpers import audits, comment_data, comments
 from .conftest import PASSWORD
+from .test_banned_evasion import EVASIONS
 
 
 @pytest.fixture
@@ -263,3 +266,15 @@ def test_reject_needs_a_reason_and_keeps_the_selection(app, moderator, pending):
     assert soup.select_one("#bulk-reason")["aria-invalid"] == "true"
     assert {c.status for c in comments(app)} == {"pending"}
     assert len(audits(app)) == 3
+
+
+@pytest.mark.parametrize("typed", list(EVASIONS.values()), ids=list(EVASIONS))
+def test_the_marks_cover_exactly_what_the_rule_saw_through(typed):
+    text = f"Toàn {typed} thôi"
+    assert match_spans(text, ["lừa đảo"]) == [(5, 5 + len(typed))]
+    marked = str(markup.mark_text(text, ["lừa đảo"]))
+    assert marked == f"Toàn <mark>{typed}</mark> thôi"
+
+
+def test_ordinary_words_get_no_mark():
+    assert match_spans("Người dân ở Nguyễn Huệ, lửa đỏ", ["ngu", "lừa đảo"]) == []
