@@ -111,7 +111,13 @@ def test_the_audit_log_speaks_in_words(app, auth, decided):
     assert decision[1].endswith("…")
     assert len(decision[1]) < 100
     assert rows[0].select("b") == []  # the words typed, escaped
-    assert decision[2:] == ["Lấy ý kiến về dự thảo", "Chờ duyệt", "Đã từ chối", "Từ chối"] + [
+    # the action's name, with its undo button while it can be undone
+    assert decision[2:] == [
+        "Lấy ý kiến về dự thảo",
+        "Chờ duyệt",
+        "Đã từ chối",
+        "Từ chối Hoàn tác",
+    ] + [
         "Người moderator",
         "Lạc đề",
     ]

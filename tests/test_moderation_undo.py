@@ -155,6 +155,9 @@ def test_only_its_moderator_or_an_admin_may_undo(app, moderator, make_user, pend
     other = app.test_client()
     other.post("/login", data={"email": "khac@example.org", "password": PASSWORD})
     assert page(other).select_one("#undo-banner") is None
+    assert page(other, "/moderation/audit").select(".audit-undo-form") == []
+    own = page(moderator, "/moderation/audit").select(".audit-undo-form")
+    assert [f["action"] for f in own] == [f"/moderation/actions/{action.id}/undo"]  # 2 rows, 1
     refused = undo(other, action.id)
     assert (
         "Chỉ người đã thực hiện thao tác hoặc quản trị viên mới hoàn tác được thao tác này."
@@ -164,8 +167,11 @@ def test_only_its_moderator_or_an_admin_may_undo(app, moderator, make_user, pend
     make_user("admin")
     admin = app.test_client()
     admin.post("/login", data={"email": "admin@example.org", "password": PASSWORD})
-    undo(admin, action.id)
+    (button,) = page(admin, "/moderation/audit").select(".audit-undo-form")
+    data = {i["name"]: i["value"] for i in button.select("input[type=hidden]")}
+    assert admin.post(button["action"], data=data).status_code == 302
     assert [c.status for c in comments(app)] == ["pending"] * 3
+    assert page(admin, "/moderation/audit").select(".audit-undo-form") == []
 
 
 @pytest.fixture

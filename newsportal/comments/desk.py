@@ -282,9 +282,21 @@ def audit() -> str:
     status, actor = _audit_filters()
     page = request_limits.page_number()
     staff = auth_queries.staff_by_name()
+    entries = moderation.audit_log(status, actor, page, 100)
+    mine = not current_user.has_role(Role.ADMIN)  # an admin may undo anyone's action
+    undoable = moderation.undoable_ids(
+        {
+            e.action_id
+            for e in entries.items
+            if e.action_id and (not mine or e.actor_id == current_user.id)
+        },
+        _undo_window(),
+    )
     return render_template(
         "moderation/audit.html",
-        entries=moderation.audit_log(status, actor, page, 100),
+        entries=entries,
+        undoable=undoable,
+        back=request.full_path,
         status=status,
         actor=actor,
         staff=staff,

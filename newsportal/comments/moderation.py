@@ -130,6 +130,24 @@ def undoable(action_id: int, actor_id: int, window: timedelta) -> ModerationActi
     )
 
 
+def undoable_ids(action_ids: Iterable[int], window: timedelta) -> set[int]:
+    """Which of these actions can still be undone by someone (the audit log's undo buttons)."""
+    ids = list(action_ids)
+    if not ids:
+        return set()
+    later = aliased(ModerationAction)
+    return set(
+        db.session.scalars(
+            select(ModerationAction.id).where(
+                ModerationAction.id.in_(ids),
+                ModerationAction.kind != UNDO,
+                ModerationAction.created_at > utcnow() - window,
+                ~exists().where(later.undoes_id == ModerationAction.id),
+            )
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Undone:
     kind: str  # what was undone: approve, reject or spam
