@@ -125,7 +125,7 @@ def test_the_audit_log_speaks_in_words(app, auth, decided):
     codes = {"pending", "approved", "rejected", "spam"}
     assert codes.isdisjoint(td for row in cells for td in row)
     options = [o.get_text() for o in page.select("#a-status option")]
-    assert options == ["Tất cả", "Chờ duyệt", "Đã duyệt", "Đã từ chối", "Spam"]
+    assert options == ["Tất cả", "Chờ duyệt", "Đã duyệt", "Đã từ chối", "Thư rác"]
 
 
 def test_the_csv_carries_vietnam_time_with_its_offset_and_the_same_words(app, auth, decided):

@@ -146,7 +146,7 @@ def test_reject_with_a_reason_and_undo(app, auth, client, article, pending):
     client.post(f"/moderation/comments/{pending[0]}/reject", data={"reason": "wrong-channel"})
     rejected = comments(app)[0]
     assert rejected.status == "rejected"
-    assert rejected.reason == "Sai kênh - hướng dẫn khiếu nại/tố cáo"
+    assert rejected.reason == "Sai kênh – hướng dẫn khiếu nại/tố cáo"
     assert "Ý kiến thứ nhất" not in public_page(app, article)
     client.post(f"/moderation/comments/{pending[0]}/approve")  # undo
     assert comments(app)[0].status == "approved"
@@ -203,7 +203,7 @@ def test_audit_log_page_and_csv_export(app, auth, client, pending):
         rows[0] == "time,comment_id,comment,article_id,article,from,to,by,reason,action,action_id"
     )
     assert len(rows) == 1 + 3 + 2  # three created by the system, two decisions
-    assert any(",Chờ duyệt,Spam,moderator@example.org,," in row for row in rows)
+    assert any(",Chờ duyệt,Thư rác,moderator@example.org,," in row for row in rows)
     assert all("an@example.org" not in row for row in rows)
     system_only = client.get("/moderation/audit.csv?actor=0").get_data(as_text=True)
     assert system_only.count(",Hệ thống,") == 3
