@@ -118,6 +118,7 @@ DEFAULTS: dict[str, Any] = {
     "COMMENT_FORM_MAX_AGE": 2 * 24 * 3600,  # a form left open over a weekend day still sends
     "COMMENTS_CLOSE_AFTER_DAYS": 0,  # 0: comments stay open until an editor closes them
     "MODERATION_PER_PAGE": 50,
+    "MODERATION_UNDO_MINUTES": 10,  # how long the last moderation action can be undone
     "SECTION_PER_PAGE": 20,  # published results and past reception sessions
     "DOCUMENT_MAX_BYTES": 15 * 1024 * 1024,  # PDFs of published results
     "PAGE_CACHE_ENABLED": True,

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .markup_bounds import BoundsExtension, LinearTableExtension, check_source, linear_walker
 from .markup_bounds import MarkupRefused as MarkupRefused  # what callers catch
-from .text import vi_fold
+from .text import match_spans, vi_fold
 
 ARTICLE_TAGS = frozenset(
     {
@@ -280,3 +280,55 @@ def highlight(text: str, terms: Sequence[str], width: int | None = None) -> Mark
     pieces.append(html_escape(window[at:]))
     pieces.append("…" if end < len(text) else "")
     return Markup("".join(pieces))  # noqa: S704 - every piece of text above was escaped
+
+
+# The moderation queue: a comment's held or banned words marked where the rules found them.
+class _MarkTerms(Filter):
+    """Wraps each whole-word hit of `terms` in the text (never in tags or attributes) in <mark>."""
+
+    def __init__(self, source: Any, terms: Sequence[str]) -> None:
+        super().__init__(source)
+        self.terms = terms
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        text: list[str] = []
+        for token in super().__iter__():
+            if token["type"] in ("Characters", "SpaceCharacters"):
+                text.append(token["data"])
+                continue
+            yield from self._marked("".join(text))
+            text = []
+            yield token
+        yield from self._marked("".join(text))
+
+    def _marked(self, text: str) -> Iterator[dict[str, Any]]:
+        at = 0
+        for start, end in match_spans(text, self.terms):
+            if start > at:
+                yield {"type": "Characters", "data": text[at:start]}
+            yield {"type": "StartTag", "name": "mark", "namespace": None, "data": {}}
+            yield {"type": "Characters", "data": text[start:end]}
+            yield {"type": "EndTag", "name": "mark", "namespace": None}
+            at = end
+        if at < len(text):
+            yield {"type": "Characters", "data": text[at:]}
+
+
+def mark_terms(html: str, terms: Sequence[str]) -> Markup:
+    """Sanitised HTML (a comment's body_html) with the rule terms it contains marked.
+
+    The text is parsed and serialised again, so whatever it holds comes out escaped; only the
+    <mark> elements are added."""
+    if not terms:
+        return Markup(html)  # noqa: S704 - body_html came out of render_comment()
+    fragment = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    serializer = HTMLSerializer(
+        quote_attr_values="always", omit_optional_tags=False, resolve_entities=False
+    )
+    tokens = _MarkTerms(_ETREE_WALKER(fragment), terms)
+    return Markup("".join(serializer.serialize(tokens)))  # noqa: S704 - serialised, escaped
+
+
+def mark_text(text: str, terms: Sequence[str]) -> Markup:
+    """Plain text (a commenter's name) escaped, with the rule terms it contains marked."""
+    return mark_terms(html_escape(text, quote=False), terms) if terms else Markup.escape(text)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import disarm
@@ -209,3 +211,43 @@ def document_date(value: date) -> str:
 def display_clock(value: datetime | None) -> str:
     """`HH:mm` in Asia/Ho_Chi_Minh."""
     return to_local(value).strftime("%H:%M") if value is not None else ""
+
+
+@lru_cache(maxsize=8192)
+def _key_char(ch: str) -> str:
+    """One character's part of `match_key`: whitespace stays a space, invisible ones vanish."""
+    return " " if ch.isspace() else match_key(ch)
+
+
+def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where in `text` the whole-word `terms` are, matched on the key banned words use.
+
+    The key is built one character at a time with where each of its characters came from, so a
+    hit is also a place in the original text: the rules decide with it and the moderation queue
+    marks the same words. Overlapping hits merge; spans are in order.
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for keyed in _key_char(ch):
+            chars.append(keyed)
+            origin.append(i)
+    hay = "".join(chars)
+    found: list[tuple[int, int]] = []
+    for term in terms:
+        words = match_key(term).split()
+        if not words:
+            continue
+        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
+        for hit in re.finditer(pattern, hay):
+            end = origin[hit.end() - 1] + 1
+            while end < len(text) and not _key_char(text[end]):
+                end += 1  # marks typed apart (NFD) and invisible characters stay with the word
+            found.append((origin[hit.start()], end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

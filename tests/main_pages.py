@@ -75,6 +75,7 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         "article-edit": f"/editor/articles/{article_id}",
         "page-desk": "/editor/pages/",
         "moderation": "/moderation/",
+        "moderation-audit": "/moderation/audit",
         "staff-accounts": "/admin/users/",
         "staff-account": f"/admin/users/{editor_id}",
         "personal-data": "/admin/personal-data/",
@@ -108,6 +109,24 @@ def _forms_with_errors(client: FlaskClient, lang: str) -> Iterator[Page]:
     response = client.post(path, data=typed)
     assert response.status_code == 200
     yield Page(f"comment-errors.{lang}", path, response.get_data(as_text=True))
+
+
+def _moderation_forms(client: FlaskClient, lang: str) -> Iterator[Page]:
+    """The queue with a rejection refused for want of a reason, and with the undo banner."""
+    queue = _get(client, "/moderation/")
+    first = re.search(r'name="ids" value="(\d+)"', queue)
+    assert first, "the demo has pending comments"
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', queue)
+    assert token, "the bulk form carries a CSRF token"
+    sent = {"ids": first[1], "next": "/moderation/", "csrf_token": token[1]}
+    response = client.post("/moderation/bulk", data={**sent, "action": "reject"})
+    assert response.status_code == 422
+    yield Page(f"moderation-reason-missing.{lang}", "/moderation/bulk", response.get_data(True))
+    response = client.post("/moderation/bulk", data={**sent, "action": "approve"})
+    assert response.status_code == 302
+    page = _get(client, "/moderation/")
+    assert 'id="undo-banner"' in page
+    yield Page(f"moderation-undo-banner.{lang}", "/moderation/", page)
 
 
 def _personal_data_desk(client: FlaskClient, lang: str) -> Iterator[Page]:
@@ -160,6 +179,7 @@ def render_main_pages(tmp: Path) -> Iterator[Page]:
         for name, path in staff.items():
             yield Page(f"{name}.{lang}", path, _get(admin, path))
         yield from _personal_data_desk(admin, lang)
+        yield from _moderation_forms(admin, lang)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -101,7 +101,7 @@ ACTIONS = {
     "moderation-bulk": (
         "moderator",
         "/moderation/bulk",
-        {"ids": "{comment_id}", "action": "reject"},
+        {"ids": "{comment_id}", "action": "reject", "reason": "off-topic"},
     ),
     "page-save": (
         "editor",

@@ -143,6 +143,8 @@ EXPECTED: dict[str, Row] = {
         NOBODY, MODERATORS_ONLY, lambda w: {"comment_id": w.comment_id, "action": "approve"}
     ),
     "moderation.bulk": Row(get=NOBODY, post=MODERATORS_ONLY),
+    # No action 1 in the world: an allowed role gets the refusal message, nobody else gets near.
+    "moderation.undo": Row(NOBODY, MODERATORS_ONLY, lambda w: {"action_id": 1}),
     "moderation.reply": Row(NOBODY, STAFF_ONLY, lambda w: {"comment_id": w.comment_id}),
     "moderation.audit": Row(get=MODERATORS_ONLY, post=NOBODY),
     "moderation.audit_csv": Row(get=MODERATORS_ONLY, post=NOBODY),

@@ -158,8 +158,9 @@ def test_reject_with_a_reason_and_undo(app, auth, client, article, pending):
 @pytest.mark.parametrize("action", ["approve", "reject", "spam"])
 def test_bulk_actions(app, auth, client, pending, action):
     auth.as_role("admin")
+    reason = "off-topic" if action == "reject" else ""  # a rejection needs its reason
     response = client.post(
-        "/moderation/bulk", data={"ids": pending[:2], "action": action, "reason": ""}
+        "/moderation/bulk", data={"ids": pending[:2], "action": action, "reason": reason}
     )
     assert response.status_code == 302
     statuses = [c.status for c in comments(app)]
@@ -198,12 +199,14 @@ def test_audit_log_page_and_csv_export(app, auth, client, pending):
     export = client.get("/moderation/audit.csv")
     assert export.mimetype == "text/csv"
     rows = export.get_data(as_text=True).strip().splitlines()
-    assert rows[0] == "time_utc,comment_id,article_id,from,to,by,reason"
+    assert (
+        rows[0] == "time,comment_id,comment,article_id,article,from,to,by,reason,action,action_id"
+    )
     assert len(rows) == 1 + 3 + 2  # three created by the system, two decisions
-    assert any(",pending,spam,moderator@example.org," in row for row in rows)
+    assert any(",Chờ duyệt,Thư rác,moderator@example.org,," in row for row in rows)
     assert all("an@example.org" not in row for row in rows)
     system_only = client.get("/moderation/audit.csv?actor=0").get_data(as_text=True)
-    assert system_only.count(",system,") == 3
+    assert system_only.count(",Hệ thống,") == 3
 
 
 def test_rules_are_managed_by_admins_only(app, auth, client):

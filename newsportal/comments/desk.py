@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import cast
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import (
     Blueprint,
     Response,
@@ -12,6 +17,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,9 +29,10 @@ from ..auth import queries as auth_queries
 from ..auth.decorators import MODERATORS, check_role
 from ..errors import FieldError
 from ..extensions import db
+from ..forms import ActionForm
 from ..models import Comment, CommentStatus, Role, RuleKind
 from . import moderation, services
-from .forms import REJECT_REASONS, ModerationForm, ReplyForm
+from .forms import ACTION_LABELS, REJECT_REASONS, STATUS_LABELS, ModerationForm, ReplyForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 STATUSES = [s.value for s in CommentStatus]
@@ -55,20 +62,58 @@ def _pending_badge() -> dict[str, object]:
     return {"pending_comments": lambda: capped(_counts()["pending"]), "capped": capped}
 
 
-def _back() -> BaseResponse:
+UNDO_KEY = "moderation_undo"  # the session holds the id of this moderator's last action
+
+
+def _next_target() -> str:
     target = request.form.get("next", "")
     if not target.startswith("/moderation/") or target.startswith("//"):
         target = url_for("moderation.queue")
-    return redirect(target)
+    return target
+
+
+def _back() -> BaseResponse:
+    return redirect(_next_target())
+
+
+def _undo_window() -> timedelta:
+    return timedelta(minutes=int(current_app.config["MODERATION_UNDO_MINUTES"]))
+
+
+def _undo_offer() -> dict[str, object] | None:
+    """The banner of this moderator's last action while it can be undone; read only after one."""
+    action_id = session.get(UNDO_KEY)
+    if not isinstance(action_id, int):
+        return None
+    action = moderation.undoable(action_id, current_user.id, _undo_window())
+    if action is None:
+        session.pop(UNDO_KEY, None)
+        return None
+    return {
+        "action": action,
+        "message": _done_message(action.kind, action.count),
+        "until": action.created_at + _undo_window(),
+    }
 
 
 @bp.get("/")
 def queue() -> str:
-    status = request.args.get("status", CommentStatus.PENDING)
+    return _queue_page(request.args, request.full_path)
+
+
+def _queue_page(
+    args: Mapping[str, str],
+    back: str,
+    selected: Iterable[int] = (),
+    form: ModerationForm | None = None,
+    error_for: int | None = None,
+) -> str:
+    """The queue as `args` ask; after a refused POST, with its selection and message kept."""
+    status = args.get("status", CommentStatus.PENDING)
     status = status if status in STATUSES else CommentStatus.PENDING
-    article_id = request.args.get("article", type=request_limits.query_int)
-    search = request.args.get("q", "").strip()[:200]
-    page = request_limits.page_number()
+    article_id = _arg_int(args.get("article", ""))
+    search = args.get("q", "").strip()[:200]
+    page = max(_arg_int(args.get("page", "")) or 1, 1)
     counts = _counts()
     per_page = current_app.config["MODERATION_PER_PAGE"]
     comments = moderation.queue(status, article_id, search, page, per_page, counts[status])
@@ -80,24 +125,47 @@ def queue() -> str:
         search=search,
         counts=counts,
         history=comments.history,
-        form=ModerationForm(),
+        marked=moderation.marked_terms(comments.items),
+        form=form or ModerationForm(formdata=None),
+        error_for=error_for,
+        selected=set(selected),
+        back=back,
+        undo=_undo_offer(),
         reasons=REJECT_REASONS,
+        labels=STATUS_LABELS,
         bots=services.bot_counts(7) if status == CommentStatus.SPAM else None,
     )
 
 
+def _arg_int(value: str) -> int | None:
+    try:
+        return request_limits.query_int(value)
+    except ValueError:
+        return None
+
+
+def _refused(form: ModerationForm, ids: list[int], error_for: int | None) -> tuple[str, int]:
+    """The page the POST came from again, its ticked comments still ticked, with the message."""
+    target = urlsplit(_next_target())
+    args: Mapping[str, str] = (
+        dict(parse_qsl(target.query)) if target.path == url_for("moderation.queue") else {}
+    )
+    back = target.path + ("?" + target.query if target.query else "")
+    page = _queue_page(args, back, ids, form, error_for)
+    return page, 422
+
+
 @bp.post("/comments/<int:comment_id>/<any(approve, reject, spam):action>")
-def act(comment_id: int, action: str) -> BaseResponse:
+def act(comment_id: int, action: str) -> BaseResponse | tuple[str, int] | str:
     form = ModerationForm()
-    if form.validate_on_submit():
-        db.get_or_404(Comment, comment_id)
-        change = moderation.set_status([comment_id], action, current_user.id, _reason(form))
-        _report(action, change.changed)
-    return _back()
+    db.get_or_404(Comment, comment_id)
+    if not form.validate_for(action):
+        return _refused(form, [], comment_id) if form.reason.errors else _back()
+    return _apply([comment_id], action, form)
 
 
 @bp.post("/bulk")
-def bulk() -> BaseResponse:
+def bulk() -> BaseResponse | tuple[str, int] | str:
     form = ModerationForm()
     ids = request_limits.ids(request.form.getlist("ids"))
     action = request.form.get("action", "")
@@ -107,27 +175,87 @@ def bulk() -> BaseResponse:
         flash(_("Select at least one comment."), "error")
     elif action not in moderation.ACTIONS:
         flash(_("Choose approve, reject or spam."), "error")
+    elif not form.validate_for(action):
+        return _refused(form, ids, None)
     else:
-        change = moderation.set_status(ids, action, current_user.id, _reason(form))
-        _report(action, change.changed)
+        return _apply(ids, action, form)
     return _back()
 
 
-def _reason(form: ModerationForm) -> str:
-    labels = dict(REJECT_REASONS)
-    code = form.reason.data or ""
-    return str(labels.get(code, "")) if code else ""
+def _apply(ids: list[int], action: str, form: ModerationForm) -> BaseResponse | str:
+    try:
+        change = moderation.set_status(
+            ids, action, current_user.id, form.reason_label(), ask_banned=not form.confirm.data
+        )
+    except FieldError as held:  # approving what the banned-term rule rejected: ask once more
+        if held.field != "confirm":
+            raise
+        shown = moderation.comments_by_id(cast(list[int], held.details["ids"]))
+        return render_template(
+            "moderation/confirm.html",
+            ids=ids,
+            held=shown,
+            marked=moderation.marked_terms(shown),
+            others=len(ids) - len(shown),
+            form=form,
+            back=_next_target(),
+        )
+    if change.action_id is None:
+        flash(_("Nothing changed: the comments were already like that."), "success")
+    else:
+        session[UNDO_KEY] = change.action_id
+    return _back()
 
 
-def _report(action: str, changed: int) -> None:
+def _done_message(kind: str, n: int) -> str:
     messages = {
-        "approve": _(
-            "Approved: %(n)s. Approved comments show under the article at once.", n=changed
-        ),
-        "reject": _("Rejected: %(n)s.", n=changed),
-        "spam": _("Marked as spam: %(n)s.", n=changed),
+        "approve": _("Approved %(n)s comment(s).", n=n),
+        "reject": _("Rejected %(n)s comment(s).", n=n),
+        "spam": _("Marked %(n)s comment(s) as spam.", n=n),
     }
-    flash(messages[action], "success")
+    return messages[kind]
+
+
+@bp.post("/actions/<int:action_id>/undo")
+def undo(action_id: int) -> BaseResponse:
+    if not ActionForm().validate_on_submit():
+        return _back()
+    try:
+        undone = moderation.undo(
+            action_id, current_user.id, current_user.has_role(Role.ADMIN), _undo_window()
+        )
+    except FieldError as refused:
+        flash(_undo_refusal(refused.code), "error")
+    else:
+        session.pop(UNDO_KEY, None)
+        flash(_("Undone: %(n)s comment(s) are back as they were.", n=undone.restored), "success")
+        if undone.skipped:
+            flash(
+                _(
+                    "%(n)s comment(s) had been changed again since and were left as they are.",
+                    n=undone.skipped,
+                ),
+                "error",
+            )
+    return _back()
+
+
+def _undo_refusal(code: str) -> str:
+    messages = {
+        "missing": lambda: _("There is no such action to undo."),
+        "not_yours": lambda: _(
+            "Only the moderator who did it, or an administrator, can undo this action."
+        ),
+        "expired": lambda: _(
+            "The %(n)s minutes to undo this action have passed: change the comments one by one.",
+            n=current_app.config["MODERATION_UNDO_MINUTES"],
+        ),
+        "undone": lambda: _("This action has already been undone."),
+        "changed": lambda: _(
+            "Nothing was undone: every comment of that action has been changed again since."
+        ),
+    }
+    return messages[code]()
 
 
 @bp.post("/comments/<int:comment_id>/reply")
@@ -154,21 +282,38 @@ def audit() -> str:
     status, actor = _audit_filters()
     page = request_limits.page_number()
     staff = auth_queries.staff_by_name()
+    entries = moderation.audit_log(status, actor, page, 100)
+    mine = not current_user.has_role(Role.ADMIN)  # an admin may undo anyone's action
+    undoable = moderation.undoable_ids(
+        {
+            e.action_id
+            for e in entries.items
+            if e.action_id and (not mine or e.actor_id == current_user.id)
+        },
+        _undo_window(),
+    )
     return render_template(
         "moderation/audit.html",
-        entries=moderation.audit_log(status, actor, page, 100),
+        entries=entries,
+        undoable=undoable,
+        back=request.full_path,
         status=status,
         actor=actor,
         staff=staff,
         statuses=STATUSES,
+        labels=STATUS_LABELS,
+        actions=ACTION_LABELS,
+        first_words=moderation.first_words,
     )
 
 
 @bp.get("/audit.csv")
 def audit_csv() -> Response:
     status, actor = _audit_filters()
+    words = {code: str(label) for code, label in STATUS_LABELS.items()}
+    words |= {f"action:{code}": str(label) for code, label in ACTION_LABELS.items()}
     return Response(
-        moderation.audit_csv(status, actor),
+        moderation.audit_csv(status, actor, words, _("The system")),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=comment-audit.csv"},
     )

@@ -86,13 +86,42 @@ class CommentForm(Form):
     ts = HiddenField(validators=[Length(max=200, message=too_long(200))])
 
 
+# Status and action names as the desk and its audit log say them (never the stored codes).
+STATUS_LABELS = {
+    "pending": _l("Pending"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "spam": _l("Spam"),
+}
+ACTION_LABELS = {
+    "approve": _l("Approve"),
+    "reject": _l("Reject"),
+    "spam": _l("Mark as spam"),
+    "undo": _l("Undo"),
+}
+
+
 class ModerationForm(Form):
-    """CSRF plus an optional reason code from REJECT_REASONS (unknown codes are ignored)."""
+    """CSRF, a reason code from REJECT_REASONS (required to reject) and the banned-term
+    confirmation (set by the second POST of an approval the desk asked about)."""
 
     reason = StringField(
         _l("Reason"),
         validators=[Optional(), Length(max=40, message=_l("Choose a reason from the list."))],
     )
+    confirm = BooleanField(_l("Approve even though a banned term was found"))
+
+    def validate_for(self, action: str) -> bool:
+        """Valid to `action`: a rejection needs a reason chosen from the list."""
+        if not self.validate_on_submit():
+            return False
+        if action == "reject" and (self.reason.data or "") not in dict(REJECT_REASONS):
+            self.reason.errors = [_("Choose a reason for rejecting the comment.")]
+            return False
+        return True
+
+    def reason_label(self) -> str:
+        return str(dict(REJECT_REASONS).get(self.reason.data or "", ""))
 
 
 class ReplyForm(Form):

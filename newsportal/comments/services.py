@@ -37,7 +37,7 @@ from ..models import (
     ModerationRule,
     RuleKind,
 )
-from ..text import clean_line, match_key, nfc, utcnow
+from ..text import clean_line, match_spans, nfc, utcnow
 from . import retention
 
 _BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
@@ -123,14 +123,9 @@ def _terms(kind: RuleKind) -> list[str]:
 
 def _whole_word_hits(text: str, terms: list[str]) -> list[str]:
     """Whole-word hits on the matching key, so đ/d, missing accents, zero-width characters and
-    look-alike letters (Latin ɑ, Cyrillic а) do not evade a rule."""
-    hay = match_key(text)
-    hits = []
-    for term in terms:
-        needle = match_key(term)
-        if needle and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
-            hits.append(term)
-    return hits
+    look-alike letters (Latin ɑ, Cyrillic а) do not evade a rule. The queue marks the same
+    words with the same matcher (text.match_spans)."""
+    return [term for term in terms if match_spans(text, [term])]
 
 
 def _within_rate(policy: Policy, keys: list[str]) -> bool:

@@ -9,6 +9,7 @@ from .comments import (
     CommentAudit,
     CommentReply,
     CommentStatus,
+    ModerationAction,
     ModerationRule,
     RuleKind,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "MailKind",
     "OutboxMessage",
     "LegalDocument",
+    "ModerationAction",
     "ModerationRule",
     "Page",
     "PageBlock",

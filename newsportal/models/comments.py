@@ -91,8 +91,30 @@ class CommentReply(PublicContent, db.Model):  # type: ignore[name-defined]
     author: Mapped[User | None] = relationship(lazy="raise_on_sql")
 
 
+class ModerationAction(PrivateContent, db.Model):  # type: ignore[name-defined]
+    """One moderator's click (one comment or a bulk), grouping its audit rows, so it can be undone.
+
+    An undo is an action of its own pointing at the one it undid; the unique key makes a second
+    undo of the same action impossible, even from two tabs at once.
+    """
+
+    __tablename__ = "moderation_actions"
+    __table_args__ = (UniqueConstraint("undoes_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # approve, reject, spam or undo
+    count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id"))
+
+
 class CommentAudit(PrivateContent, db.Model):  # type: ignore[name-defined]
-    """Every status change of a comment: who (None = the system), from, to, why, when."""
+    """Every status change of a comment: who (None = the system), from, to, why, when.
+
+    A moderator's change belongs to an action and keeps what the comment held before it (reason,
+    moderator, time), which an undo puts back.
+    """
 
     __tablename__ = "comment_audit"
     __table_args__ = (Index("ix_comment_audit_created", "created_at"),)
@@ -106,9 +128,16 @@ class CommentAudit(PrivateContent, db.Model):  # type: ignore[name-defined]
     to_status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderation_actions.id", ondelete="CASCADE"), index=True
+    )
+    prior_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    prior_moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    prior_moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    actor: Mapped[User | None] = relationship(lazy="raise_on_sql")
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="raise_on_sql")
     comment: Mapped[Comment] = relationship(lazy="raise_on_sql")
+    action: Mapped[ModerationAction | None] = relationship(lazy="raise_on_sql")
 
 
 class RuleKind(StrEnum):

@@ -17,7 +17,17 @@
   function submit(action) {
     if (current < 0) { return; }
     var form = items[current].querySelector("form[data-action='" + action + "']");
-    if (form) { form.submit(); }
+    // requestSubmit runs the form's checks: a rejection asks for its reason first.
+    if (form && form.requestSubmit) { form.requestSubmit(); } else if (form) { form.submit(); }
+  }
+
+  // The bulk bar's reason is needed for a rejection only: the browser asks for it then.
+  var bulkAction = document.getElementById("bulk-action");
+  var bulkReason = document.getElementById("bulk-reason");
+  function reasonNeeded() { bulkReason.required = bulkAction.value === "reject"; }
+  if (bulkAction && bulkReason) {
+    bulkAction.addEventListener("change", reasonNeeded);
+    reasonNeeded();
   }
 
   document.addEventListener("keydown", function (event) {
