@@ -230,6 +230,7 @@ def _after_undo(unapproved_ids: list[int]) -> None:
     The one place for the email notices an approval queued (they wait for the undo window):
     the mail feature's cancel_comment_notices(unapproved_ids) is called from here.
     """
+    mail.cancel_comment_notices(unapproved_ids)
 
 
 COUNT_CAP = 1000  # a tab shows "1000+" past this: counting a million rows per view is waste
