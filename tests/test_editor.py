@@ -252,9 +252,20 @@ def test_restore_brings_back_old_text_as_a_new_revision(app, auth, client):
         f"/editor/articles/{article.id}", data=form_for("Bản sau", lead="Sapo sau", body="Sau.")
     )
     first = revisions(app, article.id)[0]
-    diff = client.get(f"/editor/articles/{article.id}/revisions/{first.id}").get_data(as_text=True)
-    assert "-# Bản sau" in diff
-    assert "+# Bản đầu" in diff
+    page = BeautifulSoup(
+        client.get(f"/editor/articles/{article.id}/revisions/{first.id}").data, "html.parser"
+    )
+    restoring = page.select_one("#restoring")
+    assert [d.text for d in restoring.select("del")] == [
+        "[removed:] sau",
+        "[removed:] sau",
+        "[removed:] Sau.",
+    ]
+    assert [i.text for i in restoring.select("ins")] == [
+        "[added:] đầu",
+        "[added:] đầu",
+        "[added:] Đoạn đầu.",
+    ]
     client.post(f"/editor/articles/{article.id}/revisions/{first.id}/restore")
     restored = all_articles(app)[0]
     assert (restored.title, restored.lead, restored.body_md) == (

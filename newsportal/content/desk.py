@@ -14,13 +14,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import markup
+from .. import markup, revisions
 from ..auth.decorators import EDITORS, check_role
 from ..errors import FieldError
 from ..extensions import csrf, db
 from ..forms import ActionForm
 from ..models import Content, Revision
-from ..revisions import revision_diff
 from . import queries, services
 
 EditForm = Callable[[Any], "str | Response"]
@@ -129,12 +128,16 @@ def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -
     def revision(revision_id: int, **ids: int) -> str:
         item = kind.load(ids)
         rev = kind.revision(item, revision_id)
+        previous = queries.previous_revision(item, rev)
         return render_template(
             "editor/revision.html",
             item=item,
             desk=bp.name,
             revision=rev,
-            diff=revision_diff(item, rev, rev.id),
+            previous=previous,
+            # What this revision changed, and what bringing it back would change now.
+            made=revisions.changes(previous, rev) if previous is not None else None,
+            restoring=revisions.changes(item, rev),
             form=ActionForm(),
         )
 

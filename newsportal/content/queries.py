@@ -28,3 +28,14 @@ def revision_of(item: Content, revision_id: int) -> Revision | None:
         .options(db.joinedload(model.user))
         .where(model.id == revision_id, model.content_id == item.id)
     )
+
+
+def previous_revision(item: Content, revision: Revision) -> Revision | None:
+    """The revision saved just before `revision`, to show what `revision` changed."""
+    model = Revision.of_kind(item.kind)
+    return db.session.scalar(
+        select(model)
+        .where(model.content_id == item.id, model.id < revision.id)
+        .order_by(model.id.desc())
+        .limit(1)
+    )
