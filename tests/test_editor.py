@@ -257,14 +257,14 @@ def test_restore_brings_back_old_text_as_a_new_revision(app, auth, client):
     )
     restoring = page.select_one("#restoring")
     assert [d.text for d in restoring.select("del")] == [
-        "[removed:] sau",
-        "[removed:] sau",
-        "[removed:] Sau.",
+        "[bỏ:] sau",
+        "[bỏ:] sau",
+        "[bỏ:] Sau.",
     ]
     assert [i.text for i in restoring.select("ins")] == [
-        "[added:] đầu",
-        "[added:] đầu",
-        "[added:] Đoạn đầu.",
+        "[thêm:] đầu",
+        "[thêm:] đầu",
+        "[thêm:] Đoạn đầu.",
     ]
     client.post(f"/editor/articles/{article.id}/revisions/{first.id}/restore")
     restored = all_articles(app)[0]

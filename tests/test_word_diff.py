@@ -82,6 +82,6 @@ def test_history_page_escapes_the_words(app, auth, client, make_article):
     assert "<script>alert" not in html
     made = BeautifulSoup(html, "html.parser").select_one("#made")
     assert [i.text for i in made.select("ins")] == [
-        "[added:] <b>Tin</b> & <script>alert(1)</script>"
+        "[thêm:] <b>Tin</b> & <script>alert(1)</script>"
     ]
     assert made.select_one("ins b") is None

@@ -53,6 +53,7 @@ def _data(form: ArticleForm) -> services.ArticleData:
         featured_image_id=form.featured_image_id.data,
         featured_image_alt=form.featured_image_alt.data or "",
         featured_image_caption=form.featured_image_caption.data or "",
+        tags=services.split_tags(form.tags.data or ""),
     )
 
 
@@ -84,7 +85,13 @@ def _edit(article: Article | None) -> str | Response:
     if isinstance(saved, Article):
         flash(_state_message(saved), "success")
         return redirect(url_for("editor.edit", article_id=saved.id))
-    return render_template("editor/edit.html", form=form, article=article, preview=preview)
+    return render_template(
+        "editor/edit.html",
+        form=form,
+        article=article,
+        preview=preview,
+        tag_suggestions=queries.tag_suggestions(),
+    )
 
 
 def _form_values(article: Article) -> SimpleNamespace:
@@ -94,6 +101,7 @@ def _form_values(article: Article) -> SimpleNamespace:
         article,
         (*own, "featured_image_alt", "featured_image_caption"),
         published_at=to_local(published).replace(tzinfo=None) if published else None,
+        tags=", ".join(tag.name for tag in article.sorted_tags()),
     )
 
 

@@ -21,6 +21,9 @@ ERRORS = {
     ),
     "alt_required": _l("Describe the picture for readers who cannot see it."),
     "unknown_image": _l("Choose a picture from the list."),
+    "tag_too_long": _l("A tag has at most 40 characters."),
+    "tag_no_letter": _l("Each tag needs at least one letter or digit."),
+    "too_many_tags": _l("At most 10 tags on an article."),
     # what the desk flashes (content/desk.py)
     "expired": _l(
         "Your session had expired, so the article was not saved yet. "
@@ -58,6 +61,12 @@ class ArticleForm(ContentFields, Form):
         _l("Caption"),
         filters=[clean_line],
         validators=[Length(max=300, message=too_long(300))],
+    )
+
+    tags = StringField(
+        _l("Tags"),
+        filters=[clean_line],
+        validators=[Length(max=600, message=too_long(600))],
     )
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Article, ArticleStatus, Category, published_filter
+from ..models import Article, ArticleStatus, Category, Tag, article_tags, published_filter
 from ..pagination import capped_paginate
 from ..text import utcnow, vi_sort_key
 
@@ -65,7 +65,33 @@ def by_byline(names: list[str], page: int, per_page: int) -> Pagination:
 
 
 def published_article(slug: str) -> Article | None:
-    return db.session.scalar(_published().where(Article.slug == slug))
+    query = _published().options(selectinload(Article.tags)).where(Article.slug == slug)
+    return db.session.scalar(query)
+
+
+TAG_SUGGESTIONS = 300
+
+
+def tag_suggestions(limit: int = TAG_SUGGESTIONS) -> list[str]:
+    """The most used tags' names, in dictionary order: what the tags field suggests."""
+    query = (
+        select(Tag.name)
+        .join(article_tags, article_tags.c.tag_id == Tag.id)
+        .group_by(Tag.id, Tag.name)
+        .order_by(func.count().desc(), Tag.id)
+        .limit(limit)
+    )
+    return sorted(db.session.scalars(query), key=vi_sort_key)
+
+
+def tag_by_slug(slug: str) -> Tag | None:
+    return db.session.scalar(select(Tag).where(Tag.slug == slug))
+
+
+def tagged(tag: Tag, page: int, per_page: int) -> Pagination:
+    """A tag's page: its published articles, newest first."""
+    ids = select(article_tags.c.article_id).where(article_tags.c.tag_id == tag.id)
+    return capped_paginate(_published().where(Article.id.in_(ids)), page, per_page)
 
 
 def menu() -> list[Any]:
