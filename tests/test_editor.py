@@ -474,3 +474,92 @@ def test_form_errors_are_in_vietnamese(auth, client, changes, field):
     error = BeautifulSoup(response.data, "html5lib").select_one(f"#{field}-error").get_text()
     assert not error.startswith(("Not a valid", "Field cannot")), error
     assert any(ch in error for ch in "ăâđêôơưạảãáàệếềểễọỏõóòộốồổỗờớởỡợụủũúùừứửữự"), error
+
+
+def _desk_titles(client, query):
+    page = BeautifulSoup(client.get(f"/editor/?{query}").get_data(as_text=True), "html.parser")
+    return [row.td.a.get_text() for row in page.select(".desk-table tbody tr")], page
+
+
+def test_desk_list_searches_filters_sorts_and_counts_few_queries(
+    app, auth, client, make_user, count_queries
+):
+    auth.as_role("editor")
+    other = make_user("admin", "khac@example.org")
+    for title, tags in [
+        ("Đồng Tháp: mùa lúa", "Lúa gạo"),
+        ("Ấp Bắc ngày mới", "Lúa gạo, Du lịch"),
+        ("Zalo cho dân", ""),
+        ("100% xã có điện", ""),
+    ]:
+        client.post("/editor/articles/new", data=form_for(title, tags=tags))
+    with app.app_context():
+        zalo = db.session.scalar(db.select(Article).where(Article.title == "Zalo cho dân"))
+        zalo.created_by_id = other
+        db.session.commit()
+    # folded: no accents, any case, and đ is d; "%" is a character, not a wildcard
+    assert _desk_titles(client, "q=DONG+thap")[0] == ["Đồng Tháp: mùa lúa"]
+    assert _desk_titles(client, "q=ap+bac")[0] == ["Ấp Bắc ngày mới"]
+    assert _desk_titles(client, "q=100%25")[0] == ["100% xã có điện"]
+    assert _desk_titles(client, "q=0%25+x")[0] == ["100% xã có điện"]
+    assert _desk_titles(client, f"author={other}")[0] == ["Zalo cho dân"]
+    assert _desk_titles(client, "tag=l%C3%BAa+G%E1%BA%A0O")[0] == [
+        "Ấp Bắc ngày mới",
+        "Đồng Tháp: mùa lúa",
+    ]
+    assert _desk_titles(client, "tag=du-lich&state=draft")[0] == ["Ấp Bắc ngày mới"]
+    # by the folded title: "Đ" among the Ds on both databases, not after Z
+    assert _desk_titles(client, "sort=title")[0] == [
+        "100% xã có điện",
+        "Ấp Bắc ngày mới",
+        "Đồng Tháp: mùa lúa",
+        "Zalo cho dân",
+    ]
+    assert _desk_titles(client, "sort=title_desc")[0][0] == "Zalo cho dân"
+    assert _desk_titles(client, "sort=updated_asc")[0][0] == "Đồng Tháp: mùa lúa"
+    listed, page = _desk_titles(client, "sort=status&q=a")
+    assert page.select_one("th[aria-sort]").get_text() == "Trạng thái"
+    assert page.select_one("#q")["value"] == "a"
+    app.config["EDITOR_PER_PAGE"] = 2
+    assert len(_desk_titles(client, "sort=title&page=2")[0]) == 2
+    assert _desk_titles(client, "page=9")[0] == []
+
+    def queries_for(query):
+        return count_queries(lambda: client.get(f"/editor/?{query}"))
+
+    few = queries_for("")
+    assert few <= 8
+    assert queries_for("q=a&author=1&state=draft&category=1&tag=lua-gao&sort=status") <= few + 1
+
+
+@pytest.mark.sqlite_only("the list's argument checks, the same on every database")
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("author=abc", "author"),
+        ("author=99999999999999999999", "author"),
+        ("author=4242", "author"),
+        ("state=deleted", "state"),
+        ("category=-1", "category"),
+        ("category=%C2%B2", "category"),
+        ("sort=password", "sort"),
+        ("q=" + "x" * 101, "q"),
+        ("tag=" + "x" * 41, "tag"),
+        ("tag=kh%C3%B4ng+c%C3%B3", "tag"),
+        ("page=-3&page=abc", None),
+    ],
+)
+def test_bad_list_arguments_are_ignored_and_shown(auth, client, make_article, query, field):
+    make_article("Tin duy nhất")
+    auth.as_role("editor")
+    response = client.get(f"/editor/?{query}")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert [row.td.a.get_text() for row in page.select(".desk-table tbody tr")] == ["Tin duy nhất"]
+    if field is not None:
+        box = page.select_one(f"#{field}").find_parent(class_="field")
+        assert box.select_one(".error") is not None
+        if field in ("q", "tag"):
+            assert page.select_one(f"#{field}")["value"] == query.split("=", 1)[1].replace(
+                "%C3%B4", "ô"
+            ).replace("%C3%B3", "ó").replace("+", " ")

@@ -27,7 +27,8 @@ FILLS: dict[str, tuple[Any, dict[str, str]]] = {
     "NewUserForm": (models.User, {}),
     "PasswordForm": (models.User, {}),
     "RoleForm": (models.User, {}),
-    "ArticleForm": (models.Article, {"body": "body_md"}),
+    "ArticleForm": (models.Article, {"body": "body_md"}),  # tags: names, each 40 (services)
+    "ArticleFilterForm": (models.Article, {"q": "title", "tag": "title"}),  # read, never stored
     "PreviewForm": (models.Article, {"body": "body_md"}),
     "CategoryForm": (models.Category, {}),
     "PageForm": (models.Page, {"body": "body_md"}),
