@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import unquote_plus
 
 import pytest
 from bs4 import BeautifulSoup
@@ -532,34 +533,37 @@ def test_desk_list_searches_filters_sorts_and_counts_few_queries(
     assert queries_for("q=a&author=1&state=draft&category=1&tag=lua-gao&sort=status") <= few + 1
 
 
+# (query string, the field that says it was ignored); the list is the same as without it
+BAD_LIST_ARGS = [
+    ("author=abc", "author"),
+    ("author=99999999999999999999", "author"),
+    ("author=4242", "author"),
+    ("state=deleted", "state"),
+    ("category=-1", "category"),
+    ("category=%C2%B2", "category"),
+    ("sort=password", "sort"),
+    ("q=" + "x" * 101, "q"),
+    ("tag=" + "x" * 41, "tag"),
+    ("tag=kh%C3%B4ng+c%C3%B3", "tag"),
+    ("page=-3&page=abc&_external=1&sort=", None),
+]
+
+
 @pytest.mark.sqlite_only("the list's argument checks, the same on every database")
-@pytest.mark.parametrize(
-    ("query", "field"),
-    [
-        ("author=abc", "author"),
-        ("author=99999999999999999999", "author"),
-        ("author=4242", "author"),
-        ("state=deleted", "state"),
-        ("category=-1", "category"),
-        ("category=%C2%B2", "category"),
-        ("sort=password", "sort"),
-        ("q=" + "x" * 101, "q"),
-        ("tag=" + "x" * 41, "tag"),
-        ("tag=kh%C3%B4ng+c%C3%B3", "tag"),
-        ("page=-3&page=abc", None),
-    ],
-)
-def test_bad_list_arguments_are_ignored_and_shown(auth, client, make_article, query, field):
+def test_bad_list_arguments_are_ignored_and_shown(auth, client, make_article):
+    # One signed-in client for every case: signing in is most of what a case would cost.
     make_article("Tin duy nhất")
     auth.as_role("editor")
-    response = client.get(f"/editor/?{query}")
-    assert response.status_code == 200
-    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    assert [row.td.a.get_text() for row in page.select(".desk-table tbody tr")] == ["Tin duy nhất"]
-    if field is not None:
+    for query, field in BAD_LIST_ARGS:
+        response = client.get(f"/editor/?{query}")
+        assert response.status_code == 200, query
+        page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        rows = [row.td.a.get_text() for row in page.select(".desk-table tbody tr")]
+        assert rows == ["Tin duy nhất"], query
+        if field is None:
+            continue
         box = page.select_one(f"#{field}").find_parent(class_="field")
-        assert box.select_one(".error") is not None
+        assert box.select_one(".error") is not None, query
         if field in ("q", "tag"):
-            assert page.select_one(f"#{field}")["value"] == query.split("=", 1)[1].replace(
-                "%C3%B4", "ô"
-            ).replace("%C3%B3", "ó").replace("+", " ")
+            typed = unquote_plus(query.split("=", 1)[1])
+            assert page.select_one(f"#{field}")["value"] == typed, query
