@@ -43,7 +43,10 @@ CORE = frozenset({"articles", "pages", "demo_data", "revisions"})
 SERVICE_PARTS = frozenset(
     {
         "newsportal.articles.importer",
+        "newsportal.auth.reset",
         "newsportal.comments.moderation",
+        "newsportal.mail.notices",
+        "newsportal.mail.outbox",
         "newsportal.markup_bounds",
         "newsportal.pages.pdfs",
         "newsportal.pages.records",

@@ -1,7 +1,7 @@
 """article tags (thẻ), and titles folded for the desk's list search
 
 Revision ID: d5a2e8c4b713
-Revises: a9d3f6c20e71
+Revises: d5a8e3c1f027
 Create Date: 2026-12-02 02:10:00
 
 """
@@ -13,7 +13,7 @@ from newsportal.text import vi_fold
 
 # revision identifiers, used by Alembic.
 revision = 'd5a2e8c4b713'
-down_revision = 'a9d3f6c20e71'
+down_revision = 'd5a8e3c1f027'
 branch_labels = None
 depends_on = None
 
@@ -54,8 +54,12 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("articles") as batch:
-        batch.drop_column("title_folded")
     op.drop_index("ix_article_tags_tag_id", table_name="article_tags")
     op.drop_table("article_tags")
     op.drop_table("tags")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite 3.35+ drops a column in place. A batch rebuild would drop the old articles
+        # table, and with foreign keys on that deletes every comment (ON DELETE CASCADE).
+        op.execute("ALTER TABLE articles DROP COLUMN title_folded")
+    else:
+        op.drop_column("articles", "title_folded")

@@ -14,14 +14,25 @@ from werkzeug.wrappers import Response
 from .. import markup
 from ..content import desk
 from ..extensions import db
+from ..media import queries as media_queries
 from ..models import Article, Image
 from ..request_limits import page_number
-from ..text import local_to_utc, to_local
+from ..text import local_to_utc, to_local, utcnow
 from . import queries, services
-from .forms import ERRORS, SORTS, ArticleFilterForm, ArticleForm, PreviewForm
+from .forms import (
+    ERRORS,
+    SORTS,
+    ArticleFilterForm,
+    ArticleForm,
+    ArticlePreviewForm,
+    PreviewForm,
+    optional_id,
+    optional_time,
+)
 
 bp = desk.blueprint("editor", __name__, "/editor")
-KIND = desk.DeskKind(Article, "article_id", ERRORS)
+KIND = desk.DeskKind(Article, "article_id", ERRORS, ArticleForm)
+HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
 
 def _category_choices(form: Any) -> None:
@@ -94,7 +105,9 @@ def index() -> str:
 
 
 def _edit(article: Article | None) -> str | Response:
-    form = ArticleForm(obj=None if article is None else _form_values(article))
+    form = ArticleForm(
+        **desk.autosave_start(KIND, article), obj=None if article is None else _form_values(article)
+    )
     _category_choices(form)
     _image_choices(form, article)
 
@@ -105,13 +118,37 @@ def _edit(article: Article | None) -> str | Response:
     if isinstance(saved, Article):
         flash(_state_message(saved), "success")
         return redirect(url_for("editor.edit", article_id=saved.id))
+    if preview is not None:
+        preview = _whole_article(form, preview, article)
     return render_template(
         "editor/edit.html",
         form=form,
         article=article,
         preview=preview,
         tag_suggestions=queries.tag_suggestions(),
+        **desk.autosave_context(bp.name, KIND, article),
     )
+
+
+def _whole_article(form: Any, body_html: str, article: Article | None) -> str:
+    """The article as readers will see it, from what the form holds (nothing saved)."""
+    categories: dict[int | None, Any] = {c.id: c for c in queries.categories()}
+    image = media_queries.image(optional_id(form.featured_image_id.data))
+    typed = optional_time(form.published_at.data)
+    when = local_to_utc(typed) if typed else None
+    shown = SimpleNamespace(
+        title=form.title.data or "",
+        lead=form.lead.data or "",
+        byline=form.byline.data or "",
+        category=categories.get(optional_id(form.category_id.data)),
+        featured_image=image,
+        featured_image_alt=form.featured_image_alt.data or "",
+        featured_image_caption=form.featured_image_caption.data or "",
+        published_at=when or (article.published_at if article else None) or utcnow(),
+        body_html=body_html,
+        slug="",
+    )
+    return render_template("editor/_article_preview.html", article=shown)
 
 
 def _form_values(article: Article) -> SimpleNamespace:
@@ -134,19 +171,34 @@ def _state_message(article: Article) -> str:
     return _("Saved as a draft.")
 
 
+def _refused(exc: markup.MarkupRefused) -> str:
+    # Shown in the preview pane by editor.js; the text stays in the editor's textarea.
+    return render_template("editor/_preview_refused.html", message=ERRORS[exc.code])
+
+
 @bp.post("/preview")
 def preview() -> tuple[str, int, dict[str, str]]:
-    """The HTML the article body will have, for the live preview beside the editor."""
+    """The HTML a body will have, for the live preview beside a page's editor."""
     form = PreviewForm()
     if not form.validate_on_submit():
         abort(400)
-    headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
     try:
-        return markup.render_article(form.body.data or ""), 200, headers
+        return markup.render_article(form.body.data or ""), 200, HTML
     except markup.MarkupRefused as exc:
-        # Shown in the preview pane by editor.js; the text stays in the editor's textarea.
-        notice = render_template("editor/_preview_refused.html", message=ERRORS[exc.code])
-        return notice, 200, headers
+        return _refused(exc), 200, HTML
+
+
+@bp.post("/articles/preview")
+def preview_article() -> tuple[str, int, dict[str, str]]:
+    """The whole article as readers will see it, for the live preview beside the editor."""
+    form = ArticlePreviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        body_html = markup.render_article(form.body.data or "")
+    except markup.MarkupRefused as exc:
+        return _refused(exc), 200, HTML
+    return _whole_article(form, body_html, None), 200, HTML
 
 
 desk.add_views(bp, "/articles", KIND, _edit)

@@ -1,11 +1,12 @@
-"""Reads every kind of content shares: its revisions."""
+"""Reads every kind of content shares: its revisions, an editor's autosave."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Content, Revision
+from ..models import Autosave, Content, Revision
+from ..models.autosave import NEW_ITEM
 
 
 def revisions(item: Content) -> list[Revision]:
@@ -28,6 +29,20 @@ def revision_of(item: Content, revision_id: int) -> Revision | None:
         .options(db.joinedload(model.user))
         .where(model.id == revision_id, model.content_id == item.id)
     )
+
+
+def autosave_to_offer(user_id: int, item: Content | None, kind: str) -> Autosave | None:
+    """The user's autosave of the item (None: the new-item form) when it is newer than the
+    item's last save: what the edit form offers to restore."""
+    content_id = NEW_ITEM if item is None else item.id
+    row = db.session.scalar(
+        select(Autosave).where(
+            Autosave.user_id == user_id, Autosave.kind == kind, Autosave.content_id == content_id
+        )
+    )
+    if row is None or (item is not None and row.saved_at <= item.updated_at):
+        return None
+    return row
 
 
 def previous_revision(item: Content, revision: Revision) -> Revision | None:

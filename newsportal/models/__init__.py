@@ -10,6 +10,7 @@ from .articles import (
     article_tags,
     published_filter,
 )
+from .autosave import Autosave
 from .comments import (
     BotSubmissionCount,
     Comment,
@@ -20,6 +21,7 @@ from .comments import (
     RuleKind,
 )
 from .content import Content, Revision
+from .mail import MailKind, OutboxMessage
 from .media import Image
 from .pages import (
     DocumentKind,
@@ -45,6 +47,7 @@ __all__ = [
     "Article",
     "ArticleRevision",
     "ArticleStatus",
+    "Autosave",
     "Category",
     "Content",
     "Comment",
@@ -54,6 +57,8 @@ __all__ = [
     "ContentState",
     "DocumentKind",
     "Image",
+    "MailKind",
+    "OutboxMessage",
     "LegalDocument",
     "ModerationRule",
     "Page",
