@@ -194,8 +194,13 @@ _BLOCKS = frozenset(
 SNIPPET_SCAN = 20_000  # a snippet is looked for in the first 20,000 characters only: fast
 
 
-def plain_text(html: str) -> str:
-    """The text of sanitised HTML, blocks separated by a space, whitespace collapsed."""
+# After each block: whitespace to str.split() (so plain_text joins blocks with a space), and not
+# a character Markdown's soft line breaks leave inside a paragraph.
+_BLOCK_END = "\u2029"
+
+
+def _block_text(html: str) -> str:
+    """The text of sanitised HTML with _BLOCK_END after each block."""
     if not html:
         return ""
     root = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
@@ -207,11 +212,23 @@ def plain_text(html: str) -> str:
             walk(child)
             tag = child.tag.rsplit("}", 1)[-1].lower() if isinstance(child.tag, str) else ""
             if tag in _BLOCKS:
-                parts.append(" ")
+                parts.append(_BLOCK_END)
             parts.append(child.tail or "")
 
     walk(root)
-    return " ".join("".join(parts).split())
+    return "".join(parts)
+
+
+def plain_text(html: str) -> str:
+    """The text of sanitised HTML, blocks separated by a space, whitespace collapsed."""
+    return " ".join(_block_text(html).split())
+
+
+def text_blocks(html: str) -> list[str]:
+    """The text of sanitised HTML as readers read it, one string per paragraph, heading, list
+    item or table cell, whitespace collapsed (what the revision history compares)."""
+    lines = (" ".join(line.split()) for line in _block_text(html).split(_BLOCK_END))
+    return [line for line in lines if line]
 
 
 @lru_cache(maxsize=4096)

@@ -92,6 +92,7 @@ class World:
     article_slug: str
     article_revision_id: int
     author_slug: str
+    tag_slug: str
     comment_id: int
     rule_id: int
     page_id: int
@@ -197,6 +198,7 @@ def build_world(uploads: Path) -> World:
             published_at=utcnow() - timedelta(hours=1),
             featured_image_id=image.id,
             featured_image_alt="Công trường",
+            tags=["Giao thông"],
         ),
         users["editor"],
         "publish",
@@ -261,6 +263,7 @@ def build_world(uploads: Path) -> World:
         article_slug=article.slug,
         article_revision_id=_first(ArticleRevision.id, ArticleRevision.article_id == article.id),
         author_slug=slugify(article.byline),
+        tag_slug="giao-thong",
         comment_id=comment.id,
         rule_id=rule.id,
         page_id=page.id,

@@ -30,7 +30,8 @@ FILLS: dict[str, tuple[Any, dict[str, str]]] = {
     "ResetPasswordForm": (models.User, {}),
     "UnsubscribeForm": (models.Comment, {}),  # a button: no field
     "RoleForm": (models.User, {}),
-    "ArticleForm": (models.Article, {"body": "body_md"}),
+    "ArticleForm": (models.Article, {"body": "body_md"}),  # tags: names, each 40 (services)
+    "ArticleFilterForm": (models.Article, {"q": "title", "tag": "title"}),  # read, never stored
     "PreviewForm": (models.Article, {"body": "body_md"}),
     "ArticlePreviewForm": (models.Article, {"body": "body_md"}),
     "CategoryForm": (models.Category, {}),

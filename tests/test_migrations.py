@@ -12,6 +12,8 @@ from newsportal.database import include_object
 from newsportal.extensions import db
 from newsportal.models import ArticleRevision, Comment, PageRevision, Revision
 
+BEFORE_TAGS = "d5a8e3c1f027"  # the last head without tags and folded titles
+
 
 def test_upgrade_gives_exactly_the_models_schema(fresh_database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSPORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
@@ -19,8 +21,14 @@ def test_upgrade_gives_exactly_the_models_schema(fresh_database_url, tmp_path, m
         {"TESTING": True, "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": fresh_database_url}
     )
     with migrated.app_context():
+        upgrade(revision=BEFORE_TAGS)
+        with db.engine.begin() as connection:
+            _insert(connection, "articles", id=1, slug="bai-mot", title="Đồng Tháp: Mùa LŨ")
         upgrade()
         with db.engine.connect() as connection:
+            # titles saved before the desk searched folded ones are folded by the migration
+            folded = connection.execute(sa.text("SELECT title_folded FROM articles")).scalar()
+            assert folded == "dong thap: mua lu"
             context = MigrationContext.configure(
                 connection, opts={"compare_type": True, "include_object": include_object}
             )

@@ -269,9 +269,11 @@ def test_history_diff_and_restore(app, auth, client):
     )
     revs = page_revisions(app, page.id)
     assert [r.note for r in revs] == ["publish", "save"]
-    diff = soup(client.get(f"/editor/pages/{page.id}/revisions/{revs[0].id}")).select_one(".diff")
-    assert "-Giờ tiếp: 8:00-11:00." in diff.text
-    assert "+Giờ tiếp: 7:00-11:30." in diff.text
+    diff = soup(client.get(f"/editor/pages/{page.id}/revisions/{revs[0].id}")).select_one(
+        "#restoring"
+    )
+    assert [d.text for d in diff.select("del")][-1] == "[bỏ:] 8:00-11:00."
+    assert [i.text for i in diff.select("ins")][-1] == "[thêm:] 7:00-11:30."
     client.post(f"/editor/pages/{page.id}/revisions/{revs[0].id}/restore")
     restored = get_page(app, page.id)
     assert restored.body_md == "Giờ tiếp: 7:00-11:30."

@@ -151,7 +151,7 @@ def test_article_and_category_pages_use_few_queries(
 ):
     cat = make_category()
     article = make_article("Bài đếm truy vấn", category_id=cat)
-    # the article, its comments, the menu, related articles
+    # the article with its tags, its comments, the menu, related articles
     assert count_queries(lambda: client.get(f"/articles/{article.slug}")) <= 4
     assert count_queries(lambda: client.get("/categories/thoi-su")) <= 4
 

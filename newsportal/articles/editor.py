@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,10 +16,19 @@ from ..content import desk
 from ..extensions import db
 from ..media import queries as media_queries
 from ..models import Article, Image
-from ..request_limits import page_number, query_int
+from ..request_limits import page_number
 from ..text import local_to_utc, to_local, utcnow
 from . import queries, services
-from .forms import ERRORS, ArticleForm, ArticlePreviewForm, PreviewForm, optional_id, optional_time
+from .forms import (
+    ERRORS,
+    SORTS,
+    ArticleFilterForm,
+    ArticleForm,
+    ArticlePreviewForm,
+    PreviewForm,
+    optional_id,
+    optional_time,
+)
 
 bp = desk.blueprint("editor", __name__, "/editor")
 KIND = desk.DeskKind(Article, "article_id", ERRORS, ArticleForm)
@@ -55,22 +65,42 @@ def _data(form: ArticleForm) -> services.ArticleData:
         featured_image_id=form.featured_image_id.data,
         featured_image_alt=form.featured_image_alt.data or "",
         featured_image_caption=form.featured_image_caption.data or "",
+        tags=services.split_tags(form.tags.data or ""),
     )
+
+
+FILTER_ARGS = ("q", "author", "state", "category", "tag")
 
 
 @bp.get("/")
 def index() -> str:
-    state = request.args.get("state")
-    state = state if state in queries.EDITOR_STATES else None
-    category_id = request.args.get("category", type=query_int)
-    page = page_number()
-    articles = queries.editor_list(state, category_id, page, current_app.config["EDITOR_PER_PAGE"])
+    form = ArticleFilterForm(request.args)
+    authors = queries.desk_authors()
+    form.author.choices = [(None, _("All"))] + authors
+    form.category.choices = [(None, _("All"))] + [(c.id, c.name) for c in queries.categories()]
+    form.validate()  # a value that fails is ignored below, and shown with its message
+    tag_typed = str(form.valid("tag") or "")
+    tag = queries.tag_named(tag_typed)
+    if tag_typed and tag is None:
+        form.tag.errors = [*form.tag.errors, _("No tag has this name.")]
+    filters = queries.DeskFilters(
+        title=str(form.valid("q") or ""),
+        author_id=form.valid("author"),
+        state=str(form.valid("state") or "") or None,
+        category_id=form.valid("category"),
+        tag_id=tag.id if tag is not None else None,
+        sort=str(form.valid("sort") or "updated"),
+    )
+    per_page = current_app.config["EDITOR_PER_PAGE"]
+    kept = {k: v for k, v in request.args.items() if k in FILTER_ARGS}
     return render_template(
         "editor/index.html",
-        articles=articles,
-        state=state,
-        category_id=category_id,
-        categories=queries.categories(),
+        form=form,
+        articles=queries.editor_list(filters, page_number(), per_page),
+        sort=filters.sort,
+        sort_urls={s: f"{request.path}?{urlencode({**kept, 'sort': s})}" for s in SORTS},
+        author_names=dict(authors),
+        tag_suggestions=queries.tag_suggestions(),
     )
 
 
@@ -95,6 +125,7 @@ def _edit(article: Article | None) -> str | Response:
         form=form,
         article=article,
         preview=preview,
+        tag_suggestions=queries.tag_suggestions(),
         **desk.autosave_context(bp.name, KIND, article),
     )
 
@@ -127,6 +158,7 @@ def _form_values(article: Article) -> SimpleNamespace:
         article,
         (*own, "featured_image_alt", "featured_image_caption"),
         published_at=to_local(published).replace(tzinfo=None) if published else None,
+        tags=", ".join(tag.name for tag in article.sorted_tags()),
     )
 
 

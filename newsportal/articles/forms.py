@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -23,6 +24,9 @@ ERRORS = {
     ),
     "alt_required": _l("Describe the picture for readers who cannot see it."),
     "unknown_image": _l("Choose a picture from the list."),
+    "tag_too_long": _l("A tag has at most 40 characters."),
+    "tag_no_letter": _l("Each tag needs at least one letter or digit."),
+    "too_many_tags": _l("At most 10 tags on an article."),
     # what the desk flashes (content/desk.py)
     "expired": _l(
         "Your session had expired, so the article was not saved yet. "
@@ -61,6 +65,58 @@ class ArticleForm(ContentFields, Form):
         filters=[clean_line],
         validators=[Length(max=300, message=too_long(300))],
     )
+
+    tags = StringField(
+        _l("Tags"),
+        filters=[clean_line],
+        validators=[Length(max=600, message=too_long(600))],
+    )
+
+
+SORTS = ("updated", "updated_asc", "published", "title", "title_desc", "status")
+
+
+class ArticleFilterForm(Form):
+    """The desk's list: GET arguments, each checked; one that fails is ignored and says so."""
+
+    class Meta:
+        csrf = False  # a GET that changes nothing
+
+    static_choices = {
+        "state": [
+            ("", _l("All")),
+            ("draft", _l("Draft")),
+            ("scheduled", _l("Scheduled")),
+            ("published", _l("Published")),
+        ],
+        "sort": [
+            ("updated", _l("Last saved, newest first")),
+            ("updated_asc", _l("Last saved, oldest first")),
+            ("published", _l("Publication time, newest first")),
+            ("title", _l("Title, A to Z")),
+            ("title_desc", _l("Title, Z to A")),
+            ("status", _l("Status")),
+        ],
+    }
+    q = StringField(
+        _l("Title contains"),
+        filters=[clean_line],
+        validators=[Length(max=100, message=too_long(100))],
+    )
+    author = SelectField(_l("Author"), coerce=int_or_none, validate_choice=True)
+    state = SelectField(_l("Status"), default="", validate_choice=True)
+    category = SelectField(_l("Category"), coerce=int_or_none, validate_choice=True)
+    tag = StringField(
+        _l("Tag"), filters=[clean_line], validators=[Length(max=40, message=too_long(40))]
+    )
+    sort = SelectField(_l("Sort by"), default="updated", validate_choice=True)
+
+    def valid(self, name: str) -> Any:
+        """The field's value, or its default when it failed its checks (shown beside it)."""
+        field = getattr(self, name)
+        if field.errors:
+            return field.default
+        return field.data
 
 
 class PreviewForm(Form):

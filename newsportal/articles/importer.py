@@ -36,6 +36,7 @@ class ArticleFile:
     summary: str
     status: str
     body: str
+    tags: list[str] | None = None  # None: the file names none, an update keeps the article's
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -48,6 +49,18 @@ def _text(meta: dict[str, Any], key: str, required: bool = False) -> str:
     if not isinstance(value, str | int | float):
         raise FieldError(key, "not_text")
     return str(value)
+
+
+def _tags(meta: dict[str, Any]) -> list[str] | None:
+    """`tags: [Lúa gạo, Nông thôn mới]` or `tags: "Lúa gạo, Nông thôn mới"`."""
+    if "tags" not in meta or meta["tags"] is None:
+        return None
+    value = meta["tags"]
+    if isinstance(value, str):
+        return services.split_tags(value)
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return [name for name in (clean_line(str(v)) for v in value) if name]
+    raise FieldError("tags", "not_text")
 
 
 def _when(value: Any) -> datetime | None:
@@ -94,7 +107,7 @@ def parse_file(path: Path) -> ArticleFile:
     category = clean_line(_text(meta, "category"))
     if category and not slugify(category):
         raise FieldError("category", "no_letter", value=category)
-    known = {"title", "author", "published_at", "category", "summary", "status", "slug"}
+    known = {"title", "author", "published_at", "category", "summary", "status", "slug", "tags"}
     return ArticleFile(
         path=path,
         title=title,
@@ -105,6 +118,7 @@ def parse_file(path: Path) -> ArticleFile:
         summary=nfc(_text(meta, "summary")).strip(),
         status=STATUSES[status_word],
         body=nfc(post.content).strip(),
+        tags=_tags(meta),
         extra={k: v for k, v in meta.items() if k not in known},
     )
 
@@ -139,6 +153,7 @@ def import_article(item: ArticleFile, update: bool = False) -> Article:
             byline=item.author,
             category_id=category_id,
             published_at=item.published_at,  # no time: now; a future one schedules
+            tags=item.tags,  # None keeps what the desk gave it
         )
         published = item.status == ArticleStatus.PUBLISHED
         article = services.stage_as_filed(article, data, published, None, "import")

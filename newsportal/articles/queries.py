@@ -3,18 +3,27 @@ count that stops at 10,000 (pagination.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Article, ArticleStatus, Category, published_filter
+from ..models import (
+    Article,
+    ArticleStatus,
+    Category,
+    Tag,
+    User,
+    article_tags,
+    published_filter,
+)
 from ..pagination import capped_paginate
-from ..text import utcnow, vi_sort_key
+from ..text import slugify, utcnow, vi_fold, vi_sort_key
 
 EDITOR_STATES = ("draft", "scheduled", "published")
 
@@ -65,7 +74,35 @@ def by_byline(names: list[str], page: int, per_page: int) -> Pagination:
 
 
 def published_article(slug: str) -> Article | None:
-    return db.session.scalar(_published().where(Article.slug == slug))
+    # Its tags in the same query (a row per tag, at most 10): the page stays at four queries.
+    query = _published().options(joinedload(Article.tags)).where(Article.slug == slug)
+    found: Article | None = db.session.execute(query).unique().scalar_one_or_none()
+    return found
+
+
+TAG_SUGGESTIONS = 300
+
+
+def tag_suggestions(limit: int = TAG_SUGGESTIONS) -> list[str]:
+    """The most used tags' names, in dictionary order: what the tags field suggests."""
+    query = (
+        select(Tag.name)
+        .join(article_tags, article_tags.c.tag_id == Tag.id)
+        .group_by(Tag.id, Tag.name)
+        .order_by(func.count().desc(), Tag.id)
+        .limit(limit)
+    )
+    return sorted(db.session.scalars(query), key=vi_sort_key)
+
+
+def tag_by_slug(slug: str) -> Tag | None:
+    return db.session.scalar(select(Tag).where(Tag.slug == slug))
+
+
+def tagged(tag: Tag, page: int, per_page: int) -> Pagination:
+    """A tag's page: its published articles, newest first."""
+    ids = select(article_tags.c.article_id).where(article_tags.c.tag_id == tag.id)
+    return capped_paginate(_published().where(Article.id.in_(ids)), page, per_page)
 
 
 def menu() -> list[Any]:
@@ -78,21 +115,77 @@ def category_by_slug(slug: str) -> Any:
     return next((c for c in menu() if c.slug == slug), None)
 
 
-def editor_list(state: str | None, category_id: int | None, page: int, per_page: int) -> Pagination:
-    query = (
-        select(Article)
-        .options(joinedload(Article.category))
-        .order_by(Article.updated_at.desc(), Article.id.desc())
-    )
+@dataclass(frozen=True)
+class DeskFilters:
+    """What the desk's list is narrowed and ordered by (already checked by its form)."""
+
+    title: str = ""  # any part of the title, accents and case optional
+    author_id: int | None = None  # who created it
+    state: str | None = None  # one of EDITOR_STATES
+    category_id: int | None = None
+    tag_id: int | None = None
+    sort: str = "updated"
+
+
+def _state_order(now: datetime) -> Any:
+    draft = (Article.status != ArticleStatus.PUBLISHED) | Article.published_at.is_(None)
+    return case((draft, 0), (Article.published_at > now, 1), else_=2)
+
+
+def _desk_order(sort: str, now: datetime) -> tuple[Any, ...]:
+    # The folded title sorts alike on both databases (binary SQLite would put "Đ" after "Z").
+    orders: dict[str, tuple[Any, ...]] = {
+        "updated_asc": (Article.updated_at, Article.id),
+        "published": (
+            Article.published_at.is_(None),
+            Article.published_at.desc(),
+            Article.id.desc(),
+        ),
+        "title": (Article.title_folded, Article.id),
+        "title_desc": (Article.title_folded.desc(), Article.id.desc()),
+        "status": (_state_order(now), Article.updated_at.desc(), Article.id.desc()),
+    }
+    return orders.get(sort, (Article.updated_at.desc(), Article.id.desc()))
+
+
+def editor_list(filters: DeskFilters, page: int, per_page: int) -> Pagination:
+    """The desk's list: one query for the page, one count (capped)."""
     now = utcnow()
-    if state == "draft":
+    query = select(Article).options(joinedload(Article.category))
+    if filters.state == "draft":
         query = query.where(
             (Article.status == ArticleStatus.DRAFT) | Article.published_at.is_(None)
         )
-    elif state == "scheduled":
+    elif filters.state == "scheduled":
         query = query.where(Article.status == ArticleStatus.PUBLISHED, Article.published_at > now)
-    elif state == "published":
+    elif filters.state == "published":
         query = query.where(published_filter(now))
-    if category_id:
-        query = query.where(Article.category_id == category_id)
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page)
+    if filters.category_id:
+        query = query.where(Article.category_id == filters.category_id)
+    if filters.author_id:
+        query = query.where(Article.created_by_id == filters.author_id)
+    if filters.tag_id:
+        tagged = select(article_tags.c.article_id).where(article_tags.c.tag_id == filters.tag_id)
+        query = query.where(Article.id.in_(tagged))
+    folded = vi_fold(filters.title)
+    if folded:
+        query = query.where(Article.title_folded.contains(folded, autoescape=True))
+    query = query.order_by(*_desk_order(filters.sort, now))
+    return capped_paginate(query, page, per_page, error_out=False)
+
+
+def desk_authors() -> list[tuple[int, str]]:
+    """The accounts that created an article, for the list's author filter."""
+    creators = select(Article.created_by_id).where(Article.created_by_id.is_not(None))
+    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(creators)))
+    return sorted(((row.id, row.name) for row in rows), key=lambda row: vi_sort_key(row[1]))
+
+
+def tag_named(typed: str) -> Tag | None:
+    """The tag an editor typed: by its name in any case, or by its address."""
+    if not typed:
+        return None
+    query = select(Tag).where((Tag.key == typed.casefold()) | (Tag.slug == slugify(typed)))
+    found = list(db.session.scalars(query.order_by(Tag.id)))
+    by_name = [t for t in found if t.key == typed.casefold()]
+    return next(iter(by_name or found), None)

@@ -135,3 +135,16 @@ def category(slug: str) -> str:
     if page > 1 and not articles.items:
         abort(404)
     return render_template("articles/category.html", category=found, articles=articles)
+
+
+@bp.get("/tags/<slug>")
+@cached_page(params={"page": page_param})
+def tag(slug: str) -> str:
+    found = queries.tag_by_slug(slug)
+    if found is None:
+        abort(404)
+    page = _page()
+    articles = queries.tagged(found, page, current_app.config["ARTICLES_PER_PAGE"])
+    if not articles.items:
+        abort(404)  # a tag no published article carries (yet, or any more) has no page
+    return render_template("articles/tag.html", tag=found, articles=articles)

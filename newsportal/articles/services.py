@@ -4,6 +4,8 @@ transaction."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -12,8 +14,13 @@ from sqlalchemy import select
 from ..content import services as content
 from ..errors import FieldError
 from ..extensions import db
-from ..models import Article, ArticleStatus, Category, Image
+from ..models import Article, ArticleStatus, Category, Image, Tag
 from ..text import clean_line, slugify
+
+TAGS_MAX = 10  # on one article
+TAG_MAX = 40  # characters in a tag's name
+TAG_SLUG_MAX = 50  # before a -2 suffix; the column holds 60
+_TAG_SEPARATORS = re.compile("[,;،、，]")  # commas as keyboards type them, and semicolons
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,6 +32,64 @@ class ArticleData(content.ContentData):
     featured_image_id: int | None = None
     featured_image_alt: str = ""
     featured_image_caption: str = ""
+    tags: Sequence[str] | None = None  # tag names; None keeps the article's tags as they are
+
+
+def split_tags(typed: str) -> list[str]:
+    """The names a comma-separated tags field holds, as typed (`_apply_tags` checks them)."""
+    return [name for name in (clean_line(part) for part in _TAG_SEPARATORS.split(typed)) if name]
+
+
+def _checked_tags(names: Sequence[str]) -> list[str]:
+    """Trimmed, NFC, each tag once whatever its case (the first spelling wins), at most 10."""
+    kept: dict[str, str] = {}
+    for typed in names:
+        name = clean_line(typed)
+        if not name:
+            continue
+        if len(name) > TAG_MAX:
+            raise FieldError("tags", "tag_too_long", name=name)
+        if not slugify(name):
+            raise FieldError("tags", "tag_no_letter", name=name)
+        kept.setdefault(name.casefold(), name)
+    if len(kept) > TAGS_MAX:
+        raise FieldError("tags", "too_many_tags", count=len(kept))
+    return list(kept.values())
+
+
+def _tag_slugs(bases: list[str]) -> list[str]:
+    """A free slug for each new tag: its own, else with the first free suffix (lúa, lụa)."""
+    chosen: list[str] = []
+    tried = 0
+    while len(chosen) < len(bases):
+        window = {
+            base: [base if n == 1 else f"{base}-{n}" for n in range(tried + 1, tried + 11)]
+            for base in bases[len(chosen) :]
+        }
+        candidates = [slug for slugs in window.values() for slug in slugs]
+        taken = set(db.session.scalars(select(Tag.slug).where(Tag.slug.in_(candidates))))
+        for base in bases[len(chosen) :]:
+            free = next((s for s in window[base] if s not in taken and s not in chosen), None)
+            if free is None:
+                break  # the next round looks further
+            chosen.append(free)
+        tried += 10
+    return chosen
+
+
+def _apply_tags(article: Article, names: Sequence[str]) -> None:
+    wanted = _checked_tags(names)
+    keys = [name.casefold() for name in wanted]
+    found = {}
+    if keys:
+        found = {t.key: t for t in db.session.scalars(select(Tag).where(Tag.key.in_(keys)))}
+    new = [name for name in wanted if name.casefold() not in found]
+    slugs = _tag_slugs([slugify(name, TAG_SLUG_MAX) for name in new])
+    for name, slug in zip(new, slugs, strict=True):
+        tag = Tag(name=name, key=name.casefold(), slug=slug)
+        db.session.add(tag)
+        found[tag.key] = tag
+    article.tags = [found[key] for key in keys]
 
 
 def _apply(article: Article, data: ArticleData) -> None:
@@ -34,6 +99,8 @@ def _apply(article: Article, data: ArticleData) -> None:
     article.category_id = data.category_id
     article.comments_enabled = data.comments_enabled
     _apply_featured_image(article, data)
+    if data.tags is not None:
+        _apply_tags(article, data.tags)
 
 
 def _apply_featured_image(article: Article, data: ArticleData) -> None:
@@ -83,6 +150,7 @@ def data_of(article: Article) -> ArticleData:
         featured_image_id=article.featured_image_id,
         featured_image_alt=article.featured_image_alt,
         featured_image_caption=article.featured_image_caption,
+        tags=[tag.name for tag in article.sorted_tags()],
     )
 
 

@@ -36,6 +36,9 @@ IMPORT_MESSAGES = {
     "no_slug": "has no letter or digit to make an address from",
     "no_letter": "{value!r} has no letter or digit",
     "exists": "{value!r} already exists (use --update)",
+    "tag_too_long": "{name!r} is longer than 40 characters",
+    "tag_no_letter": "{name!r} has no letter or digit",
+    "too_many_tags": "{count} tags, at most 10",
     "too_deep": f"cannot be displayed: quotes, lists or tags nest more than {MAX_DEPTH} deep",
     "too_complex": (
         "cannot be displayed: thousands of unclosed [ or <, headings without blank lines "

@@ -15,13 +15,12 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from .. import markup
+from .. import markup, revisions
 from ..auth.decorators import EDITORS, check_role, json_api
 from ..errors import FieldError
 from ..extensions import csrf, db
 from ..forms import ActionForm
 from ..models import Content, Revision
-from ..revisions import revision_diff
 from ..text import display_time, iso_time
 from . import autosave, queries, services
 from .forms import AutosaveForm, field_limits
@@ -160,12 +159,16 @@ def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -
     def revision(revision_id: int, **ids: int) -> str:
         item = kind.load(ids)
         rev = kind.revision(item, revision_id)
+        previous = queries.previous_revision(item, rev)
         return render_template(
             "editor/revision.html",
             item=item,
             desk=bp.name,
             revision=rev,
-            diff=revision_diff(item, rev, rev.id),
+            previous=previous,
+            # What this revision changed, and what bringing it back would change now.
+            made=revisions.changes(previous, rev) if previous is not None else None,
+            restoring=revisions.changes(item, rev),
             form=ActionForm(),
         )
 

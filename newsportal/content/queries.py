@@ -43,3 +43,14 @@ def autosave_to_offer(user_id: int, item: Content | None, kind: str) -> Autosave
     if row is None or (item is not None and row.saved_at <= item.updated_at):
         return None
     return row
+
+
+def previous_revision(item: Content, revision: Revision) -> Revision | None:
+    """The revision saved just before `revision`, to show what `revision` changed."""
+    model = Revision.of_kind(item.kind)
+    return db.session.scalar(
+        select(model)
+        .where(model.content_id == item.id, model.id < revision.id)
+        .order_by(model.id.desc())
+        .limit(1)
+    )

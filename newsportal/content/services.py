@@ -270,11 +270,15 @@ def search_document(item: Content, body: Mapping[str, str] | None = None) -> sea
     if visible_from is None:
         return None
     head = search.document_fields(item.title, item.lead)
+    fields = search.joined_fields(head, body or body_fields(item.body_html))
+    words = item.search_words()
+    if words:  # after the body: a snippet still starts with the lead
+        fields = search.joined_fields(fields, search.document_fields("", words))
     return search.Document(
         item.kind,
         item.id,
         url=search.path_for(item.reader_endpoint, slug=item.slug),
-        fields=search.joined_fields(head, body or body_fields(item.body_html)),
+        fields=fields,
         visible_from=visible_from,
     )
 
@@ -291,7 +295,7 @@ def index(item: Content) -> None:
 def reindex(model: type[Content]) -> int:
     """Rebuild every search document of one kind (after a restore from backup or an upgrade)."""
     count = 0
-    for item in db.session.scalars(select(model)):
+    for item in db.session.scalars(select(model).options(*model.search_loads())):
         index(item)
         count += 1
     db.session.commit()

@@ -1,7 +1,15 @@
 """Typed SQLAlchemy 2.x models, one module per feature. Times are stored as UTC and always
 come back timezone-aware (`types.UTCDateTime`)."""
 
-from .articles import Article, ArticleRevision, ArticleStatus, Category, published_filter
+from .articles import (
+    Article,
+    ArticleRevision,
+    ArticleStatus,
+    Category,
+    Tag,
+    article_tags,
+    published_filter,
+)
 from .autosave import Autosave
 from .comments import (
     BotSubmissionCount,
@@ -70,6 +78,8 @@ __all__ = [
     "SearchDocument",
     "SecurityEvent",
     "SecurityEventKind",
+    "Tag",
+    "article_tags",
     "StoredChunk",
     "StoredFile",
     "User",

@@ -6,11 +6,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, true
-from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship, synonym
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, true
+from sqlalchemy.orm import (
+    Mapped,
+    foreign,
+    mapped_column,
+    relationship,
+    selectinload,
+    synonym,
+    validates,
+)
 
 from ..extensions import db
-from ..text import utcnow
+from ..text import utcnow, vi_fold, vi_sort_key
 from .content import Content, Revision
 from .media import Image
 from .public import PublicContent
@@ -34,6 +42,29 @@ class Category(PublicContent, db.Model):  # type: ignore[name-defined]
         return f"<Category {self.slug}>"
 
 
+class Tag(PublicContent, db.Model):  # type: ignore[name-defined]
+    """A thẻ: "Lúa" and "LÚA" are one tag (`key`); "lúa" and "lụa" are two, with two slugs."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))  # as first typed, NFC
+    key: Mapped[str] = mapped_column(String(120), unique=True)  # the name case-folded (x3 at most)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.slug}>"
+
+
+article_tags = Table(
+    "article_tags",
+    db.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_article_tags_tag_id", "tag_id"),  # a tag's page
+)
+
+
 class Article(PublicContent, Content, db.Model):  # type: ignore[name-defined]
     __tablename__ = "articles"
     kind = "article"
@@ -48,6 +79,8 @@ class Article(PublicContent, Content, db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
+    # The title as the desk's list searches it ("dong thap" finds "Đồng Tháp"); kept by `_fold`.
+    title_folded: Mapped[str] = mapped_column(Text, default="", server_default="")
     slug: Mapped[str] = mapped_column(String(160), unique=True)
     lead: Mapped[str] = mapped_column(Text, default="")
     body_md: Mapped[str] = mapped_column(Text, default="")
@@ -70,6 +103,24 @@ class Article(PublicContent, Content, db.Model):  # type: ignore[name-defined]
 
     category: Mapped[Category | None] = relationship(lazy="raise_on_sql")
     featured_image: Mapped[Image | None] = relationship(lazy="joined")
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags)
+
+    @validates("title")
+    def _fold(self, _key: str, title: str) -> str:
+        """Every writer sets the title through the ORM (the bulk writer reads the row from it)."""
+        self.title_folded = vi_fold(title)
+        return title
+
+    def sorted_tags(self) -> list[Tag]:
+        """In dictionary order, the same on every database."""
+        return sorted(self.tags, key=lambda tag: vi_sort_key(tag.name))
+
+    def search_words(self) -> str:
+        return " ".join(tag.name for tag in self.sorted_tags())
+
+    @classmethod
+    def search_loads(cls) -> tuple[Any, ...]:
+        return (selectinload(cls.tags),)
 
     def is_live(self) -> bool:
         return self.state() == "published"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -88,6 +88,15 @@ class Content:
     def show_from(self, at: datetime) -> None:
         """Keep `at` as the time readers see it from once it is published. Only a schedulable
         kind keeps one (and overrides this); the services never call it on another kind."""
+
+    def search_words(self) -> str:
+        """More words search finds the item by (an article's tags)."""
+        return ""
+
+    @classmethod
+    def search_loads(cls) -> tuple[Any, ...]:
+        """Loader options for what `search_words` reads, when many items are indexed at once."""
+        return ()
 
     @property
     def ever_published(self) -> bool:

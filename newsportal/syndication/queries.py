@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Article, Category, published_filter
+from ..models import Article, Category, Tag, article_tags, published_filter
 
 FEED_SIZE = 30
 
 
-def feed_articles(category_id: int | None = None) -> list[Article]:
+def feed_articles(category_id: int | None = None, tag_id: int | None = None) -> list[Article]:
     query = (
         select(Article)
         .options(joinedload(Article.category))
@@ -24,7 +24,20 @@ def feed_articles(category_id: int | None = None) -> list[Article]:
     )
     if category_id is not None:
         query = query.where(Article.category_id == category_id)
+    if tag_id is not None:
+        tagged = select(article_tags.c.article_id).where(article_tags.c.tag_id == tag_id)
+        query = query.where(Article.id.in_(tagged))
     return list(db.session.scalars(query))
+
+
+def used_tags() -> list[str]:
+    """The slugs of tags some published article carries: the tag pages that exist."""
+    carried = (
+        select(article_tags.c.tag_id)
+        .join(Article, Article.id == article_tags.c.article_id)
+        .where(published_filter())
+    )
+    return list(db.session.scalars(select(Tag.slug).where(Tag.id.in_(carried)).order_by(Tag.id)))
 
 
 def count_published() -> int:

@@ -1,4 +1,5 @@
-"""GET /feed.xml, /categories/<slug>/feed.xml, /sitemap.xml (+ pages), /robots.txt."""
+"""GET /feed.xml, /categories/<slug>/feed.xml, /tags/<slug>/feed.xml, /sitemap.xml (+ pages),
+/robots.txt."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..articles import queries as article_queries
-from ..models import Article, Category
+from ..models import Article, Category, Tag
 from ..pagecache import cached_page
 from ..text import utcnow
 from ..urls import absolute_url
@@ -41,11 +42,15 @@ def _entry(article: Article) -> services.FeedEntry:
     )
 
 
-def _feed(category: Category | None) -> Response:
-    articles = queries.feed_articles(category.id if category else None)
+def _feed(category: Category | None, tag: Tag | None = None) -> Response:
+    articles = queries.feed_articles(category.id if category else None, tag.id if tag else None)
     entries = [_entry(a) for a in articles]
     site = current_app.config["SITE_NAME"]
-    if category is None:
+    if tag is not None:
+        feed_url = absolute_url("syndication.tag_feed", slug=tag.slug)
+        page_url = absolute_url("reader.tag", slug=tag.slug)
+        title = f"{tag.name} - {site}"
+    elif category is None:
         feed_url = absolute_url("syndication.feed")
         page_url = absolute_url("reader.home")
         title = site
@@ -80,10 +85,21 @@ def category_feed(slug: str) -> Response:
     return _feed(category)
 
 
+@bp.get("/tags/<slug>/feed.xml")
+@cached_page
+def tag_feed(slug: str) -> Response:
+    tag = article_queries.tag_by_slug(slug)
+    if tag is None:
+        abort(404)
+    return _feed(None, tag)
+
+
 def _fixed_urls() -> list[tuple[str, datetime | None]]:
     urls: list[tuple[str, datetime | None]] = [(absolute_url("reader.home"), None)]
     for category in queries.categories():
         urls.append((absolute_url("reader.category", slug=category.slug), None))
+    for slug in queries.used_tags():
+        urls.append((absolute_url("reader.tag", slug=slug), None))
     return urls
 
 
