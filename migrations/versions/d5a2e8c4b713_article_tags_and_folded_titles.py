@@ -1,7 +1,7 @@
 """article tags (thẻ), and titles folded for the desk's list search
 
 Revision ID: d5a2e8c4b713
-Revises: d5a8e3c1f027
+Revises: d5c8e1f0a7b2
 Create Date: 2026-12-02 02:10:00
 
 """
@@ -13,7 +13,7 @@ from newsportal.text import vi_fold
 
 # revision identifiers, used by Alembic.
 revision = 'd5a2e8c4b713'
-down_revision = 'd5a8e3c1f027'
+down_revision = 'd5c8e1f0a7b2'
 branch_labels = None
 depends_on = None
 
