@@ -194,6 +194,8 @@ PUBLIC_QUERIES: dict[str, tuple[str, list[str]]] = {
     "/categories/<slug>": ("/categories/thoi-su", ["page"]),
     "/categories/<slug>/feed.xml": ("/categories/thoi-su/feed.xml", []),
     "/authors/<slug>": ("/authors/minh-hang", ["page"]),
+    "/tags/<slug>": ("/tags/lua-thu-dong", ["page"]),
+    "/tags/<slug>/feed.xml": ("/tags/lua-thu-dong/feed.xml", []),
     "/pages/<slug>": ("/pages/{page_slug}", ["kind", "page"]),
     "/pages/lich-tiep-cong-dan.ics": ("/pages/lich-tiep-cong-dan.ics", []),
     "/login": ("/login", ["next"]),

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import frontmatter
 import pytest
 
 from newsportal.demo_data import words, writer
@@ -32,6 +33,18 @@ def demo(runner):
 def pages(app):
     with app.app_context():
         return {p.slug: p.body_md for p in db.session.scalars(db.select(Page))}
+
+
+DEMO_PAGES = Path(page_demo.__file__).parents[1] / "demo_content" / "pages"
+
+
+def markdown_pages():
+    """The pages as the demo loads them (test_demo_loads_the_pages_as_written checks it), read
+    without a database: a demo load costs a second or more per test."""
+    return {
+        (post := frontmatter.load(str(path)))["slug"]: post.content
+        for path in sorted(DEMO_PAGES.glob("*.md"))
+    }
 
 
 def chair_sessions(app, now):
@@ -60,6 +73,10 @@ def test_sessions_before_the_law_keep_what_was_announced_then(app):
     assert sessions[date(2026, 7, 20)] == "Chủ tịch UBND tỉnh"
 
 
+def test_demo_loads_the_pages_as_written(app, demo):
+    assert pages(app) == markdown_pages()
+
+
 def test_the_news_item_is_on_the_schedules_day_with_the_chair(app, demo):
     with app.app_context():
         article = db.session.scalar(db.select(Article).where(Article.slug == ARTICLE))
@@ -77,12 +94,13 @@ def test_the_news_item_is_on_the_schedules_day_with_the_chair(app, demo):
     assert "mẫu đơn" not in text.lower()  # the section has no forms to download
 
 
-def test_the_reception_page_says_the_chair_may_not_delegate(app, demo):
-    body = pages(app)["tiep-cong-dan"]
+@pytest.mark.sqlite_only("reads the Markdown the demo loads; the database plays no part")
+def test_the_reception_page_says_the_chair_may_not_delegate():
+    body = markdown_pages()["tiep-cong-dan"]
     assert "hoặc Phó Chủ tịch được phân công" not in body
     assert "không được ủy quyền cho cấp phó" in body
     assert "Chủ tịch UBND tỉnh **trực tiếp** tiếp công dân định kỳ" in body
-    front = pages(app)["khieu-nai-to-cao"]
+    front = markdown_pages()["khieu-nai-to-cao"]
     assert "không được ủy quyền cho cấp phó" in front
     assert "chỉ thực hiện được khi Chính phủ ban hành nghị định" in front
 
@@ -143,32 +161,35 @@ STATEMENTS = [
 ]
 
 
-def test_guidance_states_each_time_limit_and_who_decides(app, demo):
-    # one demo load for all statements: each load costs a second
-    text = pages(app)
+@pytest.mark.sqlite_only("reads the Markdown the demo loads; the database plays no part")
+def test_guidance_states_each_time_limit_and_who_decides():
+    text = markdown_pages()
     assert [(slug, said) for slug, said in STATEMENTS if said not in text[slug]] == []
 
 
-def test_time_limits_not_in_the_facts_carry_the_marker(app, demo):
-    body = pages(app)["huong-dan-khieu-nai"]
+@pytest.mark.sqlite_only("reads the Markdown the demo loads; the database plays no part")
+def test_time_limits_not_in_the_facts_carry_the_marker():
+    body = markdown_pages()["huong-dan-khieu-nai"]
     for needle in ("**15 ngày**", "Điều 33", "**1 năm**", "đe dọa hoặc ép buộc"):
         lines = [line for line in body.splitlines() if needle in line]
         assert lines, needle
         assert all(MARKER in line for line in lines), needle
-    withdraw = [line for line in pages(app)["huong-dan-to-cao"].splitlines() if "rút" in line]
+    withdraw = [line for line in markdown_pages()["huong-dan-to-cao"].splitlines() if "rút" in line]
     assert any(MARKER in line for line in withdraw if "trước khi có kết luận" in line)
 
 
-def test_final_decisions_are_not_more_than_45_days_not_exactly_45(app, demo):
-    body = pages(app)["huong-dan-khieu-nai"]
+@pytest.mark.sqlite_only("reads the Markdown the demo loads; the database plays no part")
+def test_final_decisions_are_not_more_than_45_days_not_exactly_45():
+    body = markdown_pages()["huong-dan-khieu-nai"]
     article_44 = body[body.index("Điều 44") :].split("\n\n")[0]
     assert "không quá 45 ngày" in article_44
     assert re.search(r"(?<!quá )\*\*45 ngày\*\*", article_44) is None
 
 
+@pytest.mark.sqlite_only("reads the Markdown the demo loads; the database plays no part")
 @pytest.mark.parametrize("slug", ["khieu-nai-to-cao", "huong-dan-khieu-nai", "huong-dan-to-cao"])
-def test_no_step_is_sent_to_a_district(app, demo, slug):
-    body = pages(app)[slug]
+def test_no_step_is_sent_to_a_district(slug):
+    body = markdown_pages()[slug]
     for line in body.splitlines():
         if re.search(r"\bhuyện\b", line, re.IGNORECASE):
             assert "Không còn" in line or "không còn" in line, line
