@@ -7,19 +7,22 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import markup
-from ..content import desk
+from ..auth.decorators import WRITERS
+from ..content import desk, review
+from ..content import queries as content_queries
 from ..extensions import db
-from ..models import Article, Image
+from ..models import Article, Image, Revision
 from ..request_limits import page_number, query_int
 from ..text import local_to_utc, to_local
-from . import queries, services
+from . import queries, review_desk, services
 from .forms import ERRORS, ArticleForm, PreviewForm
 
-bp = desk.blueprint("editor", __name__, "/editor")
+# Reporters write too (their own articles: content.review); these are for editors alone.
+EDITORS_ONLY = frozenset({"unpublish", "restore", "review_queue", "review", "approve", "send_back"})
+bp = desk.blueprint("editor", __name__, "/editor", roles=WRITERS, editors_only=EDITORS_ONLY)
 KIND = desk.DeskKind(Article, "article_id", ERRORS)
 
 
@@ -62,10 +65,14 @@ def index() -> str:
     state = state if state in queries.EDITOR_STATES else None
     category_id = request.args.get("category", type=query_int)
     page = page_number()
-    articles = queries.editor_list(state, category_id, page, current_app.config["EDITOR_PER_PAGE"])
+    writer = desk.writer()
+    owner = None if writer.publishes else writer.id
+    per_page = current_app.config["EDITOR_PER_PAGE"]
+    articles = queries.editor_list(state, category_id, page, per_page, owner)
     return render_template(
         "editor/index.html",
         articles=articles,
+        reviews=queries.reviews_of(articles.items),
         state=state,
         category_id=category_id,
         categories=queries.categories(),
@@ -73,28 +80,54 @@ def index() -> str:
 
 
 def _edit(article: Article | None) -> str | Response:
-    form = ArticleForm(obj=None if article is None else _form_values(article))
+    writer = desk.writer()
+    article_review = content_queries.review_of(article) if article is not None else None
+    # A reporter goes on from their own pending edit; editors edit what readers see.
+    pending = None if writer.publishes else content_queries.pending_revision(article_review)
+    form = ArticleForm(obj=None if article is None else _form_values(article, pending))
     _category_choices(form)
     _image_choices(form, article)
+    done: list[str] = []
 
     def save(action: str) -> Article:
-        return services.save_article(article, _data(form), current_user.id, action)
+        done.append(action)
+        return services.write_article(article, _data(form), writer, action)
 
     saved, preview = desk.submit(form, KIND, save)
     if isinstance(saved, Article):
-        flash(_state_message(saved), "success")
+        submitted = done == ["submit"]
+        flash(_submitted_message() if submitted else _state_message(saved), "success")
         return redirect(url_for("editor.edit", article_id=saved.id))
-    return render_template("editor/edit.html", form=form, article=article, preview=preview)
+    return render_template(
+        "editor/edit.html",
+        form=form,
+        article=article,
+        preview=preview,
+        review=article_review,
+        publishes=writer.publishes,
+        # A reporter's change to a published article waits as text alone (content.review).
+        text_only=not writer.publishes and review.edits_wait(article),
+    )
 
 
-def _form_values(article: Article) -> SimpleNamespace:
+def _submitted_message() -> str:
+    return _(
+        "Sent for review. An editor will publish it or send it back to you with a note; "
+        "until then readers see the article as it was."
+    )
+
+
+def _form_values(article: Article, pending: Revision | None = None) -> SimpleNamespace:
     published = article.published_at
     own = ("byline", "category_id", "comments_enabled", "featured_image_id")
-    return desk.form_values(
+    values = desk.form_values(
         article,
         (*own, "featured_image_alt", "featured_image_caption"),
         published_at=to_local(published).replace(tzinfo=None) if published else None,
     )
+    if pending is not None:
+        values.title, values.lead, values.body = pending.title, pending.lead, pending.body_md
+    return values
 
 
 def _state_message(article: Article) -> str:
@@ -122,3 +155,10 @@ def preview() -> tuple[str, int, dict[str, str]]:
 
 
 desk.add_views(bp, "/articles", KIND, _edit)
+review_desk.add_views(bp, KIND)
+
+
+@bp.app_context_processor
+def _review_badge() -> dict[str, object]:
+    # Called by the desk's tabs only, so no other page pays for the count.
+    return {"reviews_waiting": lambda: content_queries.waiting_count(Article.kind)}

@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Article, ArticleStatus, Category, published_filter
+from ..models import Article, ArticleStatus, Category, Review, ReviewState, published_filter
 from ..pagination import capped_paginate
 from ..text import utcnow, vi_sort_key
 
@@ -78,7 +78,14 @@ def category_by_slug(slug: str) -> Any:
     return next((c for c in menu() if c.slug == slug), None)
 
 
-def editor_list(state: str | None, category_id: int | None, page: int, per_page: int) -> Pagination:
+def editor_list(
+    state: str | None,
+    category_id: int | None,
+    page: int,
+    per_page: int,
+    owner_id: int | None = None,
+) -> Pagination:
+    """The desk's list; `owner_id`: only the articles that account wrote (a reporter's desk)."""
     query = (
         select(Article)
         .options(joinedload(Article.category))
@@ -95,4 +102,27 @@ def editor_list(state: str | None, category_id: int | None, page: int, per_page:
         query = query.where(published_filter(now))
     if category_id:
         query = query.where(Article.category_id == category_id)
+    if owner_id is not None:
+        query = query.where(Article.created_by_id == owner_id)
     return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page)
+
+
+def reviews_of(articles: list[Article]) -> dict[int, Review]:
+    """The review of each article on a desk list that has one, in one query."""
+    ids = [a.id for a in articles]
+    if not ids:
+        return {}
+    query = select(Review).where(Review.kind == Article.kind, Review.content_id.in_(ids))
+    return {review.content_id: review for review in db.session.scalars(query)}
+
+
+def review_queue() -> list[tuple[Article, Review]]:
+    """Articles waiting for an editor ("Chờ duyệt"), the longest waiting first."""
+    query = (
+        select(Article, Review)
+        .join(Review, (Review.kind == Article.kind) & (Review.content_id == Article.id))
+        .options(joinedload(Review.writer))
+        .where(Review.state == ReviewState.PENDING)
+        .order_by(Review.submitted_at, Review.id)
+    )
+    return [(article, review) for article, review in db.session.execute(query)]

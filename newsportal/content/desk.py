@@ -19,18 +19,34 @@ from ..auth.decorators import EDITORS, check_role
 from ..errors import FieldError
 from ..extensions import csrf, db
 from ..forms import ActionForm
-from ..models import Content, Revision
+from ..models import Content, Revision, Role
 from ..revisions import revision_diff
-from . import queries, services
+from . import queries, review, services
 
 EditForm = Callable[[Any], "str | Response"]
 
 
-def blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
-    """A desk's blueprint: every URL of it is for editors and admins."""
+def blueprint(
+    name: str,
+    import_name: str,
+    url_prefix: str,
+    roles: tuple[Role, ...] = EDITORS,
+    editors_only: frozenset[str] = frozenset(),
+) -> Blueprint:
+    """A desk's blueprint: its URLs are for `roles` (editors and admins unless a kind opens its
+    desk to writers too), the views named in `editors_only` for editors and admins alone."""
     bp = Blueprint(name, import_name, url_prefix=url_prefix)
-    bp.before_request(lambda: check_role(EDITORS))
+
+    def guard() -> Response | None:
+        endpoint = (request.endpoint or "").rpartition(".")[2]
+        return check_role(EDITORS if endpoint in editors_only else roles)
+
+    bp.before_request(guard)
     return bp
+
+
+def writer() -> review.Writer:
+    return review.Writer(current_user.id, current_user.role)
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,8 @@ class DeskKind:
 
     def load(self, ids: Mapping[str, int]) -> Content:
         item: Content = db.get_or_404(self.model, ids[self.key])
+        if not review.may_open(item, writer()):
+            abort(403)  # a reporter's desk holds their own articles only
         return item
 
     def revision(self, item: Content, revision_id: int) -> Revision:
@@ -123,7 +141,11 @@ def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -
     def history(**ids: int) -> str:
         item = kind.load(ids)
         return render_template(
-            "editor/history.html", item=item, desk=bp.name, revisions=queries.revisions(item)
+            "editor/history.html",
+            item=item,
+            desk=bp.name,
+            revisions=queries.revisions(item),
+            restores=writer().publishes,
         )
 
     def revision(revision_id: int, **ids: int) -> str:
@@ -136,6 +158,7 @@ def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -
             revision=rev,
             diff=revision_diff(item, rev, rev.id),
             form=ActionForm(),
+            restores=writer().publishes,
         )
 
     def restore(revision_id: int, **ids: int) -> Response:
