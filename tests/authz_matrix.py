@@ -32,6 +32,7 @@ from newsportal.articles import services as articles
 from newsportal.auth.services import create_user
 from newsportal.comments import moderation
 from newsportal.comments import services as comments
+from newsportal.content.review import Writer
 from newsportal.extensions import db
 from newsportal.media import services as media
 from newsportal.models import ArticleRevision, PageRevision, User
@@ -57,16 +58,19 @@ NOT_ALLOWED = Outcome.NOT_ALLOWED
 NOT_FOUND = Outcome.NOT_FOUND
 
 # The table's columns, in this order.
-ROLES = ("anonymous", "moderator", "editor", "admin")
-Cells = tuple[Outcome, Outcome, Outcome, Outcome]
+ROLES = ("anonymous", "moderator", "editor", "admin", "reporter")
+Cells = tuple[Outcome, Outcome, Outcome, Outcome, Outcome]
 
 # The patterns nearly every row is made of.
-EVERYONE: Cells = (OK, OK, OK, OK)
-NOBODY: Cells = (NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
-STAFF_ONLY: Cells = (LOGIN, OK, OK, OK)
-EDITORS_ONLY: Cells = (LOGIN, FORBIDDEN, OK, OK)
-MODERATORS_ONLY: Cells = (LOGIN, OK, FORBIDDEN, OK)
-ADMINS_ONLY: Cells = (LOGIN, FORBIDDEN, FORBIDDEN, OK)
+EVERYONE: Cells = (OK, OK, OK, OK, OK)
+NOBODY: Cells = (NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
+# Answering readers' comments as the editorial board: not a reporter's voice.
+REPLIERS: Cells = (LOGIN, OK, OK, OK, FORBIDDEN)
+EDITORS_ONLY: Cells = (LOGIN, FORBIDDEN, OK, OK, FORBIDDEN)
+# The editor desk's writing side: reporters too (their own articles: test_review.py).
+WRITERS: Cells = (LOGIN, FORBIDDEN, OK, OK, OK)
+MODERATORS_ONLY: Cells = (LOGIN, OK, FORBIDDEN, OK, FORBIDDEN)
+ADMINS_ONLY: Cells = (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)
 
 PASSWORD = "mật-khẩu-ma-trận-phân-quyền"
 ERROR_PAGE = "errors/error.html"
@@ -79,12 +83,14 @@ class World:
     admin_id: int
     editor_id: int
     moderator_id: int
+    reporter_id: int
     deactivated_id: int  # an admin, signed in while active, then deactivated
     category_id: int
     category_slug: str
     article_id: int
     article_slug: str
     article_revision_id: int
+    review_article_id: int  # the reporter's, waiting for review
     author_slug: str
     comment_id: int
     rule_id: int
@@ -170,7 +176,7 @@ def _user(email: str, role: str) -> int:
 
 def build_world(uploads: Path) -> World:
     """One of everything a URL can name. Call inside an app context."""
-    users = {role: _user(f"{role}@example.org", role) for role in ("admin", "editor", "moderator")}
+    users = {role: _user(f"{role}@example.org", role) for role in ROLES[1:]}
     deactivated = _user("deactivated@example.org", "admin")
     category = articles.save_category(None, "Thời sự", "", 0)
     limits = media.Limits(max_bytes=10 * 1024 * 1024, max_pixels=50_000_000)
@@ -190,6 +196,14 @@ def build_world(uploads: Path) -> World:
         ),
         users["editor"],
         "publish",
+    )
+    submitted = articles.write_article(
+        None,
+        articles.ArticleData(
+            title="Bài phóng viên gửi duyệt", lead="", body_md="Nội dung.", byline=""
+        ),
+        Writer(users["reporter"], "reporter"),
+        "submit",
     )
     policy = comments.Policy(secret="matrix", min_seconds=0, rate_limit=None)
     comment = comments.submit_comment(
@@ -244,12 +258,14 @@ def build_world(uploads: Path) -> World:
         admin_id=users["admin"],
         editor_id=users["editor"],
         moderator_id=users["moderator"],
+        reporter_id=users["reporter"],
         deactivated_id=deactivated,
         category_id=category.id,
         category_slug=category.slug,
         article_id=article.id,
         article_slug=article.slug,
         article_revision_id=_first(ArticleRevision.id, ArticleRevision.article_id == article.id),
+        review_article_id=submitted.id,
         author_slug=slugify(article.byline),
         comment_id=comment.id,
         rule_id=rule.id,

@@ -38,7 +38,7 @@ def review_changes(article: Article) -> dict[str, Any]:
 
 def add_views(bp: Blueprint, kind: desk.DeskKind) -> None:
     def queue() -> str:
-        return render_template("editor/review_queue.html", waiting=queries.review_queue())
+        return render_template("editor/review_queue.html", queue=queries.review_queue())
 
     def page(article: Article, approve_form: Any, send_back_form: Any, status: int = 200) -> Any:
         context = review_changes(article)
