@@ -29,6 +29,8 @@ FILLS: dict[str, tuple[Any, dict[str, str]]] = {
     "RoleForm": (models.User, {}),
     "ArticleForm": (models.Article, {"body": "body_md"}),
     "PreviewForm": (models.Article, {"body": "body_md"}),
+    "ApproveForm": (models.Article, {}),
+    "SendBackForm": (models.Review, {}),  # the editor's note
     "CategoryForm": (models.Category, {}),
     "PageForm": (models.Page, {"body": "body_md"}),
     "SessionForm": (models.ReceptionSession, {}),

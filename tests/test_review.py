@@ -279,15 +279,15 @@ def test_the_desk_for_a_reporter_and_for_the_editor(app, client, people):
     # A send-back without a note, or too long a note, keeps what was typed and says why.
     url = f"/editor/articles/{article_id}/review/send-back"
     empty = client.post(url, data={"note": "   "})
-    assert empty.status_code == 400
+    assert empty.status_code == 200
     assert "Hãy ghi rõ người viết cần sửa những gì." in empty.get_data(as_text=True)
     long = client.post(url, data={"note": "Quá dài " * 300})
-    assert long.status_code == 400
+    assert long.status_code == 200
     assert soup(long).select_one("#note").get_text().strip().startswith("Quá dài Quá dài")
     bad_time = client.post(
         f"/editor/articles/{article_id}/review/approve", data={"published_at": "31/02/2026"}
     )
-    assert bad_time.status_code == 400
+    assert bad_time.status_code == 200
     assert soup(bad_time).select_one("#published_at")["value"] == "31/02/2026"
     with app.app_context():
         assert review_of(article_id).state == ReviewState.PENDING  # nothing written

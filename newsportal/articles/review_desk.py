@@ -40,16 +40,16 @@ def add_views(bp: Blueprint, kind: desk.DeskKind) -> None:
     def queue() -> str:
         return render_template("editor/review_queue.html", queue=queries.review_queue())
 
-    def page(article: Article, approve_form: Any, send_back_form: Any, status: int = 200) -> Any:
-        context = review_changes(article)
-        body = render_template(
+    # A refused answer shows the page again with 200, as the edit form does: the messages say
+    # what is wrong, and nothing typed is lost.
+    def page(article: Article, approve_form: Any, send_back_form: Any) -> str:
+        return render_template(
             "editor/review.html",
             article=article,
             approve_form=approve_form,
             send_back_form=send_back_form,
-            **context,
+            **review_changes(article),
         )
-        return body, status
 
     def load(article_id: int) -> Article:
         article = kind.load({kind.key: article_id})
@@ -80,7 +80,7 @@ def add_views(bp: Blueprint, kind: desk.DeskKind) -> None:
                 flash(_approved_message(article), "success")
                 return redirect(url_for("editor.edit", article_id=article.id))
         flash(_("The article was not published. Check the fields marked below."), "error")
-        return page(article, form, SendBackForm(), 400)
+        return page(article, form, SendBackForm())
 
     def send_back(article_id: int) -> Any:
         article = load(article_id)
@@ -97,7 +97,7 @@ def add_views(bp: Blueprint, kind: desk.DeskKind) -> None:
                 flash(_("Sent back to the writer with your note."), "success")
                 return redirect(url_for("editor.review_queue"))
         flash(_("The article was not sent back. Check the fields marked below."), "error")
-        return page(article, ApproveForm(), form, 400)
+        return page(article, ApproveForm(), form)
 
     rule = "/articles/<int:article_id>/review"
     bp.add_url_rule("/review", "review_queue", queue, methods=["GET"])

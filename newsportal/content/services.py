@@ -233,6 +233,7 @@ def revision_row(item: Content, user_id: int | None, note: str) -> dict[str, obj
         "lead": item.lead,
         "body_md": item.body_md,
         "note": note,
+        "remark": "",
     }
 
 
