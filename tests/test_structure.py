@@ -44,6 +44,7 @@ SERVICE_PARTS = frozenset(
     {
         "newsportal.articles.importer",
         "newsportal.comments.moderation",
+        "newsportal.content.review",
         "newsportal.markup_bounds",
         "newsportal.pages.pdfs",
         "newsportal.pages.records",
