@@ -7,7 +7,7 @@ PO     := $(wildcard newsportal/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-runtime lock dist run test test-quick coverage lint fmt typecheck translations extract db-migrate db-upgrade demo bench bench-search clean
+.PHONY: help install install-runtime lock dist run test test-quick coverage lint fmt typecheck translations extract db-migrate db-upgrade demo bench bench-search clean vendor-editor
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -96,3 +96,7 @@ bench-search: install ## time /search at 100,000 synthetic articles on SQLite (t
 
 clean: ## remove the virtualenv and caches (keeps instance/)
 	rm -rf $(VENV) build dist newsportal.egg-info .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(MO)
+
+vendor-editor: ## rebuild static/vendor/toastui-editor-<version>/ from npm (needs Node and npm)
+	npm ci --prefix vendor/toastui-editor --no-audit --no-fund
+	npm run --prefix vendor/toastui-editor build

@@ -16,6 +16,7 @@ from . import (
     health,
     i18n,
     logs,
+    mail,
     metrics,
     pagecache,
     ratelimits,
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pagecache.register(app)  # FastPath wraps the WSGI app: a cached page skips all that follows
     shared_caches.register(app)  # s-maxage for the proxy in front, cached pages included
     auth.register(app)  # login manager, CSRF, the account blueprints, the idle timeout
+    mail.register(app)  # Flask-Mailman and the unsubscribe page
     i18n.register(app)
     urls.register(app)
     templating.register(app)

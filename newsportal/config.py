@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Mapping
+from email.utils import formataddr
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from .urls import origin_host, parse_origin
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
-    "SITE_NAME": "Cổng thông tin điện tử tỉnh",
+    "SITE_NAME": "Cổng Thông tin điện tử tỉnh Đồng Tháp",  # the full name, with the province
     "ARTICLES_PER_PAGE": 10,
     "EDITOR_PER_PAGE": 25,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -78,6 +79,32 @@ DEFAULTS: dict[str, Any] = {
             "sample": ["phone", "email"],
         },
     },
+    # Who answers for commenters' personal data, as the privacy note ("Bảo vệ dữ liệu cá nhân",
+    # templates/pages/_privacy.html) names them: the controller (the agency), the processor (who
+    # hosts the site for it; None when the agency hosts it itself) and the data-protection
+    # contact point. `sample` names the parties the agency has not confirmed; the note marks
+    # them. The periods the note shows are the retention settings below, as the job reads them.
+    "PRIVACY": {
+        "controller": {
+            "name": "Ủy ban nhân dân tỉnh Đồng Tháp",
+            "address": "Số 00, đường Mẫu, phường Đạo Thạnh, tỉnh Đồng Tháp",
+            "phone": "0277 3 000 100",
+            "email": "ubnd@example.gov.vn",
+        },
+        "processor": {
+            "name": "Đơn vị cung cấp máy chủ và hạ tầng vận hành Cổng Thông tin điện tử",
+            "address": "Số 00, đường Mẫu, phường Đạo Thạnh, tỉnh Đồng Tháp",
+            "phone": "0277 3 000 200",
+            "email": "hatang@example.gov.vn",
+        },
+        "contact": {
+            "name": "Đầu mối bảo vệ dữ liệu cá nhân, Ban Biên tập Cổng Thông tin điện tử tỉnh",
+            "address": "Số 00, đường Mẫu, phường Đạo Thạnh, tỉnh Đồng Tháp",
+            "phone": "0277 3 000 111",
+            "email": "dulieucanhan@example.gov.vn",
+        },
+        "sample": ["controller", "processor", "contact"],
+    },
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
     # Redis down or full: Flask-Limiter's decorators count in process memory (ratelimits.py does
@@ -126,6 +153,29 @@ DEFAULTS: dict[str, Any] = {
     # Where uploaded pictures and result PDFs live (newsportal/storage/): "local", UPLOAD_FOLDER
     # on this machine, or "database", so every app server on one database serves them.
     "STORAGE_BACKEND": "local",
+    # Email (newsportal/mail/): every message is an outbox row, written with the change that
+    # causes it and sent by `flask mail send` (deploy/'s timer), so a slow or stopped mail server
+    # never slows a request and loses nothing. MAIL_BACKEND: smtp, console (printed on the
+    # terminal), file (a file per run in MAIL_FILE_PATH, instance/mail by default) or locmem
+    # (kept in memory: tests); None: smtp in production, console in development, locmem in tests.
+    # The other MAIL_* keys are Flask-Mailman's own.
+    "MAIL_BACKEND": None,
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,  # STARTTLS on MAIL_PORT (usually 587)
+    "MAIL_USE_SSL": False,  # TLS from the start (usually 465)
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": None,  # None: "SITE_NAME <no-reply@the public host>"
+    "MAIL_TIMEOUT": 10,  # seconds a sender waits for the server before the row is retried
+    "MAIL_BATCH": 100,  # rows one `flask mail send` run sends at most
+    "MAIL_LOOP_SECONDS": 30,  # `flask mail send --loop`: the pause between runs
+    "MAIL_RETRY_MAX_MINUTES": 360,  # retries back off 1, 2, 4 ... minutes up to this
+    "MAIL_KEEP_DAYS": 30,  # sent rows are deleted after this by retention; unsent ones stay
+    "PASSWORD_RESET_MINUTES": 60,  # a forgotten-password link works this long, once
+    "PASSWORD_RESET_RATE_LIMIT": "5 per hour",  # requests per address (and per account)
+    "MODERATION_DIGEST_MINUTES": 60,  # moderators get at most one waiting-comments email per N
+    "READER_MAIL_PER_DAY": 3,  # emails one reader's address gets in 24 hours at most
 }
 
 ENVIRONMENTS = ("development", "production")
@@ -160,6 +210,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     _ratelimit_storage(app)
     _environment(app)
     _contacts(app.config["CONTACTS"])
+    _privacy(app.config["PRIVACY"])
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
         private_folder(Path(app.instance_path))  # SQLite will not make it
         app.config["SQLALCHEMY_DATABASE_URI"] = (
@@ -199,6 +250,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
     _public_origin(app, production)
+    _mail(app, production)
     _one_machine_database(app)
 
 
@@ -223,6 +275,31 @@ def _contacts(contacts: Any) -> None:
             )
 
 
+PRIVACY_PARTIES = ("controller", "processor", "contact")
+PARTY_FIELDS = ("name", "address", "phone", "email")
+
+
+def _privacy(privacy: Any) -> None:
+    """The privacy note must be able to name who answers for the data; only the processor may
+    be None (the agency hosts the site itself)."""
+    if not isinstance(privacy, Mapping):
+        raise UnsafeConfiguration("NEWSPORTAL_PRIVACY needs the controller and the contact point.")
+    for key in PRIVACY_PARTIES:
+        party = privacy.get(key)
+        if party is None and key == "processor":
+            continue
+        if not isinstance(party, Mapping):
+            raise UnsafeConfiguration(f"NEWSPORTAL_PRIVACY needs a {key!r} party.")
+        for field in PARTY_FIELDS:
+            if not isinstance(party.get(field), str) or not party[field].strip():
+                raise UnsafeConfiguration(f"NEWSPORTAL_PRIVACY[{key!r}] needs a {field!r} text.")
+    sample = privacy.get("sample", [])
+    if not isinstance(sample, list) or not set(sample) <= set(PRIVACY_PARTIES):
+        raise UnsafeConfiguration(
+            f"NEWSPORTAL_PRIVACY['sample'] lists parties among {', '.join(PRIVACY_PARTIES)}."
+        )
+
+
 def _environment(app: Flask) -> None:
     # A typo (`prod`) must not quietly run as development, with a key generated on each machine.
     value = app.config["ENV"]
@@ -231,6 +308,31 @@ def _environment(app: Flask) -> None:
             f"NEWSPORTAL_ENV={value!r} is not an environment this site knows: use one of "
             + ", ".join(ENVIRONMENTS)
             + "."
+        )
+
+
+MAIL_BACKENDS = ("smtp", "console", "file", "locmem", "dummy")
+
+
+def _mail(app: Flask, production: bool) -> None:
+    """The mail backend, its file folder and the sender, once PUBLIC_URL is known."""
+    config = app.config
+    if not config.get("MAIL_BACKEND"):
+        testing = config.get("TESTING")
+        config["MAIL_BACKEND"] = "smtp" if production else "locmem" if testing else "console"
+    if config["MAIL_BACKEND"] not in MAIL_BACKENDS:
+        raise UnsafeConfiguration(
+            f"NEWSPORTAL_MAIL_BACKEND {config['MAIL_BACKEND']!r}: one of "
+            f"{', '.join(MAIL_BACKENDS)}."
+        )
+    if config["MAIL_USE_TLS"] and config["MAIL_USE_SSL"]:
+        raise UnsafeConfiguration(
+            "NEWSPORTAL_MAIL_USE_TLS (STARTTLS) and NEWSPORTAL_MAIL_USE_SSL cannot both be on."
+        )
+    config.setdefault("MAIL_FILE_PATH", str(Path(app.instance_path) / "mail"))
+    if not config.get("MAIL_DEFAULT_SENDER"):
+        config["MAIL_DEFAULT_SENDER"] = formataddr(
+            (str(config["SITE_NAME"]), f"no-reply@{origin_host(config['PUBLIC_URL']).strip('[]')}")
         )
 
 

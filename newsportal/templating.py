@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, g
 from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 
 from . import markup
 from .i18n import file_size, url_with_lang, url_with_page, weekday
@@ -18,7 +19,14 @@ from .pages import forms as page_forms
 from .text import display_clock, display_date, display_time, iso_time, slugify
 from .urls import absolute_url
 
+
+def commenter(name: str | None) -> str:
+    """A commenter's name as shown; an erased one (None) in the reader's language."""
+    return name if name is not None else _("Anonymous")
+
+
 FILTERS = {
+    "commenter": commenter,
     "vntime": display_time,
     "isotime": iso_time,
     "vndate": display_date,

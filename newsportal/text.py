@@ -183,13 +183,27 @@ def iso_time(value: datetime | None) -> str:
     return to_local(value).isoformat(timespec="seconds")
 
 
+def _decree_30_parts(value: date) -> tuple[str, str, str]:
+    # Decree 30/2020/NĐ-CP: a day below 10 and the months 1 and 2 take a leading zero, so
+    # "01/7/2026" and "05/02/2026"; the others are written as they are ("20/11/2026").
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    return f"{value.day:02d}", month, str(value.year)
+
+
 def display_date(value: date | datetime | None) -> str:
-    """`dd/MM/yyyy`, the way Vietnamese documents write dates (a time: its day in Vietnam)."""
+    """A date as Vietnamese administrative prose writes it, `01/7/2026` (a time: its day in
+    Vietnam). Article timestamps keep the seed's `HH:mm - dd/MM/yyyy`."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = to_local(value)
-    return value.strftime("%d/%m/%Y")
+        value = to_local(value).date()
+    return "/".join(_decree_30_parts(value))
+
+
+def document_date(value: date) -> str:
+    """`ngày 01 tháng 7 năm 2026`, as a decision's place-and-date line writes it."""
+    day, month, year = _decree_30_parts(value)
+    return f"ngày {day} tháng {month} năm {year}"
 
 
 def display_clock(value: datetime | None) -> str:

@@ -55,6 +55,14 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return str(current_app.config["PUBLIC_URL"]) + url_for(endpoint, **values)
 
 
+def public_link(endpoint: str, **values: Any) -> str:
+    """An absolute URL on the public origin, inside a request or not (emails, commands)."""
+    adapter = current_app.url_map.bind(
+        "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
+    )
+    return str(current_app.config["PUBLIC_URL"]) + adapter.build(endpoint, values)
+
+
 def public_host() -> str:
     """The public origin's host name, for identifiers that must not change (iCalendar UIDs)."""
     return origin_host(str(current_app.config["PUBLIC_URL"]))

@@ -22,18 +22,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Flask, template_rendered
+from flask import Flask, current_app, template_rendered
 from PIL import Image as PILImage
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from newsportal import create_app
 from newsportal.articles import services as articles
+from newsportal.auth import reset
 from newsportal.auth.services import create_user
 from newsportal.comments import moderation
 from newsportal.comments import services as comments
 from newsportal.content.review import Writer
 from newsportal.extensions import db
+from newsportal.keys import signing_keys
+from newsportal.mail import notices
 from newsportal.media import services as media
 from newsportal.models import ArticleRevision, PageRevision, User
 from newsportal.pages import records
@@ -49,6 +52,7 @@ class Outcome(StrEnum):
     FORBIDDEN = "FORBIDDEN"  # 403: signed in, but not a role that may
     NOT_ALLOWED = "NOT_ALLOWED"  # 405: the route does not take this method
     NOT_FOUND = "NOT_FOUND"  # 404, where that is what is meant
+    SIGNED_OUT = "SIGNED_OUT"  # 401 in JSON: a script's URL, whose page sends them to sign in
 
 
 OK = Outcome.OK
@@ -56,6 +60,7 @@ LOGIN = Outcome.LOGIN
 FORBIDDEN = Outcome.FORBIDDEN
 NOT_ALLOWED = Outcome.NOT_ALLOWED
 NOT_FOUND = Outcome.NOT_FOUND
+SIGNED_OUT = Outcome.SIGNED_OUT
 
 # The table's columns, in this order.
 ROLES = ("anonymous", "moderator", "editor", "admin", "reporter")
@@ -69,6 +74,9 @@ REPLIERS: Cells = (LOGIN, OK, OK, OK, FORBIDDEN)
 EDITORS_ONLY: Cells = (LOGIN, FORBIDDEN, OK, OK, FORBIDDEN)
 # The editor desk's writing side: reporters too (their own articles: test_review.py).
 WRITERS: Cells = (LOGIN, FORBIDDEN, OK, OK, OK)
+# JSON for the editor's scripts: signed out is a 401 the page's script understands.
+EDITORS_SCRIPT: Cells = (SIGNED_OUT, FORBIDDEN, OK, OK, FORBIDDEN)
+WRITERS_SCRIPT: Cells = (SIGNED_OUT, FORBIDDEN, OK, OK, OK)
 MODERATORS_ONLY: Cells = (LOGIN, OK, FORBIDDEN, OK, FORBIDDEN)
 ADMINS_ONLY: Cells = (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)
 
@@ -102,6 +110,8 @@ class World:
     result_sha: str
     document_id: int  # a legal document
     image_name: str  # one stored copy of an uploaded picture
+    reset_token: str  # the editor's forgotten-password link
+    unsubscribe_token: str  # the comment's unsubscribe link
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,8 @@ def classify(response: TestResponse, url: str, templates: list[str]) -> str:
         return OK
     if status in (400, 422) and ERROR_PAGE not in templates:
         return OK  # the view ran and showed its form again with the errors (not a CSRF refusal)
+    if status == 401 and response.is_json and response.get_json().get("signed_out"):
+        return SIGNED_OUT
     if status == 403:
         return FORBIDDEN
     if status == 404:
@@ -277,6 +289,10 @@ def build_world(uploads: Path) -> World:
         result_sha=result.file_sha256,
         document_id=document.id,
         image_name=image.variants[0]["name"],
+        reset_token=reset.token_for(
+            db.session.get(User, users["editor"]), signing_keys(current_app.config)
+        ),
+        unsubscribe_token=notices.unsubscribe_token(comment.id),
     )
 
 

@@ -18,10 +18,13 @@ from sqlalchemy import select
 
 from newsportal import create_app
 from newsportal.articles import services as articles
+from newsportal.auth import reset
 from newsportal.auth.services import create_user
 from newsportal.content.review import Writer
 from newsportal.extensions import db
-from newsportal.models import Article, Category, User
+from newsportal.keys import signing_keys
+from newsportal.mail import notices
+from newsportal.models import Article, Category, Comment, User
 
 from .conftest import PASSWORD
 
@@ -30,6 +33,7 @@ COMMENTED_ARTICLE = "lanh-dao-ubnd-tinh-tiep-cong-dan-dinh-ky-thang-11"  # appro
 PICTURE_ARTICLE = "thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan"  # figure
 STAFF_EMAIL = "a11y-admin@example.org"  # admin: sees every desk and every staff link
 SUBMITTED = "Phóng viên gửi duyệt: chợ nổi mùa nước"  # waiting for review, for its pages
+DEMO_COMMENTER = "loc.tran@example.org"  # has comments in the demo
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         article_id = db.session.scalar(select(Article.id).where(Article.slug == COMMENTED_ARTICLE))
         editor_id = db.session.scalar(select(User.id).where(User.role == "editor"))
         submitted = db.session.scalar(select(Article.id).where(Article.title == SUBMITTED))
+        editor = db.session.get(User, editor_id)
+        reset_token = reset.token_for(editor, signing_keys(app.config))
+        comment_id = db.session.scalar(select(Comment.id).order_by(Comment.id))
+        unsubscribe_token = notices.unsubscribe_token(comment_id)
     reader = {
         "home": "/",
         "home-page-2": "/?page=2",
@@ -59,7 +67,11 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         "complaints": "/pages/khieu-nai-to-cao",
         "complaints-guide": "/pages/huong-dan-khieu-nai",
         "reception-schedule": "/pages/lich-tiep-cong-dan",
+        "privacy-note": "/pages/bao-ve-du-lieu-ca-nhan",
         "login": "/login",
+        "forgot-password": "/login/forgot",
+        "reset-password": f"/login/reset/{reset_token}",
+        "unsubscribe": f"/mail/unsubscribe/{unsubscribe_token}",
         "not-found": "/articles/no-such-article",
     }
     staff = {
@@ -104,6 +116,22 @@ def _forms_with_errors(client: FlaskClient, lang: str) -> Iterator[Page]:
     yield Page(f"comment-errors.{lang}", path, response.get_data(as_text=True))
 
 
+def _personal_data_desk(client: FlaskClient, lang: str) -> Iterator[Page]:
+    """A person's data found (with the correction form) and a correction refused."""
+    path = "/admin/personal-data/"
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', _get(client, path))
+    assert token, "the desk's form carries a CSRF token"
+    token = token[1]
+    found = client.post(path, data={"email": DEMO_COMMENTER, "csrf_token": token})
+    assert found.status_code == 200
+    yield Page(f"personal-data-found.{lang}", path, found.get_data(as_text=True))
+    path = "/admin/personal-data/correct"
+    typed = {"email": DEMO_COMMENTER, "new_name": "x" * 90, "new_email": "x", "csrf_token": token}
+    refused = client.post(path, data=typed)
+    assert refused.status_code == 200
+    yield Page(f"personal-data-correct-errors.{lang}", path, refused.get_data(as_text=True))
+
+
 def render_main_pages(tmp: Path) -> Iterator[Page]:
     app = create_app(
         {
@@ -141,6 +169,7 @@ def render_main_pages(tmp: Path) -> Iterator[Page]:
         assert login.status_code == 302, login.get_data(as_text=True)
         for name, path in staff.items():
             yield Page(f"{name}.{lang}", path, _get(admin, path))
+        yield from _personal_data_desk(admin, lang)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

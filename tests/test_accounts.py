@@ -56,7 +56,7 @@ def test_an_unknown_email_and_a_wrong_password_get_the_same_answer(client, make_
     unknown = sign_in(client, "nobody@example.org", PASSWORD, ip="198.51.100.1")
     wrong = sign_in(client, "editor@example.org", "sai-mật-khẩu-rồi", ip="198.51.100.2")
     assert unknown.status_code == wrong.status_code == 200
-    assert error_text(unknown) == error_text(wrong) == ["Email hoặc mật khẩu không đúng."]
+    assert error_text(unknown) == error_text(wrong) == ["Thư điện tử hoặc mật khẩu không đúng."]
 
 
 def test_a_strangers_guesses_lock_out_the_stranger_not_the_owner(client, make_user):

@@ -41,7 +41,7 @@ def test_bad_login_gets_one_generic_message_and_keeps_the_email(client, make_use
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     if email and password:
-        assert "Email hoặc mật khẩu không đúng." in text
+        assert "Thư điện tử hoặc mật khẩu không đúng." in text
     assert f'value="{email}"' in text if email else True
     assert client.get("/editor/").status_code == 302
 

@@ -51,7 +51,7 @@ def test_new_comment_is_pending_and_hidden_from_others(app, client, article):
     own = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Bình luận của bạn đã được gửi và đang chờ duyệt." in own
     assert "Xin hỏi khi nào có kết quả hỗ trợ?" in own  # the author sees it, marked
-    assert "Đang chờ duyệt - chỉ bạn nhìn thấy" in own
+    assert "Đang chờ duyệt – chỉ bạn nhìn thấy" in own
     stranger = app.test_client().get(f"/articles/{article.slug}").get_data(as_text=True)
     assert "Xin hỏi khi nào có kết quả hỗ trợ?" not in stranger
     heading = BeautifulSoup(stranger, "html5lib").select_one("#comments-heading").get_text()
@@ -96,8 +96,8 @@ def test_the_email_appears_nowhere_public(app, client, article):
     [
         ({"name": ""}, "name", "Vui lòng nhập họ và tên."),
         ({"name": "x" * 81}, "name", "80"),
-        ({"email": ""}, "email", "Vui lòng nhập email."),
-        ({"email": "khong-phai-email"}, "email", "Email không đúng định dạng."),
+        ({"email": ""}, "email", "Vui lòng nhập địa chỉ thư điện tử."),
+        ({"email": "khong-phai-email"}, "email", "Địa chỉ thư điện tử không đúng định dạng."),
         ({"body": "ab"}, "body", "3"),
         ({"body": "x" * 3001}, "body", "3.000"),
         ({"consent": None}, "consent", ""),

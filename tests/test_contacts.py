@@ -62,7 +62,7 @@ def shown(card: Any) -> dict[str, Any]:
 
 
 def expected(contact: dict[str, Any]) -> dict[str, Any]:
-    labels = {"address": "địa chỉ", "phone": "điện thoại", "email": "email"}
+    labels = {"address": "địa chỉ", "phone": "điện thoại", "email": "thư điện tử"}
     labels["hours"] = "thời gian làm việc"
     sample = ", ".join(labels[f] for f in contact["sample"])
     return {
@@ -93,7 +93,11 @@ def test_footer_contact_page_and_complaint_page_show_the_configured_contacts(app
 @pytest.mark.parametrize(
     ("lang", "labels", "note"),
     [
-        ("vi", ["Địa chỉ", "Điện thoại", "Email", "Thời gian làm việc"], "Thông tin mẫu - cần cơ"),
+        (
+            "vi",
+            ["Địa chỉ", "Điện thoại", "Thư điện tử", "Thời gian làm việc"],
+            "Thông tin mẫu - cần cơ",
+        ),
         ("en", ["Address", "Phone", "Email", "Working hours"], "Sample information - to be"),
     ],
 )

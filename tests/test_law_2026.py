@@ -194,12 +194,22 @@ def test_documents_list_adds_the_missing_texts(app, demo, number, kind, words_in
         assert row.kind == kind
         assert words_in_note in row.note + row.title
         assert row.effective_on is not None
-        # dates and numbers recalled, not read in a source: the agency confirms them
-        assert MARKER in row.note
+        # dates and numbers recalled, not read in a source: the agency confirms them, and the
+        # list says so once under the table instead of in the row's note
+        assert row.unconfirmed
+        assert "Thông tin mẫu" not in row.note
 
 
 def test_the_documents_page_lists_the_new_texts(client, demo):
-    text = soup(client.get("/pages/van-ban-phap-luat")).get_text(" ")
+    page = soup(client.get("/pages/van-ban-phap-luat"))
+    rows = page.select(".documents tbody tr")
+    marked = [r for r in rows if r.select_one(".unconfirmed-mark")]
+    assert 0 < len(marked) < len(rows)
+    assert all("Thông tin mẫu" not in r.get_text() for r in rows)
+    notes = page.select("#documents-unconfirmed")
+    assert len(notes) == 1
+    assert notes[0].get_text().startswith("* Thông tin mẫu - cần cơ quan xác nhận")
+    text = page.get_text(" ")
     for number in ("64/2014/NĐ-CP", "05/2021/TT-TTCP", "356/2025/NĐ-CP", "203/2025/QH15"):
         assert number in text
     assert "Luật Thanh tra" in text

@@ -146,7 +146,7 @@ def test_reject_with_a_reason_and_undo(app, auth, client, article, pending):
     client.post(f"/moderation/comments/{pending[0]}/reject", data={"reason": "wrong-channel"})
     rejected = comments(app)[0]
     assert rejected.status == "rejected"
-    assert rejected.reason == "Sai kênh - hướng dẫn khiếu nại/tố cáo"
+    assert rejected.reason == "Sai kênh – hướng dẫn khiếu nại/tố cáo"
     assert "Ý kiến thứ nhất" not in public_page(app, article)
     client.post(f"/moderation/comments/{pending[0]}/approve")  # undo
     assert comments(app)[0].status == "approved"

@@ -17,7 +17,14 @@ from newsportal.content import notices
 from newsportal.content.review import Writer
 from newsportal.errors import FieldError
 from newsportal.extensions import db
-from newsportal.models import Article, ArticleRevision, ContentState, Review, ReviewState
+from newsportal.models import (
+    Article,
+    ArticleRevision,
+    Autosave,
+    ContentState,
+    Review,
+    ReviewState,
+)
 from newsportal.text import utcnow
 
 from .conftest import PASSWORD
@@ -380,3 +387,22 @@ def test_the_users_command_creates_a_reporter(app, runner):
     )
     assert result.exit_code == 0, result.output
     assert "created reporter pv@example.org" in result.output
+
+
+def test_a_reporter_autosaves_their_own_articles_only(app, client, people, heard):
+    with app.app_context():
+        mine = services.write_article(None, data("Bài của tôi"), people["reporter"], "save").id
+        other = services.write_article(None, data("Bài khác"), people["other"], "save").id
+        theirs = services.save_article(None, data("Bài của biên tập viên"), people["editor"].id).id
+    login(client, "reporter@example.org")
+    for url in ("/editor/articles/new/autosave", f"/editor/articles/{mine}/autosave"):
+        assert client.post(url, data={"body": "Đang gõ dở."}).status_code == 200, url
+    for article_id in (other, theirs):  # someone else's article: not even its autosave
+        for url in ("autosave", "autosave/discard"):
+            answer = client.post(f"/editor/articles/{article_id}/{url}", data={"body": "x"})
+            assert answer.status_code == 403, (article_id, url)
+    assert client.post(f"/editor/articles/{mine}", data=form("Bài của tôi", action="submit"))
+    with app.app_context():
+        kept = db.session.scalars(db.select(Autosave.content_id)).all()
+    assert kept == []  # submitted: nothing left to offer back (the new form's row went too)
+    assert heard == [("requested", mine)]

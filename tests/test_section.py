@@ -492,7 +492,7 @@ def test_documents_are_listed_by_kind_then_newest(app, auth, client):
         "02/2011/QH13",
         "31/2019/NĐ-CP",
     ]
-    assert "12/06/2018" in rows[1].get_text()
+    assert "12/6/2018" in rows[1].get_text()
     assert "01/01/2019" in rows[1].get_text()
 
 
@@ -515,6 +515,21 @@ def test_bad_documents_are_refused(app, auth, client, change, field):
     assert soup(response).select_one(f"#{field}").get("aria-invalid") == "true"
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(LegalDocument)) == 1
+
+
+def test_an_editor_marks_a_document_unconfirmed_and_clears_the_mark(app, auth, client):
+    make_page(app, "Văn bản pháp luật", slug="van-ban-phap-luat", block="legal_documents")
+    auth.as_role("editor")
+    client.post("/editor/section/documents/new", data=document_form(unconfirmed="y"))
+    page = soup(client.get("/pages/van-ban-phap-luat"))
+    assert page.select_one(".documents tbody .unconfirmed-mark") is not None
+    assert page.select_one("#documents-unconfirmed") is not None
+    with app.app_context():
+        item = db.session.scalars(db.select(LegalDocument)).one()
+    client.post(f"/editor/section/documents/{item.id}", data=document_form())
+    page = soup(client.get("/pages/van-ban-phap-luat"))
+    assert page.select_one(".unconfirmed-mark") is None
+    assert page.select_one("#documents-unconfirmed") is None
 
 
 # --- the sample section (demo load) ----------------------------------------------------------

@@ -43,8 +43,11 @@ CORE = frozenset({"articles", "pages", "demo_data", "revisions"})
 SERVICE_PARTS = frozenset(
     {
         "newsportal.articles.importer",
+        "newsportal.auth.reset",
         "newsportal.comments.moderation",
         "newsportal.content.review",
+        "newsportal.mail.notices",
+        "newsportal.mail.outbox",
         "newsportal.markup_bounds",
         "newsportal.pages.pdfs",
         "newsportal.pages.records",

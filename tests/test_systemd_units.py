@@ -22,6 +22,8 @@ CHECKED = [
     "newsportal-purge.timer",
     "newsportal-backup.service",
     "newsportal-backup.timer",
+    "newsportal-mail.service",
+    "newsportal-mail.timer",
 ]
 
 
@@ -75,9 +77,10 @@ def test_the_check_catches_a_broken_unit(units, unit, shipped, broken):
     assert result.returncode != 0 or result.stderr.strip() != ""
 
 
-def test_timers_run_the_purge_and_the_backup_commands():
+def test_timers_run_the_purge_backup_and_mail_commands():
     assert (
         "flask --app newsportal comments purge" in (UNITS / "newsportal-purge.service").read_text()
     )
+    assert "flask --app newsportal mail send" in (UNITS / "newsportal-mail.service").read_text()
     backup = (UNITS / "newsportal-backup.service").read_text()
     assert "flask --app newsportal backup create " in backup

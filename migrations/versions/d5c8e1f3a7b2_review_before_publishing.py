@@ -1,7 +1,7 @@
 """review before publishing: items sent for review, and the editor's note on a revision
 
 Revision ID: d5c8e1f3a7b2
-Revises: a9d3f6c20e71
+Revises: d5a8e3c1f027
 Create Date: 2026-12-02 02:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5c8e1f3a7b2'
-down_revision = 'a9d3f6c20e71'
+down_revision = 'd5a8e3c1f027'
 branch_labels = None
 depends_on = None
 

@@ -14,16 +14,18 @@ from ..auth.decorators import WRITERS
 from ..content import desk, review
 from ..content import queries as content_queries
 from ..extensions import db
+from ..media import queries as media_queries
 from ..models import Article, Image, Revision
 from ..request_limits import page_number, query_int
-from ..text import local_to_utc, to_local
+from ..text import local_to_utc, to_local, utcnow
 from . import queries, review_desk, services
-from .forms import ERRORS, ArticleForm, PreviewForm
+from .forms import ERRORS, ArticleForm, ArticlePreviewForm, PreviewForm, optional_id, optional_time
 
 # Reporters write too (their own articles: content.review); these are for editors alone.
 EDITORS_ONLY = frozenset({"unpublish", "restore", "review_queue", "review", "approve", "send_back"})
 bp = desk.blueprint("editor", __name__, "/editor", roles=WRITERS, editors_only=EDITORS_ONLY)
-KIND = desk.DeskKind(Article, "article_id", ERRORS)
+KIND = desk.DeskKind(Article, "article_id", ERRORS, ArticleForm)
+HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
 
 def _category_choices(form: Any) -> None:
@@ -84,7 +86,10 @@ def _edit(article: Article | None) -> str | Response:
     article_review = content_queries.review_of(article) if article is not None else None
     # A reporter goes on from their own pending edit; editors edit what readers see.
     pending = None if writer.publishes else content_queries.pending_revision(article_review)
-    form = ArticleForm(obj=None if article is None else _form_values(article, pending))
+    form = ArticleForm(
+        **desk.autosave_start(KIND, article),
+        obj=None if article is None else _form_values(article, pending),
+    )
     _category_choices(form)
     _image_choices(form, article)
     done: list[str] = []
@@ -98,6 +103,8 @@ def _edit(article: Article | None) -> str | Response:
         submitted = done == ["submit"]
         flash(_submitted_message() if submitted else _state_message(saved), "success")
         return redirect(url_for("editor.edit", article_id=saved.id))
+    if preview is not None:
+        preview = _whole_article(form, preview, article)
     return render_template(
         "editor/edit.html",
         form=form,
@@ -107,7 +114,29 @@ def _edit(article: Article | None) -> str | Response:
         publishes=writer.publishes,
         # A reporter's change to a published article waits as text alone (content.review).
         text_only=not writer.publishes and review.edits_wait(article),
+        **desk.autosave_context(bp.name, KIND, article),
     )
+
+
+def _whole_article(form: Any, body_html: str, article: Article | None) -> str:
+    """The article as readers will see it, from what the form holds (nothing saved)."""
+    categories: dict[int | None, Any] = {c.id: c for c in queries.categories()}
+    image = media_queries.image(optional_id(form.featured_image_id.data))
+    typed = optional_time(form.published_at.data)
+    when = local_to_utc(typed) if typed else None
+    shown = SimpleNamespace(
+        title=form.title.data or "",
+        lead=form.lead.data or "",
+        byline=form.byline.data or "",
+        category=categories.get(optional_id(form.category_id.data)),
+        featured_image=image,
+        featured_image_alt=form.featured_image_alt.data or "",
+        featured_image_caption=form.featured_image_caption.data or "",
+        published_at=when or (article.published_at if article else None) or utcnow(),
+        body_html=body_html,
+        slug="",
+    )
+    return render_template("editor/_article_preview.html", article=shown)
 
 
 def _submitted_message() -> str:
@@ -139,19 +168,34 @@ def _state_message(article: Article) -> str:
     return _("Saved as a draft.")
 
 
+def _refused(exc: markup.MarkupRefused) -> str:
+    # Shown in the preview pane by editor.js; the text stays in the editor's textarea.
+    return render_template("editor/_preview_refused.html", message=ERRORS[exc.code])
+
+
 @bp.post("/preview")
 def preview() -> tuple[str, int, dict[str, str]]:
-    """The HTML the article body will have, for the live preview beside the editor."""
+    """The HTML a body will have, for the live preview beside a page's editor."""
     form = PreviewForm()
     if not form.validate_on_submit():
         abort(400)
-    headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
     try:
-        return markup.render_article(form.body.data or ""), 200, headers
+        return markup.render_article(form.body.data or ""), 200, HTML
     except markup.MarkupRefused as exc:
-        # Shown in the preview pane by editor.js; the text stays in the editor's textarea.
-        notice = render_template("editor/_preview_refused.html", message=ERRORS[exc.code])
-        return notice, 200, headers
+        return _refused(exc), 200, HTML
+
+
+@bp.post("/articles/preview")
+def preview_article() -> tuple[str, int, dict[str, str]]:
+    """The whole article as readers will see it, for the live preview beside the editor."""
+    form = ArticlePreviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        body_html = markup.render_article(form.body.data or "")
+    except markup.MarkupRefused as exc:
+        return _refused(exc), 200, HTML
+    return _whole_article(form, body_html, None), 200, HTML
 
 
 desk.add_views(bp, "/articles", KIND, _edit)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -91,6 +93,40 @@ class SendBackForm(Form):
 
 class PreviewForm(Form):
     body = TextAreaField(filters=[nfc], validators=[Length(max=200_000, message=too_long(200_000))])
+
+
+def optional_time(value: object) -> datetime | None:
+    """A publication time as the preview reads it: one that cannot be read is none (now)."""
+    if isinstance(value, datetime):
+        return value
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def optional_id(value: object) -> int | None:
+    """A choice's id as the preview reads it: an id that cannot be read is no choice."""
+    try:
+        return int_or_none(value)
+    except ValueError:
+        return None
+
+
+class ArticlePreviewForm(PreviewForm):
+    """The whole article form as the live preview sends it: nothing is required, a field that
+    cannot be read is left out of the preview (the save checks it)."""
+
+    title = StringField(filters=[clean_line], validators=[Length(max=300)])
+    lead = TextAreaField(filters=[nfc], validators=[Length(max=2000)])
+    byline = StringField(filters=[clean_line], validators=[Length(max=120)])
+    category_id = StringField(validators=[Length(max=20)])  # read with optional_id
+    featured_image_id = StringField(validators=[Length(max=20)])
+    featured_image_alt = StringField(filters=[clean_line], validators=[Length(max=300)])
+    featured_image_caption = StringField(filters=[clean_line], validators=[Length(max=300)])
+    published_at = StringField(validators=[Length(max=25)])  # read with optional_time
 
 
 class CategoryForm(Form):

@@ -21,11 +21,14 @@ KIND_LABELS = {
     SecurityEventKind.DEACTIVATED: _l("Account deactivated"),
     SecurityEventKind.ACTIVATED: _l("Account activated"),
     SecurityEventKind.PASSWORD_CHANGED: _l("Password changed"),
+    SecurityEventKind.PASSWORD_RESET_REQUESTED: _l("New password asked for by email"),
+    SecurityEventKind.PASSWORD_RESET: _l("New password set through the emailed link"),
     SecurityEventKind.RULE_ADDED: _l("Moderation rule added"),
     SecurityEventKind.RULE_REMOVED: _l("Moderation rule removed"),
     SecurityEventKind.PERSONAL_DATA_FOUND: _l("Personal data looked up"),
     SecurityEventKind.PERSONAL_DATA_EXPORTED: _l("Personal data exported"),
     SecurityEventKind.PERSONAL_DATA_ERASED: _l("Personal data erased"),
+    SecurityEventKind.PERSONAL_DATA_CORRECTED: _l("Personal data corrected"),
 }
 DETAIL_LABELS = {
     "wrong_password": _l("wrong password"),

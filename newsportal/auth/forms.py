@@ -2,7 +2,7 @@ from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from ..errors import FieldError
 from ..forms import Form, email_field, too_long
@@ -26,6 +26,7 @@ ACCOUNT_ERRORS = {
     "unknown_role": _l("Choose one of the roles."),
     "unknown_user": _l("There is no such account."),
     "throttled": _l("Too many failed sign-ins. Wait a few minutes, then try again."),
+    "invalid_token": _l("This link has expired or has been used already. Ask for a new one below."),
 }
 
 
@@ -90,5 +91,20 @@ class PasswordForm(Form):
         validators=[
             InputRequired(_l("Please enter a password.")),
             Length(max=MAX_LENGTH, message=_l("The password is too long.")),
+        ],
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = email_field(_l("Please enter your email."))
+
+
+class ResetPasswordForm(PasswordForm):
+    confirm = PasswordField(
+        _l("New password, again"),
+        validators=[
+            InputRequired(_l("Please type the new password again.")),
+            Length(max=MAX_LENGTH, message=_l("The password is too long.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )

@@ -17,11 +17,12 @@ from werkzeug.wrappers import Response
 
 from .. import ratelimits
 from ..errors import FieldError
+from ..keys import signing_keys
 from ..models import User
 from ..request_limits import public_form
-from . import services
+from . import reset, services
 from .decorators import MODERATORS, WRITERS
-from .forms import LoginForm, account_message
+from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, account_message
 from .sessions import begin_session, fresh_session
 
 bp = Blueprint("auth", __name__)
@@ -86,3 +87,64 @@ def logout() -> Response:
     fresh_session()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("reader.home"))
+
+
+def reset_policy() -> reset.ResetPolicy:
+    config = current_app.config
+    return reset.ResetPolicy(
+        keys=signing_keys(config),
+        minutes=int(config["PASSWORD_RESET_MINUTES"]),
+        secret=config["IP_HASH_KEY"],
+        rate_limit=config["PASSWORD_RESET_RATE_LIMIT"],
+        limiter=ratelimits.current(),
+    )
+
+
+@bp.route("/login/forgot", methods=["GET", "POST"])
+@public_form
+def forgot_password() -> str | Response | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset.request_reset(form.email.data or "", request.remote_addr or "", reset_policy())
+        except FieldError:
+            form.email.errors.append(_("Too many requests. Wait a while, then try again."))
+            return render_template("auth/forgot.html", form=form), 429
+        # The same words whether or not the address is an account's: nobody learns who works here.
+        flash(
+            _(
+                "If this address belongs to a staff account, an email with a link to set a new "
+                "password is on its way. The link works once, for %(n)d minutes.",
+                n=int(current_app.config["PASSWORD_RESET_MINUTES"]),
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/login/reset/<token>", methods=["GET", "POST"])
+@public_form
+def reset_password(token: str) -> Response:
+    policy = reset_policy()
+    form: ResetPasswordForm | None = ResetPasswordForm()
+    status = 200
+    if reset.account_for(token, policy) is None:
+        form, status = None, 400
+    elif form is not None and form.validate_on_submit():
+        try:
+            reset.reset_password(token, form.password.data or "", policy)
+        except FieldError as exc:
+            if exc.field != "password":
+                form, status = None, 400
+            else:
+                form.password.errors.append(account_message(exc))
+        else:
+            logout_user()
+            fresh_session()
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    page = render_template("auth/reset.html", form=form, forgot=ForgotPasswordForm(formdata=None))
+    # The token is in this page's URL: no Referer carries it anywhere, no cache keeps the page.
+    headers = {"Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store"}
+    return Response(page, status, headers=headers)

@@ -77,7 +77,8 @@ def import_command(files: tuple[Path, ...], update: bool) -> None:
 def purge_command(days: int | None) -> None:
     """Retention, everything due: spam and rejected comments older than N days (approved ones
     stay), User-Agents older than USER_AGENT_KEEP_DAYS, security events older than
-    SECURITY_EVENTS_KEEP_DAYS. The site also runs it hourly by itself (comments/retention.py)."""
+    SECURITY_EVENTS_KEEP_DAYS, outbox emails older than MAIL_KEEP_DAYS. The site also runs it
+    hourly by itself (comments/retention.py)."""
     periods = retention.periods_from(current_app.config, batch=False)
     if days is not None:
         periods = replace(periods, comment_days=days)
@@ -92,6 +93,7 @@ def purge_command(days: int | None) -> None:
     click.echo(
         f"deleted {report.security_events} security events older than {periods.security_days} days"
     )
+    click.echo(f"deleted {report.mails} outbox emails older than {periods.mail_days} days")
 
 
 @search.command("reindex")

@@ -1,4 +1,5 @@
-"""`flask personal-data find|export|erase EMAIL`: a data subject's request from the shell.
+"""`flask personal-data find|export|erase EMAIL`, `flask personal-data correct --email OLD
+[--new-email NEW] [--new-name NAME]`: a data subject's request from the shell.
 
 The same services as the desk's /admin/personal-data; each run is in the security log with no
 actor (the command line) and a keyed hash of the email, never the address.
@@ -16,12 +17,16 @@ from ..comments import personal_data
 from ..errors import FieldError
 from ..text import display_time
 
-group = AppGroup("personal-data", help="A person's comments by email: find, export, erase.")
+group = AppGroup(
+    "personal-data", help="A person's comments by email: find, export, correct, erase."
+)
 
 MESSAGES = {
     "invalid": "not an email address",
     "format": "choose json or csv",
     "mode": "ERASURE_MODE must be anonymise or delete",
+    "length": "too long",
+    "nothing": "give --new-email, --new-name or both",
 }
 
 
@@ -55,6 +60,11 @@ def find_command(email: str) -> None:
                 f"    {display_time(row.created_at)} {row.from_status or '-'} -> "
                 f"{row.to_status} by {by} {row.reason}"
             )
+    if held.mails:
+        click.echo(f"{len(held.mails)} emails to {held.email} in the outbox")
+    for message in held.mails:
+        sent = f"sent {display_time(message.sent_at)}" if message.sent_at else "waiting"
+        click.echo(f"{display_time(message.created_at)} {message.kind} {sent}: {message.subject}")
 
 
 @group.command("export")
@@ -102,3 +112,17 @@ def erase_command(email: str, mode: str | None, yes: bool) -> None:
         _fail(exc)
         return
     click.echo(f"{chosen}: {count} comments")
+
+
+@group.command("correct")
+@click.option("--email", "email", required=True, help="The address the comments hold now.")
+@click.option("--new-email", default="", help="The correct address (merges with its comments).")
+@click.option("--new-name", default="", help="The correct full name.")
+def correct_command(email: str, new_email: str, new_name: str) -> None:
+    """Correct the name and/or email of every comment of EMAIL (the right to correct)."""
+    try:
+        count = personal_data.correct(email, new_email, new_name, None, _secret())
+    except FieldError as exc:
+        _fail(exc)
+        return
+    click.echo(f"corrected: {count} comments")

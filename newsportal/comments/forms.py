@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from ..errors import FieldError
 from ..forms import Form, email_field, too_long
 from ..keys import signing_keys
 from ..text import clean_line, nfc
@@ -60,8 +63,19 @@ class CommentForm(Form):
         ],
     )
     consent = BooleanField(
-        _l("I agree that my name and email are processed to moderate and answer my comment."),
+        _l(
+            "I agree that my name and email are processed to moderate and answer my comment "
+            "and, only if I tick the box below, to email me about it."
+        ),
         validators=[InputRequired(_l("Please tick the box to agree before sending."))],
+    )
+    # Unticked unless the reader ticks it: the one way a reader's address ever gets an email.
+    notify = BooleanField(
+        _l(
+            "Email me when my comment is approved or answered by the editorial board "
+            "(at most a few emails a day, each with a link to stop them)."
+        ),
+        default=False,
     )
     # Left empty by people; bots that fill every field give themselves away.
     # Bounded like every text field, though no person types into them.
@@ -113,4 +127,35 @@ class EraseForm(PersonalDataForm):
         _l("Type the email address again to confirm"),
         filters=[clean_line],
         validators=[Length(max=254, message=_l("The email address is too long."))],
+    )
+
+
+# What the correction form says for each FieldError code of personal_data.correct.
+CORRECTION_REFUSALS: dict[str, Callable[[FieldError], object]] = {
+    "invalid": lambda error: _("The email address is not valid."),
+    "length": lambda error: too_long(int(str(error.details.get("max", 0)))),
+    "nothing": lambda error: _("Enter the correct name, the correct email address, or both."),
+}
+
+
+class CorrectForm(PersonalDataForm):
+    """The right to correct: a new name and/or email for every comment of `email`, each checked
+    as the comment form checks it (the service checks again, for the command line)."""
+
+    new_name = StringField(
+        _l("Correct full name"),
+        filters=[clean_line],
+        validators=[
+            Optional(),
+            Length(max=80, message=too_long(80)),
+        ],
+    )
+    new_email = EmailField(
+        _l("Correct email address"),
+        filters=[clean_line],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("The email address is too long.")),
+            Email(_l("The email address is not valid."), check_deliverability=False),
+        ],
     )

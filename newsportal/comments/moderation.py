@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, joinedload
 from .. import markup, security_log
 from ..errors import FieldError
 from ..extensions import db
+from ..mail import services as mail
 from ..models import (
     Comment,
     CommentAudit,
@@ -76,6 +77,8 @@ def set_status(
         comment.moderated_by_id = actor_id
         comment.moderated_at = now
         comment.reason = reason
+    if target == CommentStatus.APPROVED:
+        mail.comment_approved(comments, now)  # held until the undo window has closed
     db.session.commit()
     return Change(len(comments), {c.article_id for c in comments})
 
@@ -110,23 +113,32 @@ class QueuePage(ReadAheadPage):
         rows = self.keep(db.session.execute(query).unique().all())
         for comment, approved, rejected, spam in rows:
             records.append(comment)
-            self.history[comment.email] = {"approved": approved, "rejected": rejected, "spam": spam}
+            self.history[comment.id] = {"approved": approved, "rejected": rejected, "spam": spam}
         return records
 
     def _query_count(self) -> int:
         return max(self.seen, min(self._query_args["known_total"] or 0, COUNT_CAP))
 
     def __init__(self, **kwargs: Any) -> None:
-        self.history: dict[str, dict[str, int]] = {}
+        self.history: dict[int, dict[str, int]] = {}  # by comment: anonymised ones share nothing
         super().__init__(**kwargs)
 
 
 def _earlier(status: str) -> Any:
-    """How many comments this commenter has with `status`; an index lookup by email."""
+    """How many comments this commenter has with `status`; an index lookup by email.
+
+    An anonymised comment has no commenter: no email to match, so no record, and it is never
+    counted in another's (the emptied email of all erased comments is not one person's).
+    """
     other = aliased(Comment)
     return (
         select(func.count())
-        .where(other.email == Comment.email, other.status == status)
+        .where(
+            other.email == Comment.email,
+            other.status == status,
+            Comment.name.is_not(None),
+            Comment.email != "",
+        )
         .correlate(Comment)
         .scalar_subquery()
     )
@@ -277,6 +289,7 @@ def reply(comment: Comment, author_id: int | None, body: str) -> CommentReply:
         comment_id=comment.id, author_id=author_id, body=text, body_html=markup.render_comment(text)
     )
     db.session.add(answer)
+    mail.comment_answered(comment)
     db.session.commit()
     return answer
 

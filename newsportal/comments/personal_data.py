@@ -1,4 +1,5 @@
-"""A data subject's rights over their comments: find, export (JSON, CSV) and erase by email.
+"""A data subject's rights over their comments: find, export (JSON, CSV), correct and erase by
+email.
 
 The desk (/admin/personal-data) and the command line (`flask personal-data ...`) call these.
 Each call writes a security event in its own transaction; the event names the person by 16 hex
@@ -7,9 +8,15 @@ repeated requests of one person show as one tag and the log leaks nothing withou
 
 Erasing ("delete" or "anonymise", ERASURE_MODE): delete removes the comments, their replies and
 their moderation history; anonymise keeps the text (already published and answered, perhaps)
-but clears the name, email, address hash, User-Agent and consent time, and adds an audit row
-saying so. Withdrawing consent is answered by the same erasure. Rate-limit counters hold only a
-hash of the email and expire within minutes; there is no outbox or mail queue holding comments.
+but clears the name (NULL: the page shows the label in the reader's language), email, address
+hash, User-Agent and consent time, and adds an audit row saying so. Withdrawing consent is
+answered by the same erasure. Rate-limit counters hold only a hash of the email and expire
+within minutes. The mail outbox holds emails to the address (a notice about a comment, sent or
+waiting): find and export list them, erasure deletes them.
+
+Correcting (the right to correct) changes the name and/or email of every comment of one address,
+checked as the comment form checks them; correcting to an address that already has comments
+merges the two: nothing but the email ties a person's comments together.
 """
 
 from __future__ import annotations
@@ -17,9 +24,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,15 +35,18 @@ from .. import security_log
 from ..config import ERASURE_MODES
 from ..errors import FieldError
 from ..extensions import db
-from ..models import Comment, CommentAudit, SecurityEventKind
+from ..mail import services as mail
+from ..models import Comment, CommentAudit, OutboxMessage, SecurityEventKind
 from ..spreadsheet import safe_cell
-from ..text import utcnow
+from ..text import clean_line, utcnow
 from .services import email_hash
 
 MODES = ERASURE_MODES
 FORMATS = ("json", "csv")
-ANONYMOUS_NAME = "Ẩn danh"  # shown under an anonymised comment; the site speaks Vietnamese
 ERASED_REASON = "personal data erased"
+CORRECTED_REASON = "personal data corrected"
+NAME_MAX = 80  # the comment form's limits (comments/forms.CommentForm), the columns' too
+EMAIL_MAX = 254
 CSV_COLUMNS = [
     "record",
     "comment_id",
@@ -54,11 +65,13 @@ CSV_COLUMNS = [
 
 @dataclass(frozen=True)
 class Held:
-    """Everything stored about one email: its comments, each with its audit rows."""
+    """Everything stored about one email: its comments, each with its audit rows, and the
+    emails to it in the outbox."""
 
     email: str
     comments: list[Comment]
     audits: dict[int, list[CommentAudit]]
+    mails: list[OutboxMessage] = field(default_factory=list)
 
 
 def normalise(email: str) -> str:
@@ -92,7 +105,7 @@ def _load(email: str) -> Held:
         )
         for row in rows:
             audits[row.comment_id].append(row)
-    return Held(email, comments, audits)
+    return Held(email, comments, audits, mail.rows_for(email))
 
 
 def _record(kind: SecurityEventKind, actor_id: int | None, detail: str) -> None:
@@ -102,7 +115,7 @@ def _record(kind: SecurityEventKind, actor_id: int | None, detail: str) -> None:
 
 def find(email: str, actor_id: int | None, secret: str) -> Held:
     held = _load(normalise(email))
-    detail = f"{tag(held.email, secret)} comments={len(held.comments)}"
+    detail = f"{tag(held.email, secret)} comments={len(held.comments)} emails={len(held.mails)}"
     _record(SecurityEventKind.PERSONAL_DATA_FOUND, actor_id, detail)
     return held
 
@@ -142,6 +155,17 @@ def as_dict(held: Held) -> dict[str, Any]:
                 ],
             }
             for c in held.comments
+        ],
+        "emails": [
+            {
+                "to": m.recipient,
+                "subject": m.subject,
+                "body": m.body,
+                "kind": m.kind,
+                "created_at": _time(m.created_at),
+                "sent_at": _time(m.sent_at),
+            }
+            for m in held.mails
         ],
     }
 
@@ -184,6 +208,10 @@ def as_csv(held: Held) -> str:
                 a.actor.name if a.actor else "system",
             )
             writer.writerow([safe_cell(cell) for cell in audit_row])
+    for m in held.mails:
+        sent = f"sent {_time(m.sent_at)}" if m.sent_at else "waiting"
+        mail_row = ("email", "", _time(m.created_at), m.subject, "", m.recipient, sent, m.body)
+        writer.writerow([safe_cell(cell) for cell in (*mail_row, "", "", "", "system")])
     return out.getvalue()
 
 
@@ -222,11 +250,12 @@ def erase(email: str, mode: str, actor_id: int | None, secret: str) -> int:
             db.session.delete(comment)  # replies go with it; a public one raises the version
     else:
         for comment in comments:
-            comment.name = ANONYMOUS_NAME
+            comment.name = None  # the page says "Ẩn danh" / "Anonymous" (templating.commenter)
             comment.email = ""
             comment.ip_hash = ""
             comment.user_agent = ""
             comment.consent_at = None
+            comment.notify = False
             db.session.add(
                 CommentAudit(
                     comment_id=comment.id,
@@ -237,7 +266,66 @@ def erase(email: str, mode: str, actor_id: int | None, secret: str) -> int:
                     created_at=now,
                 )
             )
-    detail = f"{tag(address, secret)} comments={len(ids)} mode={mode}"
+    mails = mail.erase_for(address)  # waiting or sent, every email to the address goes
+    detail = f"{tag(address, secret)} comments={len(ids)} emails={mails} mode={mode}"
     security_log.record(SecurityEventKind.PERSONAL_DATA_ERASED, actor_id, None, detail)
     db.session.commit()
     return len(ids)
+
+
+def _new_name(name: str) -> str | None:
+    value = clean_line(name)
+    if len(value) > NAME_MAX:
+        raise FieldError("new_name", "length", max=NAME_MAX)
+    return value or None
+
+
+def _new_email(email: str) -> str | None:
+    """As the comment form takes an address (Email(), then lower-cased by the pipeline)."""
+    value = clean_line(email).lower()
+    if not value:
+        return None
+    if len(value) > EMAIL_MAX:
+        raise FieldError("new_email", "length", max=EMAIL_MAX)
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise FieldError("new_email", "invalid") from None
+    return value
+
+
+def correct(email: str, new_email: str, new_name: str, actor_id: int | None, secret: str) -> int:
+    """Give every comment of `email` the new address and/or name, in one transaction, logged.
+
+    A blank new value leaves that one as it is; both blank is refused. Each comment gets an
+    audit row; a changed approved comment raises the content version (its page shows the name).
+    """
+    address = normalise(email)
+    name = _new_name(new_name)
+    target = _new_email(new_email)
+    if name is None and target is None:
+        raise FieldError("form", "nothing")
+    comments = list(db.session.scalars(select(Comment).where(Comment.email == address)))
+    now = utcnow()
+    for comment in comments:
+        if target is not None:
+            comment.email = target
+        if name is not None:
+            comment.name = name
+        db.session.add(
+            CommentAudit(
+                comment_id=comment.id,
+                actor_id=actor_id,
+                from_status=comment.status,
+                to_status=comment.status,
+                reason=CORRECTED_REASON,
+                created_at=now,
+            )
+        )
+    changed = [f"name={'yes' if name is not None else 'no'}"]
+    if target is not None and target != address:
+        changed.append(f"to={tag(target, secret)}")  # the new address, hashed like the old
+    detail = f"{tag(address, secret)} comments={len(comments)} {' '.join(changed)}"
+    security_log.record(SecurityEventKind.PERSONAL_DATA_CORRECTED, actor_id, None, detail)
+    db.session.commit()
+    return len(comments)

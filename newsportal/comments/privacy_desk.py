@@ -1,7 +1,8 @@
 """/admin/personal-data: an administrator answers a person's request about their comments.
 
 Everything is a POST, so no address ends up in a URL (access logs, browser history): look up,
-export (JSON or CSV) and erase, which asks for the address a second time first.
+export (JSON or CSV), correct the name or address, and erase, which asks for the address a
+second time first.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..auth.decorators import ADMINS, check_role
 from ..errors import FieldError
 from . import personal_data
-from .forms import EraseForm, PersonalDataForm
+from .forms import CORRECTION_REFUSALS, CorrectForm, EraseForm, PersonalDataForm
 
 bp = Blueprint("personal_data", __name__, url_prefix="/admin/personal-data")
 MIMETYPES = {"json": "application/json", "csv": "text/csv"}
@@ -47,6 +48,7 @@ def index() -> str:
         form=form,
         held=held,
         mode=current_app.config["ERASURE_MODE"],
+        correction=CorrectForm(formdata=None, email=held.email) if held else None,
     )
 
 
@@ -95,3 +97,26 @@ def erase() -> str | BaseResponse:
         )
         flash(message, "success")
     return redirect(url_for("personal_data.index"))
+
+
+@bp.post("/correct")
+def correct() -> str | BaseResponse:
+    """The right to correct; a refused correction comes back with everything typed in it."""
+    form = CorrectForm()
+    if form.validate_on_submit():
+        try:
+            count = personal_data.correct(
+                form.email.data or "",
+                form.new_email.data or "",
+                form.new_name.data or "",
+                current_user.id,
+                _secret(),
+            )
+        except FieldError as error:
+            # "form": both boxes were blank; the message goes with the first of them
+            field = form.new_name if error.field == "form" else getattr(form, error.field)
+            field.errors = [*field.errors, CORRECTION_REFUSALS[error.code](error)]
+        else:
+            flash(_("Corrected %(n)s comments of that address.", n=count), "success")
+            return redirect(url_for("personal_data.index"))
+    return render_template("admin/personal_data_correct.html", form=form)

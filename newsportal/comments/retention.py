@@ -3,7 +3,8 @@
 `run()` is the whole job (`flask comments purge` calls it too): spam and rejected comments older
 than COMMENT_PURGE_DAYS are deleted, the browser's User-Agent is cleared from comments older than
 USER_AGENT_KEEP_DAYS (moderators read it while judging a fresh comment, nobody needs it later),
-and security events older than SECURITY_EVENTS_KEEP_DAYS go. `maybe_run()` is called after a
+security events older than SECURITY_EVENTS_KEEP_DAYS go, and so do outbox emails written more than
+MAIL_KEEP_DAYS ago. `maybe_run()` is called after a
 comment is written: one UPDATE on the content_state row claims the run when the last one is
 more than an hour old, so of all app servers exactly one runs it per hour, and a page view never
 pays. Each automatic run does at most RETENTION_BATCH rows per kind; the deploy/ timer runs the
@@ -21,6 +22,7 @@ from sqlalchemy import delete, or_, select, update
 
 from .. import security_log
 from ..extensions import db
+from ..mail import services as mail
 from ..models import Comment, CommentStatus, ContentState
 from ..text import utcnow
 
@@ -35,6 +37,7 @@ class Periods:
     comment_days: int = 30
     user_agent_days: int = 30
     security_days: int = 365
+    mail_days: int = 30
     batch: int | None = None  # None: everything due (the command line)
 
 
@@ -43,6 +46,7 @@ class Report:
     comments: int
     user_agents: int
     security_events: int
+    mails: int = 0
 
 
 def periods_from(config: Mapping[str, Any], batch: bool = True) -> Periods:
@@ -51,6 +55,7 @@ def periods_from(config: Mapping[str, Any], batch: bool = True) -> Periods:
         comment_days=int(config["COMMENT_PURGE_DAYS"]),
         user_agent_days=int(config["USER_AGENT_KEEP_DAYS"]),
         security_days=int(config["SECURITY_EVENTS_KEEP_DAYS"]),
+        mail_days=int(config["MAIL_KEEP_DAYS"]),
         batch=int(config["RETENTION_BATCH"]) if batch else None,
     )
 
@@ -92,7 +97,8 @@ def run(periods: Periods) -> Report:
     comments = purge_comments(periods.comment_days, periods.batch)
     agents = clear_user_agents(periods.user_agent_days, periods.batch)
     events = security_log.purge(periods.security_days, periods.batch)
-    return Report(comments, agents, events)
+    mails = mail.purge(periods.mail_days, periods.batch)
+    return Report(comments, agents, events, mails)
 
 
 def _claim(now: datetime) -> bool:

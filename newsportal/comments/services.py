@@ -27,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .. import markup, metrics
 from ..errors import FieldError
 from ..extensions import db
+from ..mail import services as mail
 from ..models import (
     Article,
     BotSubmissionCount,
@@ -53,6 +54,7 @@ class CommentInput:
     honeypot: str = ""
     form_age: timedelta | None = None  # None: the signed timestamp was missing or expired
     own_ids: tuple[int, ...] = ()  # comments this reader's session sent: the only duplicates
+    notify: bool = False  # the reader asked for an email when it is approved or answered
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Policy:
     limiter: RateLimiter | None = None
     close_after_days: int = 0
     retention: retention.Periods | None = None  # None: the job never runs after a write
+    digest: bool = False  # after a pending comment, moderators' digest if one is due
 
 
 def policy_from(config: Mapping[str, Any], limiter: RateLimiter | None) -> Policy:
@@ -77,6 +80,7 @@ def policy_from(config: Mapping[str, Any], limiter: RateLimiter | None) -> Polic
         limiter=limiter,
         close_after_days=int(config["COMMENTS_CLOSE_AFTER_DAYS"] or 0),
         retention=retention.periods_from(config),
+        digest=True,
     )
 
 
@@ -161,6 +165,7 @@ def _store(
         user_agent=clean_line(data.user_agent)[:200],  # a header may carry NUL
         consent_at=utcnow(),
         reason=reason,
+        notify=data.notify,
     )
     db.session.add(comment)
     db.session.flush()
@@ -219,7 +224,11 @@ def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outc
         metrics.comment_outcome(f"refused:{refused.code}")
         raise
     metrics.comment_outcome(_outcome_label(outcome))
-    if outcome.comment is not None and not outcome.duplicate and policy.retention is not None:
+    fresh = outcome.comment is not None and not outcome.duplicate
+    pending = outcome.comment is not None and outcome.comment.status == CommentStatus.PENDING
+    if fresh and pending and policy.digest:
+        mail.moderation_digest()  # its own transaction, after the comment's
+    if fresh and policy.retention is not None:
         retention.maybe_run(policy.retention)  # its own transaction, after the comment's
     return outcome
 

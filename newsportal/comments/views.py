@@ -77,6 +77,7 @@ def submit(slug: str) -> tuple[str, int] | Response:
             honeypot=form.website.data or "",
             form_age=age,
             own_ids=tuple(session.get("own_comments", [])),
+            notify=bool(form.notify.data),
         )
         try:
             outcome = services.submit_comment(article, data, policy())

@@ -9,19 +9,22 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from .. import markup
-from ..auth.decorators import EDITORS, check_role
+from ..auth.decorators import EDITORS, check_role, json_api
 from ..errors import FieldError
 from ..extensions import csrf, db
 from ..forms import ActionForm
 from ..models import Content, Revision, Role
 from ..revisions import revision_diff
-from . import queries, review, services
+from ..text import display_time, iso_time
+from . import autosave, queries, review, services
+from .forms import AutosaveForm, field_limits
 
 EditForm = Callable[[Any], "str | Response"]
 
@@ -56,6 +59,7 @@ class DeskKind:
     # FieldError and MarkupRefused codes -> messages, and what the desk flashes: "expired" (the
     # CSRF token expired: nothing was saved, the text is kept), "not_saved", "unpublished"
     messages: Mapping[str, Any]
+    form: type  # the edit form: what an autosave keeps, and how long each field may be
 
     def say(self, code: str) -> str:
         return str(self.messages[code])
@@ -71,6 +75,33 @@ class DeskKind:
         if rev is None:
             abort(404)
         return rev
+
+
+def autosave_start(kind: DeskKind, item: Content | None) -> dict[str, Any]:
+    """The edit form's arguments: the user's autosave as typed when they asked for it back
+    (`?restore=autosave`), else nothing (the item's values, or the POST)."""
+    if request.method != "GET" or request.args.get("restore") != "autosave":
+        return {}
+    row = queries.autosave_to_offer(current_user.id, item, kind.model.kind)
+    return {} if row is None else {"formdata": MultiDict(row.fields)}
+
+
+def autosave_context(bp_name: str, kind: DeskKind, item: Content | None) -> dict[str, Any]:
+    """What the edit template needs to autosave and to offer an autosave back."""
+    ids: dict[str, Any] = {} if item is None else {kind.key: item.id}
+    suffix = "" if item is None else "_item"
+    offer = None
+    if request.method == "GET":
+        offer = queries.autosave_to_offer(current_user.id, item, kind.model.kind)
+    return {
+        "autosave": offer,
+        "autosave_restored": offer is not None and request.args.get("restore") == "autosave",
+        "autosave_url": url_for(f"{bp_name}.autosave{suffix}", **ids),
+        "autosave_discard_url": url_for(f"{bp_name}.autosave_discard{suffix}", **ids),
+        "autosave_restore_url": url_for(
+            f"{bp_name}.edit" if item else f"{bp_name}.new", restore="autosave", **ids
+        ),
+    }
 
 
 def form_values(item: Content, names: Iterable[str], **values: Any) -> SimpleNamespace:
@@ -176,7 +207,44 @@ def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -
                 )
         return back(item.id)
 
+    limits = field_limits(kind.form)
+
+    def item_of(ids: Mapping[str, int]) -> Content | None:
+        return kind.load(ids) if ids else None
+
+    # JSON for article-editor.js; the form's own CSRF token, so a stale one is a message too.
+    @csrf.exempt
+    @json_api
+    def autosave_post(**ids: int) -> tuple[Response, int]:
+        item = item_of(ids)
+        form = AutosaveForm()
+        if not form.validate_on_submit():
+            return jsonify(error=_("The page is out of date. Reload it to keep autosaving.")), 400
+        try:
+            fields = form.typed_fields(request.form, limits)
+        except ValueError:
+            return jsonify(error=_("Too long to autosave. Shorten the text, then save.")), 400
+        row = autosave.store(
+            current_user.id, kind.model.kind, None if item is None else item.id, fields
+        )
+        return jsonify(saved_at=iso_time(row.saved_at), saved_label=display_time(row.saved_at)), 200
+
+    def autosave_discard(**ids: int) -> Response:
+        item = item_of(ids)
+        if ActionForm().validate_on_submit():
+            autosave.discard(current_user.id, kind.model.kind, None if item is None else item.id)
+            flash(_("The autosaved text was discarded."), "success")
+        return back(item.id) if item else redirect(url_for(f"{bp.name}.new"))
+
     bp.add_url_rule(f"{prefix}/new", "new", new, methods=["GET", "POST"])
+    bp.add_url_rule(f"{prefix}/new/autosave", "autosave", autosave_post, methods=["POST"])
+    bp.add_url_rule(f"{rule}/autosave", "autosave_item", autosave_post, methods=["POST"])
+    bp.add_url_rule(
+        f"{prefix}/new/autosave/discard", "autosave_discard", autosave_discard, methods=["POST"]
+    )
+    bp.add_url_rule(
+        f"{rule}/autosave/discard", "autosave_discard_item", autosave_discard, methods=["POST"]
+    )
     bp.add_url_rule(rule, "edit", edit, methods=["GET", "POST"])
     bp.add_url_rule(f"{rule}/unpublish", "unpublish", unpublish, methods=["POST"])
     bp.add_url_rule(f"{rule}/history", "history", history, methods=["GET"])

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, IntegerField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..forms import sensible_year, too_long
+from ..forms import ActionForm, sensible_year, too_long
 from ..text import clean_line, nfc
+
+# An autosaved field with no length limit of its own (a choice's id, a time, a checkbox).
+AUTOSAVE_SHORT_FIELD = 64
 
 # Service error codes every kind shares -> what the editor reads next to the field.
 ERRORS = {
@@ -57,3 +63,35 @@ def order_field() -> IntegerField:
         default=0,
         validators=[Optional(), NumberRange(min=0, max=10_000, message=_l("From 0 to 10,000."))],
     )
+
+
+def field_limits(form_class: type) -> dict[str, int]:
+    """Each field of an edit form and the longest value it takes: what an autosave may keep."""
+    limits = {}
+    for name in dir(form_class):
+        unbound = getattr(form_class, name)
+        if name == "csrf_token" or not isinstance(unbound, UnboundField):
+            continue
+        lengths = [v.max for v in unbound.kwargs.get("validators", ()) if isinstance(v, Length)]
+        limits[name] = lengths[0] if lengths else AUTOSAVE_SHORT_FIELD
+    return limits
+
+
+class AutosaveForm(ActionForm):
+    """An autosave's POST: its CSRF token, and the edit form's fields as typed."""
+
+    def typed_fields(
+        self, formdata: Mapping[str, str], limits: Mapping[str, int]
+    ) -> dict[str, str]:
+        """The edit form's fields in `formdata` (nothing else is kept), as the form would read
+        them; one longer than the form allows makes the autosave invalid (ValueError)."""
+        fields = {}
+        for name, limit in limits.items():
+            value = formdata.get(name)
+            if value is None:
+                continue
+            value = nfc(value)
+            if len(value) > limit:
+                raise ValueError(name)
+            fields[name] = value
+        return fields

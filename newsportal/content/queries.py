@@ -1,11 +1,12 @@
-"""Reads every kind of content shares: its revisions and its review."""
+"""Reads every kind of content shares: its revisions, its review, an editor's autosave."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Content, Review, ReviewState, Revision
+from ..models import Autosave, Content, Review, ReviewState, Revision
+from ..models.autosave import NEW_ITEM
 
 # Revision notes of a save that made the text public.
 PUBLISHING_NOTES = ("publish", "approve", "import")
@@ -68,3 +69,17 @@ def waiting_count(kind: str) -> int:
         Review.kind == kind, Review.state == ReviewState.PENDING
     )
     return int(db.session.scalar(query) or 0)
+
+
+def autosave_to_offer(user_id: int, item: Content | None, kind: str) -> Autosave | None:
+    """The user's autosave of the item (None: the new-item form) when it is newer than the
+    item's last save: what the edit form offers to restore."""
+    content_id = NEW_ITEM if item is None else item.id
+    row = db.session.scalar(
+        select(Autosave).where(
+            Autosave.user_id == user_id, Autosave.kind == kind, Autosave.content_id == content_id
+        )
+    )
+    if row is None or (item is not None and row.saved_at <= item.updated_at):
+        return None
+    return row

@@ -27,7 +27,7 @@ from ..extensions import db
 from ..models import Content, Review, ReviewState, Revision, Role
 from ..revisions import Revisable
 from ..text import clean_line, nfc, utcnow
-from . import notices, queries, services
+from . import autosave, notices, queries, services
 
 C = TypeVar("C", bound=Content)
 PUBLISHERS = (Role.EDITOR, Role.ADMIN)
@@ -141,6 +141,7 @@ def submit(item: C, data: services.ContentData, writer: Writer, apply: Callable[
         else:
             services.stage(item, data, writer.id, apply, lambda _item: None, "submit")
             pending = None
+        autosave.forget(writer.id, item.kind, item.id)  # submitted: nothing left to offer back
         if review is None:
             review = Review(kind=item.kind, content_id=item.id)
             db.session.add(review)

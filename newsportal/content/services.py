@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Content, Review, Revision
 from ..search import services as search
 from ..text import clean_line, nfc, slugify, utcnow
+from . import autosave
 
 C = TypeVar("C", bound=Content)
 SLUG_ROOM = 150  # a suffix still fits the 160-character column
@@ -199,6 +200,7 @@ def save(
 
     with one_write():
         stage(item, data, user_id, apply, when, "save" if action == "save" else "publish")
+        autosave.forget(user_id, item.kind, item.id)  # saved: nothing left to offer back
     return item
 
 

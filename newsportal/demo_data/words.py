@@ -11,8 +11,8 @@ from __future__ import annotations
 # (name, relative weight): the first one is the "deep" category with most of the articles.
 CATEGORIES = [
     ("Thời sự", 30), ("Nông nghiệp", 15), ("Kinh tế", 10), ("Giáo dục", 8), ("Y tế", 8),
-    ("Giao thông", 7), ("Văn hóa - Du lịch", 7), ("Xã hội", 6), ("Pháp luật", 4),
-    ("Thể thao", 3), ("Khoa học - Công nghệ", 2),
+    ("Giao thông", 7), ("Văn hóa – Du lịch", 7), ("Xã hội", 6), ("Pháp luật", 4),
+    ("Thể thao", 3), ("Khoa học – Công nghệ", 2),
 ]
 
 # Communes and wards only: since 01/7/2025 there is no district level (no "huyện", no

@@ -2,6 +2,7 @@
 come back timezone-aware (`types.UTCDateTime`)."""
 
 from .articles import Article, ArticleRevision, ArticleStatus, Category, published_filter
+from .autosave import Autosave
 from .comments import (
     BotSubmissionCount,
     Comment,
@@ -12,6 +13,7 @@ from .comments import (
     RuleKind,
 )
 from .content import Content, Revision
+from .mail import MailKind, OutboxMessage
 from .media import Image
 from .pages import (
     DocumentKind,
@@ -38,6 +40,7 @@ __all__ = [
     "Article",
     "ArticleRevision",
     "ArticleStatus",
+    "Autosave",
     "Category",
     "Content",
     "Comment",
@@ -47,6 +50,8 @@ __all__ = [
     "ContentState",
     "DocumentKind",
     "Image",
+    "MailKind",
+    "OutboxMessage",
     "LegalDocument",
     "ModerationRule",
     "Page",

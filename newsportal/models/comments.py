@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -35,7 +35,8 @@ class Comment(PublicContent, db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(80))
+    # None: erased (anonymised); the page shows "Ẩn danh" / "Anonymous" in the reader's language.
+    name: Mapped[str | None] = mapped_column(String(80))
     email: Mapped[str] = mapped_column(String(254))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
@@ -48,6 +49,8 @@ class Comment(PublicContent, db.Model):  # type: ignore[name-defined]
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(String(200), default="")
+    # The reader ticked "email me when it is approved or answered" (mail/notices.py).
+    notify: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     article: Mapped[Article] = relationship(lazy="raise_on_sql")
     moderated_by: Mapped[User | None] = relationship(lazy="raise_on_sql")
@@ -60,6 +63,10 @@ class Comment(PublicContent, db.Model):  # type: ignore[name-defined]
 
     def public_when_added(self) -> bool:
         return self.status == CommentStatus.APPROVED  # a pending comment changes no page
+
+    @property
+    def anonymised(self) -> bool:
+        return self.name is None
 
     @property
     def flag_list(self) -> list[str]:

@@ -169,6 +169,9 @@ class LegalDocument(PublicContent, db.Model):  # type: ignore[name-defined]
     effective_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(1000), default="")
     url: Mapped[str] = mapped_column(String(500), default="")
+    # Dates or wording the agency has not confirmed: the row carries a mark pointing to the one
+    # "Thông tin mẫu - cần cơ quan xác nhận" note under the list, not the words in every row.
+    unconfirmed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

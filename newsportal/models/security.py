@@ -23,12 +23,15 @@ class SecurityEventKind(StrEnum):
     DEACTIVATED = "deactivated"
     ACTIVATED = "activated"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 (an event name, not a password)
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"  # noqa: S105 (an event name)
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (an event name): through the emailed link
     RULE_ADDED = "rule_added"
     RULE_REMOVED = "rule_removed"
     # A data subject's request, named by a keyed hash of the email (comments/personal_data.py)
     PERSONAL_DATA_FOUND = "personal_data_found"
     PERSONAL_DATA_EXPORTED = "personal_data_exported"
     PERSONAL_DATA_ERASED = "personal_data_erased"
+    PERSONAL_DATA_CORRECTED = "personal_data_corrected"
 
 
 class SecurityEvent(PrivateContent, db.Model):  # type: ignore[name-defined]

@@ -18,7 +18,8 @@ class ContentState(PrivateContent, db.Model):  # type: ignore[name-defined]
     Any change to public content raises `version` in the same transaction, so page caches keyed
     by it never serve a page older than the data, on any server. `next_due_at` is when the next
     scheduled article goes public: reaching it counts as a change too, with no job to run.
-    `retention_run_at` is when the retention job last ran on its own (comments/retention.py).
+    `retention_run_at` is when the retention job last ran on its own (comments/retention.py),
+    `digest_at` when moderators were last sent the waiting-comments digest (mail/notices.py).
     """
 
     __tablename__ = "content_state"
@@ -28,3 +29,4 @@ class ContentState(PrivateContent, db.Model):  # type: ignore[name-defined]
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retention_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

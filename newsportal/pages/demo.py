@@ -26,7 +26,7 @@ from ..models import (
     ReceptionStatus,
 )
 from ..storage import Storage
-from ..text import VN_TZ, utcnow, vi_fold
+from ..text import VN_TZ, document_date, utcnow, vi_fold
 from . import records, sample_pdfs, services
 
 PROVINCIAL_OFFICE = "Trụ sở Tiếp công dân tỉnh, số 488, ấp 4, Quốc lộ 50, phường Đạo Thạnh"
@@ -99,6 +99,7 @@ def load_documents(path: Path) -> int:
             effective_on=_date(row.get("effective_on")),
             note=str(row.get("note") or ""),
             url=str(row.get("url") or ""),
+            unconfirmed=bool(row.get("unconfirmed")),
         )
         records.save_document(None, data, None)
         added += 1
@@ -119,7 +120,7 @@ def load_results(path: Path, files: Storage) -> int:
         title, summary = str(row["title"]), str(row.get("summary") or "")
         pdf = None
         if not row.get("url"):
-            when = issued.strftime("%d/%m/%Y")
+            when = document_date(issued)
             pdf = sample_pdfs.sample_decision(number, when, title, summary) or sample_pdf(
                 f"{vi_fold(number).upper()} - SAMPLE"
             )

@@ -18,7 +18,7 @@ from . import queries, services
 from .forms import ERRORS, PageForm
 
 bp = desk.blueprint("pages_desk", __name__, "/editor/pages")
-KIND = desk.DeskKind(Page, "page_id", ERRORS)
+KIND = desk.DeskKind(Page, "page_id", ERRORS, PageForm)
 
 
 def _load(page_id: int) -> Page:
@@ -61,7 +61,9 @@ def index() -> str:
 
 
 def _edit(page: Page | None) -> str | Response:
-    form = PageForm(obj=None if page is None else _form_values(page))
+    form = PageForm(
+        **desk.autosave_start(KIND, page), obj=None if page is None else _form_values(page)
+    )
     _parent_choices(form, page)
 
     def save(action: str) -> Page:
@@ -74,7 +76,13 @@ def _edit(page: Page | None) -> str | Response:
             "success",
         )
         return redirect(url_for("pages_desk.edit", page_id=saved.id))
-    return render_template("editor/pages/edit.html", form=form, page=page, preview=preview)
+    return render_template(
+        "editor/pages/edit.html",
+        form=form,
+        page=page,
+        preview=preview,
+        **desk.autosave_context(bp.name, KIND, page),
+    )
 
 
 @bp.post("/<int:page_id>/delete")

@@ -136,3 +136,4 @@ class DocumentForm(Form):
     effective_on = _date(_l("In force from"))
     note = _text(_l("Note on amendments"), 1000)
     url = _line(_l("Link to the full text"), 500)
+    unconfirmed = BooleanField(_l("Sample information - to be confirmed by the agency"))

@@ -117,7 +117,16 @@ class DocumentList(ListKind[LegalDocument]):
     title, model, form = _l("Legal documents"), LegalDocument, DocumentForm
 
     def values(self, item: LegalDocument) -> dict[str, Any]:
-        names = ("title", "number", "kind", "issued_on", "effective_on", "note", "url")
+        names = (
+            "title",
+            "number",
+            "kind",
+            "issued_on",
+            "effective_on",
+            "note",
+            "url",
+            "unconfirmed",
+        )
         return {name: getattr(item, name) for name in names}
 
     def save(self, item: LegalDocument | None, form: Any) -> LegalDocument:
@@ -129,6 +138,7 @@ class DocumentList(ListKind[LegalDocument]):
             effective_on=form.effective_on.data,
             note=form.note.data or "",
             url=form.url.data or "",
+            unconfirmed=bool(form.unconfirmed.data),
         )
         return records.save_document(item, data, current_user.id)
 

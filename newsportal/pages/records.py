@@ -158,6 +158,7 @@ class DocumentData:
     effective_on: date | None = None
     note: str = ""
     url: str = ""
+    unconfirmed: bool = False
 
 
 def save_document(
@@ -181,7 +182,7 @@ def save_document(
         db.session.add(item)
     item.title, item.number, item.kind, item.url = title, number, kind, url
     item.issued_on, item.effective_on = data.issued_on, data.effective_on
-    item.note = nfc(data.note).strip()
+    item.note, item.unconfirmed = nfc(data.note).strip(), data.unconfirmed
     item.updated_at, item.updated_by_id = utcnow(), user_id
     _commit()
     return item

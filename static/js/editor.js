@@ -1,12 +1,11 @@
-// Progressive enhancement for the article form: live preview and an unsaved-changes warning.
+// Progressive enhancement for the article and page forms: live preview (the whole article as
+// readers will see it, or a page's body) and an unsaved-changes warning.
 // Without JavaScript the Preview button and plain form posts do the same jobs.
 (function () {
   "use strict";
   var form = document.getElementById("article-form");
   if (!form) { return; }
-  var source = form.querySelector("[data-preview-source]");
   var target = document.getElementById("preview");
-  var token = form.querySelector("input[name=csrf_token]");
   var dirty = false;
   // Ask the server only once the editor pauses, and never with two requests on the way: a
   // hostile or huge body must not become one render per keystroke.
@@ -27,10 +26,9 @@
       return;
     }
     inFlight = true;
-    var text = source.value;
-    var body = new URLSearchParams();
-    body.set("csrf_token", token ? token.value : "");
-    body.set("body", text);
+    var body = new URLSearchParams(new FormData(form));
+    body.delete("action");
+    var text = body.toString();
     fetch(form.dataset.previewUrl, {
       method: "POST",
       body: body,
@@ -43,7 +41,7 @@
       // A stale answer (the text changed meanwhile) is dropped: the next request replaces it.
       // The server's markup.render_article() sanitised this HTML: the same as the saved page;
       // a body it refuses comes back as the reason, escaped by the template.
-      if (source.value === text) { target.innerHTML = html; }
+      if (new URLSearchParams(new FormData(form)).toString() === text) { target.innerHTML = html; }
     }).catch(function () { /* keep the last good preview */ }).then(function () {
       inFlight = false;
       if (again) {
@@ -53,10 +51,11 @@
     });
   }
 
-  form.addEventListener("input", function (event) {
+  form.addEventListener("input", function () {
     dirty = true;
-    if (event.target === source) { schedule(); }
+    schedule();
   });
+  form.addEventListener("change", schedule);
   form.addEventListener("submit", function () { dirty = false; });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) {

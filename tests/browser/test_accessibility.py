@@ -23,6 +23,7 @@ PAGES = [
     ("login", None, "/login"),
     ("editor-desk", "editor", "/editor/"),
     ("article-edit", "editor", "/editor/articles/{article_id}"),
+    ("page-new", "editor", "/editor/pages/new"),
     ("moderation-desk", "moderator", "/moderation/"),
 ]
 RESULTS: dict[str, dict[str, int]] = {}

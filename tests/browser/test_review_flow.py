@@ -5,6 +5,7 @@ review page with a refused answer, the reporter's article with the editor's note
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 
 from .conftest import NewContext, save_json
 from .test_accessibility import BLOCKING
+from .test_editor_flow import VISUAL
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +36,15 @@ def test_reporter_submits_editor_sends_back_then_publishes(
     reporter.goto("/editor/articles/new")
     reporter.fill("#title", TITLE)
     reporter.fill("#lead", "Tuyến đường mới nối ấp Tân Lợi với trung tâm xã.")
-    reporter.fill("#body", "Sáng nay, xã **Tân Thuận** khánh thành tuyến đường mới.")
     reporter.fill("#byline", "Ngọc Lan")
+    # Reporters write in the same visual editor as editors (tests/browser/test_editor_flow.py).
+    reporter.click(VISUAL)
+    reporter.keyboard.type("Sáng nay, xã ")
+    reporter.keyboard.press("Control+b")
+    reporter.keyboard.type("Tân Thuận")
+    reporter.keyboard.press("Control+b")
+    reporter.keyboard.type(" khánh thành tuyến đường mới.")
+    expect(reporter.locator("#body")).to_have_value(re.compile(r"\*\*Tân Thuận\*\*"))
     reporter.click("button[name=action][value=submit]")
     expect(reporter.locator(".flash-success")).to_be_visible()
     expect(reporter.locator(".review-status .badge-review")).to_have_text("Chờ duyệt")
@@ -63,7 +72,10 @@ def test_reporter_submits_editor_sends_back_then_publishes(
     expect(reporter.locator(".review-returned .review-note")).to_contain_text(NOTE)
     accessible(reporter, "review-reporter-returned")
     shot(reporter, "sent-back")
-    reporter.fill("#body", "Sáng nay, xã **Tân Thuận** khánh thành tuyến đường dài 2,4 km.")
+    reporter.click(VISUAL)
+    reporter.keyboard.press("Control+End")
+    reporter.keyboard.type(" Tuyến đường dài 2,4 km.")
+    expect(reporter.locator("#body")).to_have_value(re.compile("2,4 km"))
     reporter.click("button[name=action][value=submit]")
     expect(reporter.locator(".review-status .badge-review")).to_be_visible()
 
