@@ -33,6 +33,7 @@ from newsportal.auth import reset
 from newsportal.auth.services import create_user
 from newsportal.comments import moderation
 from newsportal.comments import services as comments
+from newsportal.content.review import Writer
 from newsportal.extensions import db
 from newsportal.keys import signing_keys
 from newsportal.mail import notices
@@ -62,17 +63,22 @@ NOT_FOUND = Outcome.NOT_FOUND
 SIGNED_OUT = Outcome.SIGNED_OUT
 
 # The table's columns, in this order.
-ROLES = ("anonymous", "moderator", "editor", "admin")
-Cells = tuple[Outcome, Outcome, Outcome, Outcome]
+ROLES = ("anonymous", "moderator", "editor", "admin", "reporter")
+Cells = tuple[Outcome, Outcome, Outcome, Outcome, Outcome]
 
 # The patterns nearly every row is made of.
-EVERYONE: Cells = (OK, OK, OK, OK)
-NOBODY: Cells = (NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
-STAFF_ONLY: Cells = (LOGIN, OK, OK, OK)
-EDITORS_ONLY: Cells = (LOGIN, FORBIDDEN, OK, OK)
-EDITORS_SCRIPT: Cells = (SIGNED_OUT, FORBIDDEN, OK, OK)  # JSON for the editor's scripts
-MODERATORS_ONLY: Cells = (LOGIN, OK, FORBIDDEN, OK)
-ADMINS_ONLY: Cells = (LOGIN, FORBIDDEN, FORBIDDEN, OK)
+EVERYONE: Cells = (OK, OK, OK, OK, OK)
+NOBODY: Cells = (NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
+# Answering readers' comments as the editorial board: not a reporter's voice.
+REPLIERS: Cells = (LOGIN, OK, OK, OK, FORBIDDEN)
+EDITORS_ONLY: Cells = (LOGIN, FORBIDDEN, OK, OK, FORBIDDEN)
+# The editor desk's writing side: reporters too (their own articles: test_review.py).
+WRITERS: Cells = (LOGIN, FORBIDDEN, OK, OK, OK)
+# JSON for the editor's scripts: signed out is a 401 the page's script understands.
+EDITORS_SCRIPT: Cells = (SIGNED_OUT, FORBIDDEN, OK, OK, FORBIDDEN)
+WRITERS_SCRIPT: Cells = (SIGNED_OUT, FORBIDDEN, OK, OK, OK)
+MODERATORS_ONLY: Cells = (LOGIN, OK, FORBIDDEN, OK, FORBIDDEN)
+ADMINS_ONLY: Cells = (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)
 
 PASSWORD = "mật-khẩu-ma-trận-phân-quyền"
 ERROR_PAGE = "errors/error.html"
@@ -85,12 +91,14 @@ class World:
     admin_id: int
     editor_id: int
     moderator_id: int
+    reporter_id: int
     deactivated_id: int  # an admin, signed in while active, then deactivated
     category_id: int
     category_slug: str
     article_id: int
     article_slug: str
     article_revision_id: int
+    review_article_id: int  # the reporter's, waiting for review
     author_slug: str
     tag_slug: str
     comment_id: int
@@ -181,7 +189,7 @@ def _user(email: str, role: str) -> int:
 
 def build_world(uploads: Path) -> World:
     """One of everything a URL can name. Call inside an app context."""
-    users = {role: _user(f"{role}@example.org", role) for role in ("admin", "editor", "moderator")}
+    users = {role: _user(f"{role}@example.org", role) for role in ROLES[1:]}
     deactivated = _user("deactivated@example.org", "admin")
     category = articles.save_category(None, "Thời sự", "", 0)
     limits = media.Limits(max_bytes=10 * 1024 * 1024, max_pixels=50_000_000)
@@ -202,6 +210,14 @@ def build_world(uploads: Path) -> World:
         ),
         users["editor"],
         "publish",
+    )
+    submitted = articles.write_article(
+        None,
+        articles.ArticleData(
+            title="Bài phóng viên gửi duyệt", lead="", body_md="Nội dung.", byline=""
+        ),
+        Writer(users["reporter"], "reporter"),
+        "submit",
     )
     policy = comments.Policy(secret="matrix", min_seconds=0, rate_limit=None)
     comment = comments.submit_comment(
@@ -256,12 +272,14 @@ def build_world(uploads: Path) -> World:
         admin_id=users["admin"],
         editor_id=users["editor"],
         moderator_id=users["moderator"],
+        reporter_id=users["reporter"],
         deactivated_id=deactivated,
         category_id=category.id,
         category_slug=category.slug,
         article_id=article.id,
         article_slug=article.slug,
         article_revision_id=_first(ArticleRevision.id, ArticleRevision.article_id == article.id),
+        review_article_id=submitted.id,
         author_slug=slugify(article.byline),
         tag_slug="giao-thong",
         comment_id=comment.id,

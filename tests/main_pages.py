@@ -17,8 +17,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from newsportal import create_app
+from newsportal.articles import services as articles
 from newsportal.auth import reset
 from newsportal.auth.services import create_user
+from newsportal.content.review import Writer
 from newsportal.extensions import db
 from newsportal.keys import signing_keys
 from newsportal.mail import notices
@@ -30,6 +32,7 @@ LANGUAGES = ("vi", "en")
 COMMENTED_ARTICLE = "lanh-dao-ubnd-tinh-tiep-cong-dan-dinh-ky-thang-11"  # approved + reply
 PICTURE_ARTICLE = "thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan"  # figure
 STAFF_EMAIL = "a11y-admin@example.org"  # admin: sees every desk and every staff link
+SUBMITTED = "Phóng viên gửi duyệt: chợ nổi mùa nước"  # waiting for review, for its pages
 DEMO_COMMENTER = "loc.tran@example.org"  # has comments in the demo
 
 
@@ -48,6 +51,7 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         author = app.jinja_env.filters["slugify"](byline)
         article_id = db.session.scalar(select(Article.id).where(Article.slug == COMMENTED_ARTICLE))
         editor_id = db.session.scalar(select(User.id).where(User.role == "editor"))
+        submitted = db.session.scalar(select(Article.id).where(Article.title == SUBMITTED))
         editor = db.session.get(User, editor_id)
         reset_token = reset.token_for(editor, signing_keys(app.config))
         comment_id = db.session.scalar(select(Comment.id).order_by(Comment.id))
@@ -74,6 +78,8 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         "editor-desk": "/editor/",
         "article-edit": f"/editor/articles/{article_id}",
         "page-desk": "/editor/pages/",
+        "review-queue": "/editor/review",
+        "review": f"/editor/articles/{submitted}/review",
         "moderation": "/moderation/",
         "moderation-audit": "/moderation/audit",
         "staff-accounts": "/admin/users/",
@@ -163,6 +169,10 @@ def render_main_pages(tmp: Path) -> Iterator[Page]:
     assert result.exit_code == 0, result.output
     with app.app_context():
         create_user(STAFF_EMAIL, "Người kiểm tra", "admin", PASSWORD)
+        reporter = db.session.scalar(select(User.id).where(User.role == "reporter"))
+        assert reporter is not None  # the demo's
+        text = articles.ArticleData(title=SUBMITTED, lead="Sapo.", body_md="Nội dung.", byline="")
+        articles.write_article(None, text, Writer(reporter, "reporter"), "submit")
     reader, staff = _paths(app)
     for lang in LANGUAGES:
         anonymous = app.test_client()

@@ -1,5 +1,5 @@
 """The authorisation matrix: every route the app registers x {anonymous, moderator, editor,
-admin} x {GET, POST} against the table below. A route without a row fails the test.
+admin, reporter} x {GET, POST} against the table below. A route without a row fails the test.
 
 SQLite only, one app per module: who may do what is decided by the views and Flask-Login, not
 by the database engine, and the whole matrix then runs in seconds (see authz_matrix.py for how
@@ -11,7 +11,7 @@ lists them). Most rows are a pattern per method, e.g. for an admin-only list wit
     "users.index": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
     "users.deactivate": Row(NOBODY, ADMINS_ONLY, lambda w: {"user_id": w.editor_id}),
 
-A cell that fits no pattern is written out: (anonymous, moderator, editor, admin). URL
+A cell that fits no pattern is written out: (anonymous, moderator, editor, admin, reporter). URL
 parameters come from `World` (authz_matrix.py: users, an article, a category, a comment, a page,
 a result PDF, a picture...; add a field and create it in build_world if a new route names
 something else). A POST sends a valid CSRF token and `Row.data` (empty by default). A
@@ -40,9 +40,11 @@ from .authz_matrix import (
     NOT_FOUND,
     OK,
     PASSWORD,
+    REPLIERS,
     ROLES,
     SIGNED_OUT,
-    STAFF_ONLY,
+    WRITERS,
+    WRITERS_SCRIPT,
     Matrix,
     Row,
     open_matrix,
@@ -81,16 +83,17 @@ EXPECTED: dict[str, Row] = {
     "auth.reset_password": Row(EVERYONE, EVERYONE, lambda w: {"token": w.reset_token}),
     # A reader's unsubscribe link: the signed token is the authority, no account or CSRF token
     "mail.unsubscribe": Row(EVERYONE, EVERYONE, lambda w: {"token": w.unsubscribe_token}),
-    # --- Editor desk: editors and admins ----------------------------------------------------
-    "editor.index": Row(get=EDITORS_ONLY, post=NOBODY),
-    "editor.new": Row(get=EDITORS_ONLY, post=EDITORS_ONLY),
+    # --- Editor desk: editors and admins; reporters write, on their own articles only --------
+    # (w.article_id is an editor's article: a reporter gets 403 there; their own: test_review.py)
+    "editor.index": Row(get=WRITERS, post=NOBODY),
+    "editor.new": Row(get=WRITERS, post=WRITERS),
     "editor.edit": Row(EDITORS_ONLY, EDITORS_ONLY, lambda w: {"article_id": w.article_id}),
     "editor.unpublish": Row(NOBODY, EDITORS_ONLY, lambda w: {"article_id": w.article_id}),
-    "editor.preview": Row(get=NOBODY, post=EDITORS_ONLY),
-    "editor.preview_article": Row(get=NOBODY, post=EDITORS_ONLY),
-    "editor.autosave": Row(get=NOBODY, post=EDITORS_SCRIPT),
+    "editor.preview": Row(get=NOBODY, post=WRITERS),
+    "editor.preview_article": Row(get=NOBODY, post=WRITERS),
+    "editor.autosave": Row(get=NOBODY, post=WRITERS_SCRIPT),
     "editor.autosave_item": Row(NOBODY, EDITORS_SCRIPT, lambda w: {"article_id": w.article_id}),
-    "editor.autosave_discard": Row(get=NOBODY, post=EDITORS_ONLY),
+    "editor.autosave_discard": Row(get=NOBODY, post=WRITERS),
     "editor.autosave_discard_item": Row(
         NOBODY, EDITORS_ONLY, lambda w: {"article_id": w.article_id}
     ),
@@ -105,12 +108,18 @@ EXPECTED: dict[str, Row] = {
         EDITORS_ONLY,
         lambda w: {"article_id": w.article_id, "revision_id": w.article_revision_id},
     ),
+    # Review before publishing: editors judge what reporters submit.
+    "editor.review_queue": Row(get=EDITORS_ONLY, post=NOBODY),
+    "editor.review": Row(EDITORS_ONLY, NOBODY, lambda w: {"article_id": w.review_article_id}),
+    "editor.approve": Row(NOBODY, EDITORS_ONLY, lambda w: {"article_id": w.review_article_id}),
+    "editor.send_back": Row(NOBODY, EDITORS_ONLY, lambda w: {"article_id": w.review_article_id}),
     "categories.index": Row(get=EDITORS_ONLY, post=EDITORS_ONLY),
     "categories.edit": Row(EDITORS_ONLY, EDITORS_ONLY, lambda w: {"category_id": w.category_id}),
     "categories.delete": Row(NOBODY, EDITORS_ONLY, lambda w: {"category_id": w.category_id}),
-    "images.index": Row(get=EDITORS_ONLY, post=EDITORS_ONLY),
-    "images.upload_json": Row(get=NOBODY, post=EDITORS_SCRIPT),
-    "images.library": Row(get=EDITORS_SCRIPT, post=NOBODY),
+    # Reporters put pictures in their articles too.
+    "images.index": Row(get=WRITERS, post=WRITERS),
+    "images.upload_json": Row(get=NOBODY, post=WRITERS_SCRIPT),
+    "images.library": Row(get=WRITERS_SCRIPT, post=NOBODY),
     "pages_desk.index": Row(get=EDITORS_ONLY, post=NOBODY),
     "pages_desk.new": Row(get=EDITORS_ONLY, post=EDITORS_ONLY),
     "pages_desk.edit": Row(EDITORS_ONLY, EDITORS_ONLY, lambda w: {"page_id": w.page_id}),
@@ -147,7 +156,7 @@ EXPECTED: dict[str, Row] = {
     "moderation.bulk": Row(get=NOBODY, post=MODERATORS_ONLY),
     # No action 1 in the world: an allowed role gets the refusal message, nobody else gets near.
     "moderation.undo": Row(NOBODY, MODERATORS_ONLY, lambda w: {"action_id": 1}),
-    "moderation.reply": Row(NOBODY, STAFF_ONLY, lambda w: {"comment_id": w.comment_id}),
+    "moderation.reply": Row(NOBODY, REPLIERS, lambda w: {"comment_id": w.comment_id}),
     "moderation.audit": Row(get=MODERATORS_ONLY, post=NOBODY),
     "moderation.audit_csv": Row(get=MODERATORS_ONLY, post=NOBODY),
     "moderation.rules": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),

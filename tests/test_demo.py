@@ -38,9 +38,10 @@ def test_demo_load_gives_a_site_worth_trying(app, runner, client):
 def test_demo_accounts_are_printed_and_work(app, runner, client):
     result = runner.invoke(args=["demo", "load"])
     passwords = dict(re.findall(r"account (\S+) \(\w+\) password: (\S+)", result.output))
-    assert len(passwords) == 3
+    assert len(passwords) == 4
     roles = {get_user(app, email).role for email in passwords}
-    assert roles == {"admin", "editor", "moderator"}
+    assert roles == {"admin", "editor", "moderator", "reporter"}
+    assert get_user(app, "phongvien@example.org").role == "reporter"
     editor = next(email for email in passwords if get_user(app, email).role == "editor")
     client.post("/login", data={"email": editor, "password": passwords[editor]})
     assert client.get("/editor/").status_code == 200

@@ -33,6 +33,8 @@ FILLS: dict[str, tuple[Any, dict[str, str]]] = {
     "ArticleForm": (models.Article, {"body": "body_md"}),  # tags: names, each 40 (services)
     "ArticleFilterForm": (models.Article, {"q": "title", "tag": "title"}),  # read, never stored
     "PreviewForm": (models.Article, {"body": "body_md"}),
+    "ApproveForm": (models.Article, {}),
+    "SendBackForm": (models.Review, {}),  # the editor's note
     "ArticlePreviewForm": (models.Article, {"body": "body_md"}),
     "CategoryForm": (models.Category, {}),
     "PageForm": (models.Page, {"body": "body_md"}),

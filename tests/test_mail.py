@@ -13,15 +13,25 @@ from itsdangerous.timed import TimestampSigner
 from sqlalchemy import select, update
 
 from newsportal import create_app
+from newsportal.articles import services as articles
 from newsportal.auth import reset
 from newsportal.comments import moderation, personal_data
 from newsportal.comments import services as comments
 from newsportal.config import UnsafeConfiguration
+from newsportal.content.review import Writer
 from newsportal.extensions import db
 from newsportal.keys import signing_keys
 from newsportal.mail import notices, outbox
 from newsportal.mail import services as mail
-from newsportal.models import Comment, ContentState, MailKind, OutboxMessage, SecurityEvent, User
+from newsportal.models import (
+    Article,
+    Comment,
+    ContentState,
+    MailKind,
+    OutboxMessage,
+    SecurityEvent,
+    User,
+)
 from newsportal.text import utcnow
 
 from .comment_helpers import comment_data
@@ -371,6 +381,36 @@ def test_editors_hear_of_an_article_awaiting_review(app, make_user, make_article
     assert row.recipient == "editor@example.org"
     assert "Khởi công cầu Cao Lãnh mới" in row.subject
     assert f"{ORIGIN}/editor/articles/{article.id}" in row.body
+
+
+@pytest.mark.sqlite_only("one insert per notice, as for every notice")
+def test_each_review_step_is_mailed_to_whoever_acts_next(app, make_user):
+    """Through the review services' hooks: editors hear of a submission, the writer of a
+    send-back, with the editor's note and a link on PUBLIC_URL to the article's edit page."""
+    reporter = Writer(make_user("reporter"), "reporter")
+    editor = Writer(make_user("editor"), "editor")
+    make_user("moderator")
+    text = articles.ArticleData(title="Chợ nổi Cái Bè", lead="", body_md="Nội dung.", byline="")
+    note = "Thêm nguồn tin & <ảnh> chợ nổi."
+    with app.app_context():
+        article_id = articles.write_article(None, text, reporter, "submit").id
+        assert notices.sent_back(article_id) is False  # waiting, not sent back
+    [asked] = rows(app, kind=MailKind.REVIEW_REQUESTED)
+    assert asked.recipient == "editor@example.org"
+    assert f"{ORIGIN}/editor/articles/{article_id}/review" in asked.body
+    with app.app_context():
+        articles.send_back(db.session.get_one(Article, article_id), note, editor)
+        assert notices.sent_back(10**6) is False
+    [back] = rows(app, kind=MailKind.REVIEW_SENT_BACK)
+    assert (back.recipient, back.ref) == ("reporter@example.org", f"article:{article_id}")
+    assert back.subject == "Tin bài được trả lại kèm ý kiến: Chợ nổi Cái Bè"
+    assert note in back.body  # plain text: nothing escaped
+    assert f"{ORIGIN}/editor/articles/{article_id}\n" in back.body
+    with app.app_context():
+        db.session.get_one(User, reporter.id).active = False
+        db.session.commit()
+        assert notices.sent_back(article_id) is False  # nobody left to tell
+    assert len(rows(app, kind=MailKind.REVIEW_SENT_BACK)) == 1
 
 
 # --- readers ---------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ SERVICE_PARTS = frozenset(
         "newsportal.articles.importer",
         "newsportal.auth.reset",
         "newsportal.comments.moderation",
+        "newsportal.content.review",
         "newsportal.mail.notices",
         "newsportal.mail.outbox",
         "newsportal.markup_bounds",

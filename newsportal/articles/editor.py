@@ -8,17 +8,18 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import markup
-from ..content import desk
+from ..auth.decorators import WRITERS
+from ..content import desk, review
+from ..content import queries as content_queries
 from ..extensions import db
 from ..media import queries as media_queries
-from ..models import Article, Image
+from ..models import Article, Image, Revision
 from ..request_limits import page_number
 from ..text import local_to_utc, to_local, utcnow
-from . import queries, services
+from . import queries, review_desk, services
 from .forms import (
     ERRORS,
     SORTS,
@@ -30,7 +31,9 @@ from .forms import (
     optional_time,
 )
 
-bp = desk.blueprint("editor", __name__, "/editor")
+# Reporters write too (their own articles: content.review); these are for editors alone.
+EDITORS_ONLY = frozenset({"unpublish", "restore", "review_queue", "review", "approve", "send_back"})
+bp = desk.blueprint("editor", __name__, "/editor", roles=WRITERS, editors_only=EDITORS_ONLY)
 KIND = desk.DeskKind(Article, "article_id", ERRORS, ArticleForm)
 HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
@@ -75,6 +78,7 @@ FILTER_ARGS = ("q", "author", "state", "category", "tag")
 @bp.get("/")
 def index() -> str:
     form = ArticleFilterForm(request.args)
+    writer = desk.writer()
     authors = queries.desk_authors()
     form.author.choices = [(None, _("All"))] + authors
     form.category.choices = [(None, _("All"))] + [(c.id, c.name) for c in queries.categories()]
@@ -90,13 +94,16 @@ def index() -> str:
         category_id=form.valid("category"),
         tag_id=tag.id if tag is not None else None,
         sort=str(form.valid("sort") or "updated"),
+        owner_id=None if writer.publishes else writer.id,
     )
     per_page = current_app.config["EDITOR_PER_PAGE"]
+    articles = queries.editor_list(filters, page_number(), per_page)
     kept = {k: v for k, v in request.args.items() if k in FILTER_ARGS}
     return render_template(
         "editor/index.html",
         form=form,
-        articles=queries.editor_list(filters, page_number(), per_page),
+        articles=articles,
+        reviews=queries.reviews_of(articles.items),
         sort=filters.sort,
         sort_urls={s: f"{request.path}?{urlencode({**kept, 'sort': s})}" for s in SORTS},
         author_names=dict(authors),
@@ -105,18 +112,26 @@ def index() -> str:
 
 
 def _edit(article: Article | None) -> str | Response:
+    writer = desk.writer()
+    article_review = content_queries.review_of(article) if article is not None else None
+    # A reporter goes on from their own pending edit; editors edit what readers see.
+    pending = None if writer.publishes else content_queries.pending_revision(article_review)
     form = ArticleForm(
-        **desk.autosave_start(KIND, article), obj=None if article is None else _form_values(article)
+        **desk.autosave_start(KIND, article),
+        obj=None if article is None else _form_values(article, pending),
     )
     _category_choices(form)
     _image_choices(form, article)
+    done: list[str] = []
 
     def save(action: str) -> Article:
-        return services.save_article(article, _data(form), current_user.id, action)
+        done.append(action)
+        return services.write_article(article, _data(form), writer, action)
 
     saved, preview = desk.submit(form, KIND, save)
     if isinstance(saved, Article):
-        flash(_state_message(saved), "success")
+        submitted = done == ["submit"]
+        flash(_submitted_message() if submitted else _state_message(saved), "success")
         return redirect(url_for("editor.edit", article_id=saved.id))
     if preview is not None:
         preview = _whole_article(form, preview, article)
@@ -126,6 +141,10 @@ def _edit(article: Article | None) -> str | Response:
         article=article,
         preview=preview,
         tag_suggestions=queries.tag_suggestions(),
+        review=article_review,
+        publishes=writer.publishes,
+        # A reporter's change to a published article waits as text alone (content.review).
+        text_only=not writer.publishes and review.edits_wait(article),
         **desk.autosave_context(bp.name, KIND, article),
     )
 
@@ -151,15 +170,25 @@ def _whole_article(form: Any, body_html: str, article: Article | None) -> str:
     return render_template("editor/_article_preview.html", article=shown)
 
 
-def _form_values(article: Article) -> SimpleNamespace:
+def _submitted_message() -> str:
+    return _(
+        "Sent for review. An editor will publish it or send it back to you with a note; "
+        "until then readers see the article as it was."
+    )
+
+
+def _form_values(article: Article, pending: Revision | None = None) -> SimpleNamespace:
     published = article.published_at
     own = ("byline", "category_id", "comments_enabled", "featured_image_id")
-    return desk.form_values(
+    values = desk.form_values(
         article,
         (*own, "featured_image_alt", "featured_image_caption"),
         published_at=to_local(published).replace(tzinfo=None) if published else None,
         tags=", ".join(tag.name for tag in article.sorted_tags()),
     )
+    if pending is not None:
+        values.title, values.lead, values.body = pending.title, pending.lead, pending.body_md
+    return values
 
 
 def _state_message(article: Article) -> str:
@@ -202,3 +231,10 @@ def preview_article() -> tuple[str, int, dict[str, str]]:
 
 
 desk.add_views(bp, "/articles", KIND, _edit)
+review_desk.add_views(bp, KIND)
+
+
+@bp.app_context_processor
+def _review_badge() -> dict[str, object]:
+    # Called by the desk's tabs only, so no other page pays for the count.
+    return {"reviews_waiting": lambda: content_queries.waiting_count(Article.kind)}

@@ -34,6 +34,19 @@ ERRORS = {
     ),
     "not_saved": _l("The article was not saved. Check the fields marked below."),
     "unpublished": _l("The article is no longer public. It is kept as a draft."),
+    # review before publishing (content/review.py)
+    "not_allowed": _l("Your role cannot do this: an editor publishes articles."),
+    "not_yours": _l("You can change only the articles you wrote."),
+    "in_review": _l(
+        "This article is waiting for review, so it cannot be changed now. If an editor sends "
+        "it back, you can edit it again."
+    ),
+    "submit_only": _l(
+        "This article is published: send your changes for review, and readers will see them "
+        "once an editor approves them."
+    ),
+    "not_pending": _l("This article is not waiting for review."),
+    "too_long": _l("The note is too long (at most 2,000 characters)."),
 }
 
 
@@ -117,6 +130,21 @@ class ArticleFilterForm(Form):
         if field.errors:
             return field.default
         return field.data
+
+
+class ApproveForm(Form):
+    published_at = local_time_field(_l("Publication time (Vietnam time)"))
+
+
+class SendBackForm(Form):
+    note = TextAreaField(
+        _l("Editor's note"),
+        filters=[nfc],
+        validators=[
+            InputRequired(_l("Write what the writer should change.")),
+            Length(max=2000, message=too_long(2000)),
+        ],
+    )
 
 
 class PreviewForm(Form):

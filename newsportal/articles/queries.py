@@ -17,6 +17,8 @@ from ..models import (
     Article,
     ArticleStatus,
     Category,
+    Review,
+    ReviewState,
     Tag,
     User,
     article_tags,
@@ -125,6 +127,7 @@ class DeskFilters:
     category_id: int | None = None
     tag_id: int | None = None
     sort: str = "updated"
+    owner_id: int | None = None  # only the articles that account wrote (a reporter's desk)
 
 
 def _state_order(now: datetime) -> Any:
@@ -164,6 +167,8 @@ def editor_list(filters: DeskFilters, page: int, per_page: int) -> Pagination:
         query = query.where(Article.category_id == filters.category_id)
     if filters.author_id:
         query = query.where(Article.created_by_id == filters.author_id)
+    if filters.owner_id is not None:
+        query = query.where(Article.created_by_id == filters.owner_id)
     if filters.tag_id:
         tagged = select(article_tags.c.article_id).where(article_tags.c.tag_id == filters.tag_id)
         query = query.where(Article.id.in_(tagged))
@@ -189,3 +194,24 @@ def tag_named(typed: str) -> Tag | None:
     found = list(db.session.scalars(query.order_by(Tag.id)))
     by_name = [t for t in found if t.key == typed.casefold()]
     return next(iter(by_name or found), None)
+
+
+def reviews_of(articles: list[Article]) -> dict[int, Review]:
+    """The review of each article on a desk list that has one, in one query."""
+    ids = [a.id for a in articles]
+    if not ids:
+        return {}
+    query = select(Review).where(Review.kind == Article.kind, Review.content_id.in_(ids))
+    return {review.content_id: review for review in db.session.scalars(query)}
+
+
+def review_queue() -> list[tuple[Article, Review]]:
+    """Articles waiting for an editor ("Chờ duyệt"), the longest waiting first."""
+    query = (
+        select(Article, Review)
+        .join(Review, (Review.kind == Article.kind) & (Review.content_id == Article.id))
+        .options(joinedload(Review.writer))
+        .where(Review.state == ReviewState.PENDING)
+        .order_by(Review.submitted_at, Review.id)
+    )
+    return [(article, review) for article, review in db.session.execute(query)]

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..content import review
 from ..content import services as content
 from ..errors import FieldError
 from ..extensions import db
@@ -134,6 +135,32 @@ def save_article(
     return content.save(
         article, data, action, user_id, lambda item: _apply(item, data), data.published_at
     )
+
+
+def write_article(
+    article: Article | None, data: ArticleData, writer: review.Writer, action: str
+) -> Article:
+    """The edit form's write for whoever is signed in. Editors: `save_article`'s actions, and
+    submit. A reporter: save their own draft, or submit it ("Gửi duyệt"); never publish. A
+    publication time comes from editors only."""
+    if action == "submit":
+        if not writer.publishes:
+            data = replace(data, published_at=None)
+        if article is None:
+            article = Article(status=ArticleStatus.DRAFT, created_by_id=writer.id)
+        return review.submit(article, data, writer, lambda item: _apply(item, data))
+    review.check_save(article, writer, action)
+    if not writer.publishes:
+        data = replace(data, published_at=None)
+    return save_article(article, data, writer.id, action)
+
+
+def send_back(article: Article, note: str, writer: review.Writer) -> Article:
+    return review.send_back(article, note, writer)
+
+
+def approve(article: Article, writer: review.Writer, at: datetime | None) -> Article:
+    return review.approve(article, writer, at)
 
 
 def data_of(article: Article) -> ArticleData:

@@ -15,6 +15,8 @@ from ..models import Role
 from .sessions import login_after_idle
 
 EDITORS = (Role.EDITOR, Role.ADMIN)
+# Open the editor desk; a reporter only for their own articles (content.review decides).
+WRITERS = (Role.REPORTER, Role.EDITOR, Role.ADMIN)
 MODERATORS = (Role.MODERATOR, Role.ADMIN)
 ADMINS = (Role.ADMIN,)
 JSON_API = "json_api"

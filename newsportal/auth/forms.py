@@ -49,6 +49,7 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
     Role.EDITOR: _l("Editor"),
     Role.MODERATOR: _l("Moderator"),
+    Role.REPORTER: _l("Reporter / contributor"),
 }
 
 

@@ -21,7 +21,7 @@ from ..keys import signing_keys
 from ..models import User
 from ..request_limits import public_form
 from . import reset, services
-from .decorators import EDITORS, MODERATORS
+from .decorators import MODERATORS, WRITERS
 from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, account_message
 from .sessions import begin_session, fresh_session
 
@@ -37,7 +37,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _landing(user: User) -> str:
-    if user.has_role(*EDITORS):
+    if user.has_role(*WRITERS):
         return url_for("editor.index")
     return url_for("moderation.queue") if user.has_role(*MODERATORS) else url_for("reader.home")
 

@@ -33,6 +33,7 @@ DEMO_ACCOUNTS = [
     ("admin@example.org", "Quản trị viên", Role.ADMIN),
     ("bientap@example.org", "Biên tập viên", Role.EDITOR),
     ("kiemduyet@example.org", "Người duyệt bình luận", Role.MODERATOR),
+    ("phongvien@example.org", "Phóng viên", Role.REPORTER),
 ]
 
 

@@ -20,19 +20,35 @@ from ..auth.decorators import EDITORS, check_role, json_api
 from ..errors import FieldError
 from ..extensions import csrf, db
 from ..forms import ActionForm
-from ..models import Content, Revision
+from ..models import Content, Revision, Role
 from ..text import display_time, iso_time
-from . import autosave, queries, services
+from . import autosave, queries, review, services
 from .forms import AutosaveForm, field_limits
 
 EditForm = Callable[[Any], "str | Response"]
 
 
-def blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
-    """A desk's blueprint: every URL of it is for editors and admins."""
+def blueprint(
+    name: str,
+    import_name: str,
+    url_prefix: str,
+    roles: tuple[Role, ...] = EDITORS,
+    editors_only: frozenset[str] = frozenset(),
+) -> Blueprint:
+    """A desk's blueprint: its URLs are for `roles` (editors and admins unless a kind opens its
+    desk to writers too), the views named in `editors_only` for editors and admins alone."""
     bp = Blueprint(name, import_name, url_prefix=url_prefix)
-    bp.before_request(lambda: check_role(EDITORS))
+
+    def guard() -> Response | None:
+        endpoint = (request.endpoint or "").rpartition(".")[2]
+        return check_role(EDITORS if endpoint in editors_only else roles)
+
+    bp.before_request(guard)
     return bp
+
+
+def writer() -> review.Writer:
+    return review.Writer(current_user.id, current_user.role)
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,8 @@ class DeskKind:
 
     def load(self, ids: Mapping[str, int]) -> Content:
         item: Content = db.get_or_404(self.model, ids[self.key])
+        if not review.may_open(item, writer()):
+            abort(403)  # a reporter's desk holds their own articles only
         return item
 
     def revision(self, item: Content, revision_id: int) -> Revision:
@@ -153,7 +171,11 @@ def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -
     def history(**ids: int) -> str:
         item = kind.load(ids)
         return render_template(
-            "editor/history.html", item=item, desk=bp.name, revisions=queries.revisions(item)
+            "editor/history.html",
+            item=item,
+            desk=bp.name,
+            revisions=queries.revisions(item),
+            restores=writer().publishes,
         )
 
     def revision(revision_id: int, **ids: int) -> str:
@@ -170,6 +192,7 @@ def add_views(bp: Blueprint, prefix: str, kind: DeskKind, edit_form: EditForm) -
             made=revisions.changes(previous, rev) if previous is not None else None,
             restoring=revisions.changes(item, rev),
             form=ActionForm(),
+            restores=writer().publishes,
         )
 
     def restore(revision_id: int, **ids: int) -> Response:

@@ -1,12 +1,15 @@
-"""Reads every kind of content shares: its revisions, an editor's autosave."""
+"""Reads every kind of content shares: its revisions, its review, an editor's autosave."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Autosave, Content, Revision
+from ..models import Autosave, Content, Review, ReviewState, Revision
 from ..models.autosave import NEW_ITEM
+
+# Revision notes of a save that made the text public.
+PUBLISHING_NOTES = ("publish", "approve", "import")
 
 
 def revisions(item: Content) -> list[Revision]:
@@ -29,6 +32,43 @@ def revision_of(item: Content, revision_id: int) -> Revision | None:
         .options(db.joinedload(model.user))
         .where(model.id == revision_id, model.content_id == item.id)
     )
+
+
+def review_of(item: Content) -> Review | None:
+    """The item's review while it is waiting or sent back; None once published (or never sent)."""
+    if item.id is None:
+        return None
+    return db.session.scalar(
+        select(Review)
+        .options(db.joinedload(Review.writer))
+        .where(Review.kind == item.kind, Review.content_id == item.id)
+    )
+
+
+def pending_revision(review: Review | None) -> Revision | None:
+    """The edit a writer made to a published item, waiting for review."""
+    if review is None or review.pending_revision_id is None:
+        return None
+    return db.session.get(Revision, review.pending_revision_id)
+
+
+def last_published_revision(item: Content) -> Revision | None:
+    """The text as it was when it was last made public (by the desk, an approval or an import)."""
+    model = Revision.of_kind(item.kind)
+    return db.session.scalar(
+        select(model)
+        .where(model.content_id == item.id, model.note.in_(PUBLISHING_NOTES))
+        .order_by(model.id.desc())
+        .limit(1)
+    )
+
+
+def waiting_count(kind: str) -> int:
+    """How many items of `kind` wait for an editor ("Chờ duyệt")."""
+    query = select(func.count(Review.id)).where(
+        Review.kind == kind, Review.state == ReviewState.PENDING
+    )
+    return int(db.session.scalar(query) or 0)
 
 
 def autosave_to_offer(user_id: int, item: Content | None, kind: str) -> Autosave | None:

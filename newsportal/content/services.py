@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from .. import markup
 from ..errors import FieldError
 from ..extensions import db
-from ..models import Content, Revision
+from ..models import Content, Review, Revision
 from ..search import services as search
 from ..text import clean_line, nfc, slugify, utcnow
 from . import autosave
@@ -135,6 +135,19 @@ def publish(item: Content, at: datetime | None = None) -> None:
     elif at is not None:
         raise FieldError("published_at", "invalid")
     item.remember_if_live()
+    # Published from the desk: a writer's draft waiting for review has been dealt with. A
+    # pending edit of a published item is another text, left for its own review.
+    end_review(item, keep_pending_edit=True)
+
+
+def end_review(item: Content, keep_pending_edit: bool = False) -> None:
+    """The item's review is over (content.review): the steps stay in the history."""
+    if item.id is None:
+        return
+    query = delete(Review).where(Review.kind == item.kind, Review.content_id == item.id)
+    if keep_pending_edit:
+        query = query.where(Review.pending_revision_id.is_(None))
+    db.session.execute(query)
 
 
 def move(item: Content, at: datetime, was_live: bool) -> None:
@@ -222,6 +235,7 @@ def revision_row(item: Content, user_id: int | None, note: str) -> dict[str, obj
         "lead": item.lead,
         "body_md": item.body_md,
         "note": note,
+        "remark": "",
     }
 
 
@@ -255,6 +269,7 @@ def one_write() -> Iterator[None]:
 
 def forget_revisions(item: Content) -> None:
     """With the content itself (there is no foreign key to cascade from one table to two)."""
+    end_review(item)  # it may point at a revision
     model = Revision.of_kind(item.kind)
     db.session.execute(db.delete(model).where(model.content_id == item.id))
 

@@ -1,7 +1,8 @@
 """What the site emails, and to whom: each function writes outbox rows (outbox.py).
 
 Staff: a forgotten-password link, a digest to moderators when comments wait (at most one per
-MODERATION_DIGEST_MINUTES), a notice to editors when an article waits for review. Readers, only
+MODERATION_DIGEST_MINUTES), a notice to editors when an article waits for review and one to its
+writer when an editor sends it back with a note. Readers, only
 when they ticked the box under their comment: one email when it is approved (sent once the
 moderator's undo window, MODERATION_UNDO_MINUTES, has closed) and one when the editorial board
 answers it, each with a one-click unsubscribe, and at most READER_MAIL_PER_DAY emails per address
@@ -33,6 +34,8 @@ from ..models import (
     CommentStatus,
     ContentState,
     MailKind,
+    Review,
+    ReviewState,
     Role,
     User,
 )
@@ -128,7 +131,7 @@ def review_requested(article_id: int) -> int:
     if article is None:
         return 0
     people = _staff(Role.EDITOR, Role.ADMIN)
-    link = public_link("editor.edit", article_id=article.id)
+    link = public_link("editor.review", article_id=article.id)  # where an editor judges it
     with _in_site_language():
         subject = _("An article awaits review: %(title)s", title=article.title)
     for person in people:
@@ -143,6 +146,37 @@ def review_requested(article_id: int) -> int:
         )
     db.session.commit()
     return len(people)
+
+
+def sent_back(article_id: int) -> bool:
+    """Tell the article's writer (the staff account that created it) that an editor sent it
+    back, with the editor's note and a link to its edit page (after the send-back committed).
+    False when there is nobody to tell: no such article, not sent back, no active writer."""
+    article = db.session.get(Article, article_id)
+    if article is None or article.created_by_id is None:
+        return False
+    review = db.session.scalar(
+        select(Review).where(Review.kind == article.kind, Review.content_id == article.id)
+    )
+    writer = db.session.get(User, article.created_by_id)
+    if review is None or review.state != ReviewState.RETURNED or not (writer and writer.active):
+        return False
+    link = public_link("editor.edit", article_id=article.id)
+    body = _render(
+        "review_sent_back.txt", user=writer, article=article, note=review.note, link=link
+    )
+    with _in_site_language():
+        subject = _("Sent back with a note: %(title)s", title=article.title)
+    outbox.enqueue(
+        writer.email,
+        subject,
+        body,
+        MailKind.REVIEW_SENT_BACK,
+        _secret(),
+        ref=f"article:{article.id}",
+    )
+    db.session.commit()
+    return True
 
 
 # --- readers -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from . import notices, outbox
 password_reset = notices.password_reset
 moderation_digest = notices.moderation_digest
 review_requested = notices.review_requested
+review_sent_back = notices.sent_back
 comment_approved = notices.comment_approved
 comment_answered = notices.comment_answered
 cancel_comment_notices = notices.cancel_comment_notices

@@ -37,6 +37,7 @@ from .pages import (
     ReceptionStatus,
     ResultKind,
 )
+from .reviews import Review, ReviewState
 from .search import SearchDocument
 from .security import SecurityEvent, SecurityEventKind
 from .site import ContentState
@@ -72,6 +73,8 @@ __all__ = [
     "ReceptionSession",
     "ReceptionStatus",
     "ResultKind",
+    "Review",
+    "ReviewState",
     "Revision",
     "Role",
     "RuleKind",

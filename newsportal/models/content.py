@@ -32,6 +32,8 @@ class Revision(PrivateContent, db.Model):  # type: ignore[name-defined]
     lead: Mapped[str] = mapped_column(Text, default="")
     body_md: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(String(200), default="")
+    # What the editor wrote when sending it back for more work (note "send_back").
+    remark: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     user: Mapped[User | None] = relationship(lazy="raise_on_sql")
 

@@ -18,6 +18,7 @@ class MailKind:
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a kind of email, not a password)
     MODERATION_DIGEST = "moderation_digest"
     REVIEW_REQUESTED = "review_requested"
+    REVIEW_SENT_BACK = "review_sent_back"
     COMMENT_APPROVED = "comment_approved"
     COMMENT_ANSWERED = "comment_answered"
     # Sent to a reader's unverified address: capped per address and day, with an unsubscribe.

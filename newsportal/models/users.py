@@ -23,6 +23,8 @@ class Role(StrEnum):
     ADMIN = "admin"
     EDITOR = "editor"
     MODERATOR = "moderator"
+    # Writes and submits articles for review; an editor publishes them.
+    REPORTER = "reporter"
 
 
 def new_session_token() -> str:

@@ -20,7 +20,9 @@ from newsportal.models import Article
 
 from ..conftest import PASSWORD
 
-STAFF = {role: f"{role}@browser.example.org" for role in ("admin", "editor", "moderator")}
+STAFF = {
+    role: f"{role}@browser.example.org" for role in ("admin", "editor", "moderator", "reporter")
+}
 # What the lead's header will say; added only to responses without a policy, so these tests
 # prove today that nothing on our pages needs inline script or style.
 STRICT_CSP = (
