@@ -65,7 +65,9 @@ lock: install ## pin the runtime dependencies with hashes into requirements.lock
 	  --python-platform linux --custom-compile-command "make lock" --output-file requirements.lock
 
 # Two workers (the CI machine has two cores); a file's tests stay on one, in order.
-XDIST := -n 2 --dist loadfile
+# --no-loadscope-reorder: xdist would hand out the files with the most tests first, which put
+# the two-test XSS corpus files (minutes each) at the very end; tests/conftest.py orders them.
+XDIST := -n 2 --dist loadfile --no-loadscope-reorder
 
 test: install ## the whole suite: SQLite, PostgreSQL, browser; line coverage, the 15 slowest
 	$(BIN)/pytest $(XDIST) --cov --cov-report=term $(ARGS)

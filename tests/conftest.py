@@ -295,9 +295,8 @@ def _long_files_first(items: list[pytest.Item]) -> None:
     while the many short files fill the other worker, instead of one worker ending alone on a
     corpus file. A stable sort by file: every worker computes the same order, and a file's
     tests keep theirs."""
-    long = {
-        item.path
-        for item in items
-        if item.get_closest_marker("slow") or item.get_closest_marker("browser")
-    }
-    items.sort(key=lambda item: item.path not in long)
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    browser = {item.path for item in items if item.get_closest_marker("browser")}
+    # The slowest (the XSS corpus files) before the browser files; the Makefile keeps xdist from
+    # reordering files by their number of tests, which would put the corpus files last.
+    items.sort(key=lambda item: (item.path not in slow, item.path not in browser))
