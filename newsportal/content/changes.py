@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from ..revisions import Changes, Revisable, changes
 
 
-@dataclass(frozen=True)
-class _Nothing:
+@dataclass
+class _Nothing:  # not frozen: Revisable's attributes are plain ones
     title: str = ""
     lead: str = ""
     body_md: str = ""
