@@ -22,8 +22,9 @@ in front of the servers may keep a page for PROXY_MAX_AGE seconds at most (`s-ma
 shared_caches.py), then revalidates it with the ETag.
 
 A view must not: write the session on a shared page (the page is then not stored), put a
-per-reader value in it (a shared page carries no CSRF token: `g.shared_page` tells templates,
-and the comment form fetches its token from `/comments/token`, static/js/comment-token.js),
+per-reader value in it (a shared page carries no reader's CSRF token: `g.shared_page` tells
+templates; the comment form holds the page's shared token, comments/form_token.py, and
+static/js/comment-token.js fetches the reader's own from `/comments/token`),
 read a query parameter it has not declared, or commit during a GET.
 
 A request with no cookie at all (a first visit, a crawler, a CDN) cannot be signed in or have a

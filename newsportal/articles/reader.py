@@ -53,7 +53,7 @@ def render_article(
         jsonld=_card(article, share_image),
         share_image=share_image,
         comments=comment_queries.for_article(article.id, session.get("own_comments", [])),
-        form=form or new_form(),
+        form=form or new_form(article.id),
         comments_open=comment_services.comments_open(article, policy.close_after_days),
         comment_message=comment_message,
     )

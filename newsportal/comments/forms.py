@@ -12,7 +12,7 @@ from ..errors import FieldError
 from ..forms import Form, email_field, too_long
 from ..keys import signing_keys
 from ..text import clean_line, nfc
-from . import stamp
+from . import form_token, stamp
 
 # What the form says for each FieldError("form", code) of services.submit_comment.
 REFUSALS = {
@@ -25,9 +25,10 @@ REFUSALS = {
         "You have sent several comments in a short time. Please wait a few minutes and send "
         "again; your text is kept below."
     ),
+    # Said to readers who may never have had a session: no word of one.
     "csrf": lambda: _(
-        "Your session had expired, so your comment was not sent yet. It is still below: "
-        "please send it again."
+        "The form could not be checked (it was open a long time, or came from another site), "
+        "so your comment was not sent yet. It is still below: please send it again."
     ),
 }
 
@@ -84,6 +85,16 @@ class CommentForm(Form):
         validators=[Optional(), Length(max=200, message=too_long(200))],
     )
     ts = HiddenField(validators=[Length(max=200, message=too_long(200))])
+    shared_token = ""  # set by new_form on a shared page
+
+    def validate_sent(self, shared_token_ok: bool) -> bool:
+        """Valid, taking the shared page's token (form_token.py) in place of a session one."""
+        if self.validate():
+            return True
+        if shared_token_ok and self.meta.csrf and set(self.errors) == {"csrf_token"}:
+            self.csrf_token.errors = []
+            return True
+        return False
 
 
 # Status and action names as the desk and its audit log say them (never the stored codes).
@@ -135,11 +146,14 @@ class ReplyForm(Form):
     )
 
 
-def new_form() -> CommentForm:
+def new_form(article_id: int) -> CommentForm:
     # A page shared by every reader must not hold (or create) this reader's CSRF token: making
-    # one writes the session and the page could no longer be shared. The form fetches it.
+    # one writes the session and the page could no longer be shared. It holds the form's shared
+    # token instead (form_token.py), the same for every reader of the page.
+    keys = signing_keys(current_app.config)
     form = CommentForm(meta={"csrf": False}) if g.get("shared_page") else CommentForm()
-    form.ts.data = stamp.issue(signing_keys(current_app.config))
+    form.ts.data = stamp.issue(keys)
+    form.shared_token = form_token.issue(keys, article_id, form.ts.data)
     return form
 
 

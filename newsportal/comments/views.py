@@ -25,7 +25,7 @@ from ..errors import FieldError
 from ..extensions import csrf
 from ..keys import signing_keys
 from ..request_limits import public_form
-from . import services, stamp
+from . import form_token, services, stamp
 from .forms import REFUSALS, CommentForm
 
 bp = Blueprint("comments", __name__)
@@ -63,10 +63,13 @@ def submit(slug: str) -> tuple[str, int] | Response:
         abort(404)
     config = current_app.config
     form = CommentForm()
+    shared_token_ok = form_token.valid(
+        signing_keys(config), request.form.get("csrf_token"), article.id, form.ts.data
+    ) and form_token.same_origin(request.headers, str(config["PUBLIC_URL"]))
     refusal = None
     if not services.comments_open(article, policy().close_after_days):
         refusal = "closed"
-    elif form.validate():
+    elif form.validate_sent(shared_token_ok):
         age = stamp.age(signing_keys(config), form.ts.data, config["COMMENT_FORM_MAX_AGE"])
         data = services.CommentInput(
             name=form.name.data or "",

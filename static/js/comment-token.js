@@ -1,7 +1,7 @@
-// A cached article page is shared by every reader, so it holds no reader's form token. This
-// fetches one for this reader (and a fresh form timestamp) before they send a comment. Without
-// JavaScript the first send is refused with the text kept and a token filled in; the second
-// send goes through.
+// A cached article page is shared by every reader, so it holds no reader's form token, only the
+// page's shared one (accepted with a same-origin Origin / Sec-Fetch-Site: comments/form_token.py).
+// This swaps it for one of this reader's own and a fresh form timestamp, so the too-fast check
+// counts from when the reader opened the page, not from when the page was cached.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-token-url]");
