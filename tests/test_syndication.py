@@ -10,6 +10,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 
+from .page_helpers import make_page
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 OFFSET_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
@@ -88,6 +90,20 @@ def test_sitemap_lists_published_articles_with_lastmod(client, make_article, mak
     assert OFFSET_TIME.match(locs[article_url])
     assert f"http://127.0.0.1:5000/articles/{draft.slug}" not in locs
     assert f"http://127.0.0.1:5000/articles/{scheduled.slug}" not in locs
+
+
+def test_sitemap_lists_every_published_information_page_with_lastmod(app, client):
+    section = make_page(app, "Giải quyết khiếu nại, tố cáo", slug="khieu-nai-to-cao")
+    child = make_page(app, "Lịch tiếp công dân", parent_id=section.id, slug="lich-tiep-cong-dan")
+    privacy = make_page(app, "Bảo vệ dữ liệu cá nhân", slug="bao-ve-du-lieu-ca-nhan")
+    draft = make_page(app, "Trang nháp chưa công bố", publish=False)
+    root = ET.fromstring(client.get("/sitemap.xml").data)
+    locs = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.findall(f"{SM}url")}
+    for page in (section, child, privacy):
+        lastmod = locs[f"http://127.0.0.1:5000/pages/{page.slug}"]
+        assert OFFSET_TIME.match(lastmod)
+        assert datetime.fromisoformat(lastmod) == page.updated_at.replace(microsecond=0)
+    assert f"http://127.0.0.1:5000/pages/{draft.slug}" not in locs
 
 
 def test_sitemap_becomes_an_index_past_the_limit(app, client, make_article):
@@ -233,5 +249,5 @@ def test_feed_and_sitemap_queries_stay_constant(client, make_article, make_categ
         make_article(title=f"Tin {i}", category_id=cat)
     # the content version (the page cache's key), then the feed's or the sitemap's own reads
     assert count_queries(lambda: client.get("/feed.xml")) == feed == 2
-    # the sitemap's: the count, the categories, the tags in use, the articles
-    assert count_queries(lambda: client.get("/sitemap.xml")) == sitemap == 5
+    # the sitemap's: the count, the categories, the tags in use, the pages, the articles
+    assert count_queries(lambda: client.get("/sitemap.xml")) == sitemap == 6

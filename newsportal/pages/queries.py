@@ -68,6 +68,17 @@ def page_with_block(block: PageBlock) -> Page | None:
     )
 
 
+def public_page_dates() -> list[tuple[str, datetime]]:
+    """Every published page's slug and last change (the sitemap), in the section's order."""
+    rows = db.session.execute(
+        select(Page.slug, Page.updated_at, Page.position, Page.title).where(
+            Page.status == PageStatus.PUBLISHED
+        )
+    )
+    ordered = sorted(rows, key=lambda r: (r.position, vi_sort_key(r.title)))
+    return [(r.slug, r.updated_at) for r in ordered]
+
+
 def all_pages() -> list[Page]:
     """For the desk: every page, parents resolved from the same list."""
     return _in_order(db.session.scalars(select(Page)))

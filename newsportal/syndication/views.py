@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from ..articles import queries as article_queries
 from ..models import Article, Category, Tag
 from ..pagecache import cached_page
+from ..pages import queries as page_queries
 from ..text import utcnow
 from ..urls import absolute_url
 from . import queries, services
@@ -100,6 +101,8 @@ def _fixed_urls() -> list[tuple[str, datetime | None]]:
         urls.append((absolute_url("reader.category", slug=category.slug), None))
     for slug in queries.used_tags():
         urls.append((absolute_url("reader.tag", slug=slug), None))
+    for slug, updated_at in page_queries.public_page_dates():
+        urls.append((absolute_url("pages.page", slug=slug), updated_at))
     return urls
 
 
