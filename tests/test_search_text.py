@@ -1,5 +1,6 @@
 """Search, the parts that need no PostgreSQL matrix: parsing, highlighting, the index kept up
-to date by every way an article changes, the header form (the XSS corpus: test_search_corpus.py)."""
+to date by every way an article changes, the header form (the XSS corpus:
+test_search_corpus_*.py)."""
 
 from __future__ import annotations
 

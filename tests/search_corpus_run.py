@@ -1,15 +1,19 @@
-"""The XSS corpus sent as a search query and indexed as an article's text: the results page
-comes out inert. A module of its own so that `--dist loadfile` can balance it."""
+"""The XSS corpus sent as a search query and indexed as an article's text, one slice per test
+module: under `--dist loadfile` a module runs on one worker, and the whole corpus in one module
+kept a worker busy for minutes. Every slice takes every CHUNKS-th string, so each holds every
+source and shape; together the slices send every string once."""
 
-import pytest
+from __future__ import annotations
+
+from typing import Any
 
 from . import xss_corpus
 from .comment_helpers import dangerous_parts
 
+CHUNKS = 3
 
-@pytest.mark.slow
-@xss_corpus.needs_corpus
-def test_xss_corpus_as_query_and_as_indexed_text_comes_out_inert(app, make_article, database_url):
+
+def search_slice(index: int, app: Any, make_article: Any, database_url: str) -> None:
     everything = xss_corpus.corpus()
     assert len(everything) > 3000
     # Every payload is also indexed text, so highlighting runs over it in the results.
@@ -18,7 +22,7 @@ def test_xss_corpus_as_query_and_as_indexed_text_comes_out_inert(app, make_artic
     own = client.get("/search?q=kho+mau").get_data(as_text=True)
     assert "<mark>Kho</mark> <mark>mẫu</mark> tấn công" in own
     assert dangerous_parts(own) == []
-    for payload in xss_corpus.for_engine(database_url):
+    for payload in xss_corpus.for_engine(database_url)[index::CHUNKS]:
         response = client.get("/search", query_string={"q": payload[:300] + " kho mau"})
         assert response.status_code == 200, payload
         assert dangerous_parts(response.get_data(as_text=True)) == [], payload
