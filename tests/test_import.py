@@ -55,7 +55,7 @@ def test_seed_imports_and_renders_word_for_word(app, runner, client):
     assert page.select_one(".byline").get_text() == "Minh Hằng"
     assert page.select_one(".article time").get_text() == "14:47 - 29/04/2022"
     assert page.select_one(".article time")["datetime"] == "2022-04-29T14:47:00+07:00"
-    assert page.select_one(".breadcrumb a").get_text() == "Hoạt động Hội"
+    assert page.select_one(".breadcrumbs li + li a").get_text() == "Hoạt động Hội"
 
 
 @needs_seed

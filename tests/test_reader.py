@@ -22,10 +22,9 @@ def test_home_shows_newest_large_with_lead_then_a_list(client, make_article, mak
     top = page.select_one(".top-story")
     assert top.h2.get_text(strip=True) == "Bài mới nhất"
     assert top.select_one(".lead").get_text(strip=True) == "Sapo bài mới nhất."
-    cards = page.select(".article-list .card")
-    assert [c.h3.get_text(strip=True) for c in cards] == ["Bài cũ hơn"]
-    assert cards[0].select_one(".excerpt").get_text(strip=True) == "Sapo bài cũ."
-    assert cards[0].find("time") is not None
+    headlines = page.select(".headlines li")
+    assert [h.h3.get_text(strip=True) for h in headlines] == ["Bài cũ hơn"]
+    assert headlines[0].find("time") is not None
     assert page.find("a", href="/categories/kinh-te") is not None
 
 
@@ -34,7 +33,8 @@ def test_home_paginates(app, client, make_article):
     for n in range(7):
         make_article(f"Tin số {n}", when=-100 + n)
     first, second, third = (soup(client.get(url)) for url in ("/", "/?page=2", "/?page=3"))
-    titles = lambda p: [a.get_text(strip=True) for a in p.select(".top-story h2, .card h3")]  # noqa: E731
+    heads = ".top-story h2, .headlines h3, .card h3"
+    titles = lambda p: [a.get_text(strip=True) for a in p.select(heads)]  # noqa: E731
     assert titles(first) == ["Tin số 6", "Tin số 5", "Tin số 4"]
     assert titles(second) == ["Tin số 3", "Tin số 2", "Tin số 1"]
     assert titles(third) == ["Tin số 0"]
@@ -57,7 +57,7 @@ def test_article_page_has_everything_the_seed_page_has(client, make_article, mak
     assert page.select_one(".article .lead").get_text(strip=True) == "Sapo in đậm."
     assert [p.get_text() for p in page.select(".article .body p")] == ["Đoạn một.", "Đoạn hai."]
     assert page.select_one(".byline").get_text(strip=True) == "Minh Hằng"
-    assert page.select_one(".breadcrumb a")["href"] == "/categories/hoat-dong-hoi"
+    assert page.select_one(".breadcrumbs li + li a")["href"] == "/categories/hoat-dong-hoi"
     assert page.select_one(".article time")["datetime"].endswith("+07:00")
     assert page.select_one("#comments") is not None
 
@@ -86,9 +86,9 @@ def test_category_page_lists_only_its_articles(client, make_article, make_catego
     society = make_category("Văn hóa - Xã hội")
     make_article("Giá lúa tăng", category_id=economy)
     make_article("Lễ hội sen", category_id=society)
-    page = client.get("/categories/kinh-te").get_data(as_text=True)
+    page = soup(client.get("/categories/kinh-te")).select_one(".main-col").get_text()
     assert "Giá lúa tăng" in page
-    assert "Lễ hội sen" not in page
+    assert "Lễ hội sen" not in page  # the sidebar's latest news may name it, the list may not
     assert client.get("/categories/khong-co").status_code == 404
 
 
@@ -143,7 +143,9 @@ def test_home_query_count_does_not_grow_with_articles(
         make_article(f"Bài {n}", category_id=cat)
     many = count_queries(lambda: client.get("/"))
     assert few == many
-    assert many <= 4
+    # the menu, the latest page and its count, the category blocks (one ROW_NUMBER query), the
+    # comment counts (one grouped query), and the sidebar: sessions, its pages, results, documents
+    assert many == 9
 
 
 def test_article_and_category_pages_use_few_queries(
@@ -151,9 +153,10 @@ def test_article_and_category_pages_use_few_queries(
 ):
     cat = make_category()
     article = make_article("Bài đếm truy vấn", category_id=cat)
-    # the article with its tags, its comments, the menu, related articles
-    assert count_queries(lambda: client.get(f"/articles/{article.slug}")) <= 4
-    assert count_queries(lambda: client.get("/categories/thoi-su")) <= 4
+    # the article with its tags, its comments, the menu, related articles, their comment counts,
+    # and the sidebar's five (latest, sessions, its pages, results, documents)
+    assert count_queries(lambda: client.get(f"/articles/{article.slug}")) == 10
+    assert count_queries(lambda: client.get("/categories/thoi-su")) == 9
 
 
 def test_healthz(client):

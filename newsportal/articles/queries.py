@@ -3,6 +3,7 @@ count that stops at 10,000 (pagination.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,8 @@ from ..models import (
     Article,
     ArticleStatus,
     Category,
+    Comment,
+    CommentStatus,
     Review,
     ReviewState,
     Tag,
@@ -215,3 +218,56 @@ def review_queue() -> list[tuple[Article, Review]]:
         .order_by(Review.submitted_at, Review.id)
     )
     return [(article, review) for article, review in db.session.execute(query)]
+
+
+HEADLINES = 4  # beside the top story on the home page
+PER_BLOCK = 4  # articles in each category's block on the home page
+
+
+def category_blocks(
+    category_ids: list[int], skip: set[int], per_block: int = PER_BLOCK
+) -> dict[int, list[Article]]:
+    """The newest articles of each category in one query (ROW_NUMBER per category), leaving out
+    those already shown higher on the page; a category with none is not in the result."""
+    if not category_ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Article.category_id,
+            order_by=(Article.published_at.desc(), Article.id.desc()),
+        )
+        .label("rank")
+    )
+    inner = select(Article.id, rank).where(
+        published_filter(), Article.category_id.in_(category_ids)
+    )
+    if skip:
+        inner = inner.where(Article.id.not_in(skip))
+    ranked = inner.subquery()
+    query = (
+        select(Article)
+        .options(joinedload(Article.category))
+        .join(ranked, ranked.c.id == Article.id)
+        .where(ranked.c.rank <= per_block)
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
+    blocks: dict[int, list[Article]] = {}
+    for found in db.session.scalars(query):
+        blocks.setdefault(found.category_id or 0, []).append(found)
+    return blocks
+
+
+def comment_counts(articles: Iterable[Article]) -> dict[int, int]:
+    """Approved comments per article of a list, in one grouped query."""
+    ids = {a.id for a in articles}  # even none: a page runs the same queries whatever its data
+    query = (
+        select(Comment.article_id, func.count())
+        .where(Comment.article_id.in_(ids), Comment.status == CommentStatus.APPROVED)
+        .group_by(Comment.article_id)
+    )
+    return {article_id: count for article_id, count in db.session.execute(query)}
+
+
+def latest_few(limit: int = 5) -> list[Article]:
+    return list(db.session.scalars(_published().limit(limit)))

@@ -13,6 +13,7 @@ from ..request_limits import query_int
 from ..text import slugify
 from ..urls import absolute_url
 from . import cards, queries
+from .sidebar import sidebar_context
 
 bp = Blueprint("reader", __name__)
 
@@ -37,7 +38,22 @@ def home() -> str:
     articles = queries.latest(page, current_app.config["ARTICLES_PER_PAGE"])
     if page > 1 and not articles.items:
         abort(404)
-    return render_template("articles/home.html", articles=articles)
+    if page > 1:
+        counts = queries.comment_counts(articles.items)
+        return render_template("articles/home.html", articles=articles, comment_counts=counts)
+    front = articles.items[: 1 + queries.HEADLINES]
+    categories = queries.menu()
+    found = queries.category_blocks([c.id for c in categories], {a.id for a in front})
+    blocks = [(c, found[c.id]) for c in categories if c.id in found]
+    shown = front + [a for _, items in blocks for a in items]
+    return render_template(
+        "articles/home.html",
+        articles=articles,
+        front=front,
+        blocks=blocks,
+        comment_counts=queries.comment_counts(shown),
+        **sidebar_context(with_latest=False),
+    )
 
 
 def render_article(
@@ -46,12 +62,16 @@ def render_article(
     """The article page; also used to show the comment form again exactly as it was typed."""
     policy = comment_services.policy_from(current_app.config, None)  # its rules, no counting
     share_image = _share_image(article)
+    related = queries.related(article)
     return render_template(
         "articles/article.html",
         article=article,
-        related=queries.related(article),
+        related=related,
+        comment_counts=queries.comment_counts(related),
+        **sidebar_context(),
         jsonld=_card(article, share_image),
         share_image=share_image,
+        share_url=absolute_url("reader.article", slug=article.slug),
         comments=comment_queries.for_article(article.id, session.get("own_comments", [])),
         form=form or new_form(article.id),
         comments_open=comment_services.comments_open(article, policy.close_after_days),
@@ -121,7 +141,10 @@ def author(slug: str) -> str:
     articles = queries.by_byline(names, page, current_app.config["ARTICLES_PER_PAGE"])
     if page > 1 and not articles.items:
         abort(404)
-    return render_template("articles/author.html", byline=names[0], articles=articles)
+    counts = queries.comment_counts(articles.items)
+    return render_template(
+        "articles/author.html", byline=names[0], articles=articles, comment_counts=counts
+    )
 
 
 @bp.get("/categories/<slug>")
@@ -134,7 +157,13 @@ def category(slug: str) -> str:
     articles = queries.in_category(found, page, current_app.config["ARTICLES_PER_PAGE"])
     if page > 1 and not articles.items:
         abort(404)
-    return render_template("articles/category.html", category=found, articles=articles)
+    return render_template(
+        "articles/category.html",
+        category=found,
+        articles=articles,
+        comment_counts=queries.comment_counts(articles.items),
+        **sidebar_context(),
+    )
 
 
 @bp.get("/tags/<slug>")
@@ -147,4 +176,5 @@ def tag(slug: str) -> str:
     articles = queries.tagged(found, page, current_app.config["ARTICLES_PER_PAGE"])
     if not articles.items:
         abort(404)  # a tag no published article carries (yet, or any more) has no page
-    return render_template("articles/tag.html", tag=found, articles=articles)
+    counts = queries.comment_counts(articles.items)
+    return render_template("articles/tag.html", tag=found, articles=articles, comment_counts=counts)

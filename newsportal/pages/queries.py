@@ -155,3 +155,25 @@ def documents() -> list[LegalDocument]:
             )
         )
     )
+
+
+def pages_with_blocks(blocks: Iterable[PageBlock]) -> dict[str, Page]:
+    """The first published page showing each block, in one query (the sidebar's "more" links)."""
+    query = (
+        select(Page)
+        .where(Page.block.in_(list(blocks)), Page.status == PageStatus.PUBLISHED)
+        .order_by(Page.id.desc())
+    )
+    return {page.block: page for page in db.session.scalars(query)}  # the lowest id wins
+
+
+def newest_results(limit: int) -> list[PublishedResult]:
+    query = select(PublishedResult).order_by(
+        PublishedResult.issued_on.desc(), PublishedResult.id.desc()
+    )
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def newest_documents(limit: int) -> list[LegalDocument]:
+    query = select(LegalDocument).order_by(LegalDocument.issued_on.desc(), LegalDocument.id.desc())
+    return list(db.session.scalars(query.limit(limit)))
