@@ -32,7 +32,7 @@ def test_demo_load_gives_a_site_worth_trying(app, runner, client):
     lengths = sorted(len(a.body_md) for a in articles)
     assert lengths[-1] > 3 * lengths[0]  # varied length
     home = BeautifulSoup(client.get("/").get_data(as_text=True), "html5lib")
-    assert len(home.select(".top-story, .card")) >= 6
+    assert len(home.select(".top-story, .headlines li, .card")) >= 6
 
 
 def test_demo_accounts_are_printed_and_work(app, runner, client):

@@ -28,7 +28,13 @@ RETIRED = [
 
 def vietnamese_strings():
     with open(CATALOGUE, "rb") as handle:
-        return [m.string for m in read_po(handle) if m.id]
+        # a plural entry (ngettext) holds one string per form
+        return [
+            text
+            for m in read_po(handle)
+            if m.id
+            for text in (m.string if isinstance(m.string, tuple) else (m.string,))
+        ]
 
 
 def template_texts():
