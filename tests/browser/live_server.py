@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,11 @@ def _strict_csp_unless_set(wsgi_app: Any) -> Any:
 
 def start(root: Path) -> tuple[LiveServer, Callable[[], None]]:
     """The running server and how to stop it. CSRF, page cache and rate limits stay on."""
+    # The port first: PUBLIC_URL must be the origin the browser sees, or the comment form's
+    # same-origin check (comments/form_token.py) rightly refuses the page's own posts.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     with pytest.MonkeyPatch.context() as env:
         for key in list(os.environ):
             if key.startswith("NEWSPORTAL_"):
@@ -69,6 +75,7 @@ def start(root: Path) -> tuple[LiveServer, Callable[[], None]]:
             {
                 "SECRET_KEY": "browser-tests-secret-key-long-enough-for-anything",
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.db'}",
+                "PUBLIC_URL": f"http://127.0.0.1:{port}",
                 "WTF_CSRF_ENABLED": True,
                 "RATELIMIT_ENABLED": True,
                 "COMMENT_RATE_LIMIT": "1000 per minute",
@@ -87,7 +94,7 @@ def start(root: Path) -> tuple[LiveServer, Callable[[], None]]:
     for args in (["demo", "load"], *accounts):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     live = LiveServer(f"http://127.0.0.1:{server.server_port}", app)
