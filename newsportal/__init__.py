@@ -40,6 +40,7 @@ from .pages import lists_desk
 from .pages import views as pages_views
 from .search import views as search_views
 from .site_files import CHECKOUT, default_instance_path, site_folder
+from .syndication import icons as syndication_icons
 from .syndication import views as syndication_views
 
 ROOT = CHECKOUT  # the repository root when run from a checkout (tests read its files)
@@ -81,6 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         lists_desk.bp,
         search_views.bp,
         syndication_views.bp,
+        syndication_icons.bp,
         media_views.bp,
         media_views.desk,
     ):

@@ -25,6 +25,8 @@ from .urls import origin_host, parse_origin
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
     "SITE_NAME": "Cổng Thông tin điện tử tỉnh Đồng Tháp",  # the full name, with the province
+    "SITE_LOGO": "img/logo.svg",  # the header's logo, a file under static/
+    "HOTLINE": None,  # the header's hotline; None: the editorial contact's phone (CONTACTS)
     "ARTICLES_PER_PAGE": 10,
     "EDITOR_PER_PAGE": 25,
     "SQLALCHEMY_ENGINE_OPTIONS": {},

@@ -10,7 +10,7 @@ from flask import Flask, current_app, request, session
 from flask_babel import format_date, get_locale
 
 from .extensions import babel
-from .text import to_local
+from .text import local_today, to_local
 
 
 def select_locale() -> str:
@@ -60,6 +60,12 @@ def url_with_page(page: int) -> str:
 def weekday(value: datetime) -> str:
     """The day of the week in the reader's language ("Chủ Nhật", "Sunday")."""
     return str(format_date(to_local(value).date(), "EEEE"))
+
+
+def today_line() -> str:
+    """The header's date line, "Thứ Tư, 02/12/2026" / "Wednesday, 02/12/2026", in Vietnam."""
+    today = local_today()
+    return f"{format_date(today, 'EEEE')}, {today:%d/%m/%Y}"
 
 
 def register(app: Flask) -> None:

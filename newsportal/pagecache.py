@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, time
 from functools import wraps
 from typing import Any, overload
 from urllib.parse import urlencode
@@ -51,6 +52,7 @@ from .extensions import cache
 from .pagestore import EXTENSION, REDIS_OPTIONS, BytesOnly, Entry, Store, store
 from .request_limits import query_int
 from .requestlog import ENDPOINT_KEY
+from .text import as_utc, local_to_utc, local_today
 
 PRIVATE = "private, no-store"
 KEPT_HEADERS = ("Content-Disposition", "Content-Language")
@@ -68,15 +70,23 @@ def shareable() -> bool:
 
 
 def _key(state: content_version.State, locale: str, path: str, query: str) -> str:
-    # changed_at too: a database restored from a backup reuses version numbers.
-    return f"page:{state.version}:{state.changed_at.timestamp()}:{locale}:{path}?{query}"
+    # changed_at too: a database restored from a backup reuses version numbers. Vietnam's date
+    # too: every page's header shows it, so a page kept from yesterday must not be served today.
+    stamp = f"{state.version}:{state.changed_at.timestamp()}:{local_today().isoformat()}"
+    return f"page:{stamp}:{locale}:{path}?{query}"
+
+
+def _last_modified(state: content_version.State) -> datetime:
+    # Not before today's midnight in Vietnam: the date line changed then, whatever the content.
+    midnight = local_to_utc(datetime.combine(local_today(), time()))
+    return max(as_utc(state.changed_at), midnight)
 
 
 def _headers(entry: Entry, state: content_version.State, max_age: int) -> Headers:
     headers = Headers(list(entry.kept))
     headers["Content-Type"] = entry.content_type
     headers["ETag"] = f'"{entry.etag}"'
-    headers["Last-Modified"] = http_date(state.changed_at)
+    headers["Last-Modified"] = http_date(_last_modified(state))
     headers["Cache-Control"] = f"public, max-age={max_age}"
     headers["Vary"] = "Cookie"  # the language choice lives in the session cookie
     return headers

@@ -14,7 +14,7 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from . import markup
-from .i18n import file_size, url_with_lang, url_with_page, weekday
+from .i18n import file_size, today_line, url_with_lang, url_with_page, weekday
 from .pages import forms as page_forms
 from .text import display_clock, display_date, display_time, iso_time, slugify
 from .urls import absolute_url
@@ -53,6 +53,7 @@ GLOBALS = {
     "url_with_page": url_with_page,
     "current_language": current_language,
     "absolute_url": absolute_url,
+    "today_line": today_line,
     "highlight": markup.highlight,
     # Information pages show the same words the desk's forms offer.
     "session_status_label": _labeller(page_forms.SESSION_STATUSES),

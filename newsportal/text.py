@@ -171,6 +171,11 @@ def to_local(value: datetime) -> datetime:
     return as_utc(value).astimezone(VN_TZ)
 
 
+def local_today() -> date:
+    """Today in Vietnam: the header's date line, and so a part of the page cache key."""
+    return to_local(utcnow()).date()
+
+
 def display_time(value: datetime | None) -> str:
     """`HH:mm - dd/MM/yyyy` in Asia/Ho_Chi_Minh, as on the seed page."""
     if value is None:

@@ -71,6 +71,8 @@ EXPECTED: dict[str, Row] = {
     "syndication.sitemap": Row(get=EVERYONE, post=NOBODY),
     "syndication.sitemap_page": Row(EVERYONE, NOBODY, lambda w: {"page": 1}),
     "syndication.robots": Row(get=EVERYONE, post=NOBODY),
+    "icons.favicon": Row(get=EVERYONE, post=NOBODY),
+    "icons.manifest": Row(get=EVERYONE, post=NOBODY),
     "static": Row(EVERYONE, NOBODY, lambda w: {"filename": "css/site.css"}),
     "healthz": Row(get=EVERYONE, post=NOBODY),
     "healthz_ready": Row(get=EVERYONE, post=NOBODY),

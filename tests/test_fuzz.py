@@ -206,13 +206,14 @@ PUBLIC_QUERIES: dict[str, tuple[str, list[str]]] = {
     "/sitemap.xml": ("/sitemap.xml", []),
     "/sitemap-<int:page>.xml": ("/sitemap-1.xml", []),
     "/robots.txt": ("/robots.txt", []),
+    "/site.webmanifest": ("/site.webmanifest", []),
     "/comments/token": ("/comments/token", []),
     "/healthz": ("/healthz", []),
     "/healthz/ready": ("/healthz/ready", []),
     "/metrics": ("/metrics", []),
 }
 # Files, not pages: their names are fuzzed in test_bad_input (paths), they read no query.
-FILE_ROUTES = {"/static/<path:filename>", "/uploads/<name>", "/documents/<sha>.pdf"}
+FILE_ROUTES = {"/favicon.ico", "/static/<path:filename>", "/uploads/<name>", "/documents/<sha>.pdf"}
 QUERIES = [(url, param) for url, params in PUBLIC_QUERIES.values() for param in [*params, "lang"]]
 
 
