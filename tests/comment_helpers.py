@@ -80,6 +80,12 @@ def dangerous_parts(page: str | Any, own_scripts: tuple[str, ...] = ("/static/js
                 # JSON-LD is data a browser never runs (written with |tojson)
                 or (name == "script" and el.get("type") == "application/ld+json" and not src)
                 or (name == "link" and src.startswith("/static/css/"))
+                # the site's own icons and web manifest (never from a reader)
+                or (
+                    name == "link"
+                    and el.get("rel") in ("icon", "apple-touch-icon", "manifest")
+                    and src.startswith(("/static/img/", "/site.webmanifest", "/favicon.ico"))
+                )
                 # the feed and canonical links point at the site itself
                 or (
                     name == "link"
