@@ -109,12 +109,8 @@ def new_context(browser: Any, live_server: LiveServer, problems: Problems) -> It
     opened: list[Any] = []
 
     def make(**options: Any) -> Any:
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="vi-VN",
-            viewport={"width": 1280, "height": 900},
-            **options,
-        )
+        options = {"locale": "vi-VN", "viewport": {"width": 1280, "height": 900}, **options}
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
         context.add_init_script(WATCH_CSP)
         context.on("page", problems.watch)
