@@ -36,7 +36,8 @@ from newsportal.text import utcnow
 from .conftest import BACKENDS, CHEAP_PASSWORD_HASH, serve_app
 from .databases import throwaway_database
 
-STAMP = re.compile(r'(?<=name="ts" type="hidden" value=")[^"]+')
+# The comment form's signed issue time, and the shared token signed over it.
+STAMP = re.compile(r'(?<=name="ts" type="hidden" value=")[^"]+|(?<=name="csrf_token" value=")shared\.[^"]+')
 COMMENT = "Cảm ơn bài viết, xin hỏi lịch thu hoạch ở Tháp Mười?"
 
 
@@ -121,7 +122,7 @@ def read_back(app: Flask, slug: str, picture: str) -> tuple[str, bytes]:
     with client.get(f"/uploads/{picture}") as upload:  # a file response: closed when read
         assert upload.status_code == 200
         picture_bytes = upload.data
-    # The comment form's signed issue time is the one part made afresh for each reader.
+    # The form's issue time (and the token signed over it) is the one part made afresh per second.
     return STAMP.sub("", page.get_data(as_text=True)), picture_bytes
 
 
