@@ -10,9 +10,11 @@ from bs4 import BeautifulSoup
 
 import newsportal.text
 
-# 16:30 UTC is 23:30 in Vietnam; an hour later it is already the next day there.
-WEDNESDAY_LATE = datetime(2026, 12, 2, 16, 30, tzinfo=UTC)
-THURSDAY_EARLY = datetime(2026, 12, 2, 17, 30, tzinfo=UTC)
+# 16:30 UTC is 23:30 in Vietnam; an hour later it is already the next day there. Years ahead of
+# the real clock: the content the tests make is stamped with the real time, which must come
+# before the pretended day, as content always comes before the day it is read on.
+WEDNESDAY_LATE = datetime(2037, 12, 2, 16, 30, tzinfo=UTC)
+THURSDAY_EARLY = datetime(2037, 12, 2, 17, 30, tzinfo=UTC)
 
 
 def _clock(monkeypatch, now):
@@ -34,7 +36,7 @@ def _today(response):
 
 @pytest.mark.parametrize(
     ("lang", "line"),
-    [("vi", "Thứ Tư, 02/12/2026"), ("en", "Wednesday, 02/12/2026")],
+    [("vi", "Thứ Tư, 02/12/2037"), ("en", "Wednesday, 02/12/2037")],
 )
 def test_date_line_is_todays_date_in_vietnam(client, monkeypatch, lang, line):
     _clock(monkeypatch, WEDNESDAY_LATE)
@@ -69,10 +71,10 @@ def test_page_cached_yesterday_is_not_served_today(
     client.get("/")  # reads the flashed "language changed": the next pages are shared
     _clock(monkeypatch, WEDNESDAY_LATE)
     first = client.get("/")
-    assert _today(first).endswith("02/12/2026")
+    assert _today(first).endswith("02/12/2037")
     assert client.get("/").get_data() == first.get_data()  # served from the page cache
     _clock(monkeypatch, THURSDAY_EARLY)
-    assert _today(client.get("/")).endswith("03/12/2026")
+    assert _today(client.get("/")).endswith("03/12/2037")
     again = client.get("/", headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert again.status_code == 200
     assert client.get("/", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
