@@ -184,3 +184,34 @@ def test_english_switch_from_the_header_and_by_query(
     expect(fresh.locator("html")).to_have_attribute("lang", "en")
     expect(fresh.locator(".main-nav")).to_contain_text("Home")
     shot(fresh, "english-by-query")
+
+
+def _body_size(page: Any) -> float:
+    size = "parseFloat(getComputedStyle(document.querySelector('.body p')).fontSize)"
+    return float(page.evaluate(size))
+
+
+def test_text_size_is_kept_in_this_browser_and_never_in_a_cookie(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    article = f"/articles/{live_server.slugs['article']}"
+    bare = new_context(java_script_enabled=False).new_page()
+    bare.goto(article)
+    expect(bare.locator(".text-size")).to_be_hidden()  # buttons that could do nothing
+    context = new_context()
+    page = context.new_page()
+    page.goto(article)
+    normal = _body_size(page)
+    bigger = page.locator(".text-size button[data-text-step='1']")
+    bigger.click()
+    bigger.click()
+    expect(bigger).to_be_disabled()  # the largest size
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("data-text-size", "2")
+    page.goto(article)
+    assert _body_size(page) > normal * 1.3
+    assert page.evaluate("localStorage.getItem('text-size')") == "2"
+    assert not [c for c in context.cookies() if "size" in c["name"]]  # pages stay shared
+    page.locator(".text-size button[data-text-step='0']").click()
+    expect(page.locator("html")).not_to_have_attribute("data-text-size", re.compile("."))
+    assert _body_size(page) == normal
