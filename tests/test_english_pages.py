@@ -123,3 +123,15 @@ def test_complaints_section_interface_is_english(main_pages, name, heading):  # 
     assert [link.get_text() for link in links if language_of(link) != "vi"] == []
     interface = [h.get_text(" ", strip=True) for h in soup.find_all("h2") if language_of(h) == "en"]
     assert heading in interface, interface
+
+
+def test_english_print_view_marks_the_article_and_the_site_name(
+    client, make_article, make_category
+):
+    """The print view has no menu or skip link, so main_pages.py leaves it out: checked here."""
+    article = make_article(category_id=make_category("Văn hóa – Xã hội"))
+    response = client.get(f"/articles/{article.slug}/print?lang=en")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert unmarked_vietnamese(html) == []
