@@ -24,7 +24,7 @@ from newsportal.content.review import Writer
 from newsportal.extensions import db
 from newsportal.keys import signing_keys
 from newsportal.mail import notices
-from newsportal.models import Article, Category, Comment, User
+from newsportal.models import Article, Category, Comment, Tag, User
 
 from .conftest import PASSWORD
 
@@ -49,6 +49,7 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         category = db.session.scalar(select(Category.slug).order_by(Category.position))
         byline = db.session.scalar(select(Article.byline).where(Article.slug == COMMENTED_ARTICLE))
         author = app.jinja_env.filters["slugify"](byline)
+        tag = db.session.scalar(select(Tag.slug).order_by(Tag.id))
         article_id = db.session.scalar(select(Article.id).where(Article.slug == COMMENTED_ARTICLE))
         editor_id = db.session.scalar(select(User.id).where(User.role == "editor"))
         submitted = db.session.scalar(select(Article.id).where(Article.title == SUBMITTED))
@@ -63,10 +64,15 @@ def _paths(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
         "article-picture": f"/articles/{PICTURE_ARTICLE}",
         "category": f"/categories/{category}",
         "author": f"/authors/{author}",
+        "tag": f"/tags/{tag}",
         "search": "/search?q=l%C3%BAa",  # "lúa": several articles match
         "complaints": "/pages/khieu-nai-to-cao",
         "complaints-guide": "/pages/huong-dan-khieu-nai",
         "reception-schedule": "/pages/lich-tiep-cong-dan",
+        "published-results": "/pages/cong-khai-ket-qua",
+        "legal-documents": "/pages/van-ban-phap-luat",
+        "where-to-send": "/pages/noi-gui-don",
+        "contact": "/pages/lien-he",
         "privacy-note": "/pages/bao-ve-du-lieu-ca-nhan",
         "login": "/login",
         "forgot-password": "/login/forgot",
