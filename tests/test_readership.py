@@ -249,3 +249,11 @@ def test_views_are_counted_in_memory_while_redis_fails(clock):
     clock[0] += 61
     assert made.due()  # the memory counts are written on time
     assert made.take() == {7: 2}
+
+
+def test_a_head_request_is_not_a_read(app, client, make_article, fresh_buffer):
+    article = make_article()
+    response = client.head(f"/r/{article.id}", headers={"User-Agent": BROWSER})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert _buffered(app) == {}

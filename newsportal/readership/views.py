@@ -38,7 +38,8 @@ def beacon(article_id: int) -> Response:
     visit = services.Visit(
         article_id, request.headers.get("User-Agent", ""), request.remote_addr or ""
     )
-    services.count_view(visit, policy)
+    if request.method != "HEAD":  # a link checker's look is no read
+        services.count_view(visit, policy)
     services.maybe_flush(policy.buffer)
     if request.method == "GET":
         response = Response(PIXEL, mimetype="image/gif")
