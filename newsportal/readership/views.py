@@ -41,7 +41,7 @@ def beacon(article_id: int) -> Response:
     if request.method != "HEAD":  # a link checker's look is no read
         services.count_view(visit, policy)
     services.maybe_flush(policy.buffer)
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD: the no-script picture
         response = Response(PIXEL, mimetype="image/gif")
     else:
         response = Response(status=204)
