@@ -38,6 +38,7 @@ from .media import views as media_views
 from .pages import desk as pages_desk
 from .pages import lists_desk
 from .pages import views as pages_views
+from .readership import views as readership_views
 from .search import views as search_views
 from .site_files import CHECKOUT, default_instance_path, site_folder
 from .syndication import icons as syndication_icons
@@ -74,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     ratelimits.register(app)
     comment_views.register(app, article_page=reader.render_article)
+    readership_views.register(app)  # the most-read beacon and its buffer
     for blueprint in (
         moderation_desk.bp,
         privacy_desk.bp,

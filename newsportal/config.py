@@ -179,6 +179,14 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_RATE_LIMIT": "5 per hour",  # requests per address (and per account)
     "MODERATION_DIGEST_MINUTES": 60,  # moderators get at most one waiting-comments email per N
     "READER_MAIL_PER_DAY": 3,  # emails one reader's address gets in 24 hours at most
+    # "Xem nhiều" (newsportal/readership/): article views counted by a beacon, buffered in
+    # REDIS_URL's Redis (under READERSHIP_REDIS_KEY) or in each process, and written at most
+    # once a READERSHIP_FLUSH_SECONDS; READERSHIP_MAX_ARTICLES distinct articles are buffered at
+    # most. The rate limit is per address (hashed), as the comment limit is.
+    "READERSHIP_FLUSH_SECONDS": 60,
+    "READERSHIP_MAX_ARTICLES": 10_000,
+    "READERSHIP_REDIS_KEY": "newsportal-readership",
+    "READERSHIP_RATE_LIMIT": "60 per minute",
 }
 
 ENVIRONMENTS = ("development", "production")

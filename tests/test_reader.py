@@ -144,8 +144,9 @@ def test_home_query_count_does_not_grow_with_articles(
     many = count_queries(lambda: client.get("/"))
     assert few == many
     # the menu, the latest page and its count, the category blocks (one ROW_NUMBER query), the
-    # comment counts (one grouped query), and the sidebar: sessions, its pages, results, documents
-    assert many == 9
+    # comment counts (one grouped query), and the sidebar: most read, sessions, its pages, results,
+    # documents
+    assert many == 10
 
 
 def test_article_and_category_pages_use_few_queries(
@@ -154,9 +155,9 @@ def test_article_and_category_pages_use_few_queries(
     cat = make_category()
     article = make_article("Bài đếm truy vấn", category_id=cat)
     # the article with its tags, its comments, the menu, related articles, their comment counts,
-    # and the sidebar's five (latest, sessions, its pages, results, documents)
-    assert count_queries(lambda: client.get(f"/articles/{article.slug}")) == 10
-    assert count_queries(lambda: client.get("/categories/thoi-su")) == 9
+    # and the sidebar's six (latest, most read, sessions, its pages, results, documents)
+    assert count_queries(lambda: client.get(f"/articles/{article.slug}")) == 11
+    assert count_queries(lambda: client.get("/categories/thoi-su")) == 10
 
 
 def test_healthz(client):

@@ -9,10 +9,22 @@ from .content import articles, comments, search
 from .demo import demo
 from .mail import group as mail
 from .personal_data import group as personal_data
+from .readership import readership
 from .storage import storage
 from .users import users
 
 
 def register(app: Flask) -> None:
-    for group in (users, demo, articles, comments, search, backup, storage, personal_data, mail):
+    for group in (
+        users,
+        demo,
+        articles,
+        comments,
+        search,
+        backup,
+        storage,
+        personal_data,
+        mail,
+        readership,
+    ):
         app.cli.add_command(group)

@@ -37,6 +37,7 @@ from .pages import (
     ReceptionStatus,
     ResultKind,
 )
+from .readership import ArticleView
 from .reviews import Review, ReviewState
 from .search import SearchDocument
 from .security import SecurityEvent, SecurityEventKind
@@ -49,6 +50,7 @@ __all__ = [
     "Article",
     "ArticleRevision",
     "ArticleStatus",
+    "ArticleView",
     "Autosave",
     "Category",
     "Content",
