@@ -204,7 +204,8 @@ def _demo_pictures(items: list[ArticleFile]) -> None:
         if not picture or article is None or article.featured_image_id is not None:
             continue
         seed = picture.get("seed", zlib.crc32(item.slug.encode()))
-        data = demo_pictures.draw(picture["scene"], picture.get("palette", "noon"), seed)
+        size = tuple(config["DEMO_PICTURE_SIZE"])
+        data = demo_pictures.draw(picture["scene"], picture.get("palette", "noon"), seed, size)
         image = store_image(data, f"{item.slug}.jpg", None, storage.current(), limits)
         set_featured_image(article, image.id, nfc(picture["alt"]), nfc(picture["caption"]), None)
         click.echo(f"picture: /uploads/{image.largest['name']}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 RGB = tuple[int, int, int]
-SIZE = (1600, 1000)  # the upload keeps 400, 800 and 1600 px copies: sharp, and quick to encode
+SIZE = (1600, 1000)  # what the scenes are drawn at; the upload keeps 400, 800 and 1600 px copies
 
 
 @dataclass(frozen=True)
@@ -353,7 +353,16 @@ def classroom(p: Palette, rng: random.Random) -> Image.Image:
 
 
 def rice_field(width: int = 1800, height: int = 1200) -> bytes:
-    """Golden rice under an evening sky, rows running to the horizon."""
+    """Golden rice under an evening sky, rows running to the horizon (tests use it as a photo)."""
+    return _jpeg(_rice(width, height))
+
+
+def lotus_pond(width: int = 1800, height: int = 1200) -> bytes:
+    """Pink lotus flowers over green leaves on still water."""
+    return _jpeg(_lotus(width, height))
+
+
+def _rice(width: int, height: int) -> Image.Image:
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
     horizon = height * 5 // 12
@@ -373,11 +382,10 @@ def rice_field(width: int = 1800, height: int = 1200) -> bytes:
                 fill=(210, 180, 60),
                 width=max(1, int(3 * depth)),
             )
-    return _jpeg(image)
+    return image
 
 
-def lotus_pond(width: int = 1800, height: int = 1200) -> bytes:
-    """Pink lotus flowers over green leaves on still water."""
+def _lotus(width: int, height: int) -> Image.Image:
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
     _sky(draw, width, height, (40, 110, 120), (20, 60, 70))
@@ -397,7 +405,7 @@ def lotus_pond(width: int = 1800, height: int = 1200) -> bytes:
                 outline=(190, 80, 120),
             )
         draw.ellipse([x - 22, y - 40, x + 22, y], fill=(245, 210, 90))
-    return _jpeg(image)
+    return image
 
 
 Scene = Callable[[Palette, random.Random], Image.Image]
@@ -415,18 +423,20 @@ SCENES: dict[str, Scene] = {
     "orchard": orchard,
     "mango": lambda p, rng: orchard(p, rng, (250, 200, 60)),
     "citrus": lambda p, rng: orchard(p, rng, (240, 110, 40)),
+    "flowers": lambda p, rng: orchard(p, rng, (235, 90, 150)),
     "classroom": classroom,
+    "rice_field": lambda p, rng: _rice(*SIZE),  # the first demo's two pictures, kept as they were
+    "lotus_pond": lambda p, rng: _lotus(*SIZE),
 }
-# Kept at their original size: tests elsewhere use them as a "real" photo.
-WHOLE = {"rice_field": rice_field, "lotus_pond": lotus_pond}
 
 
-def draw(scene: str, palette: str = "noon", seed: int = 0) -> bytes:
-    """The JPEG of one scene; KeyError names an unknown scene or palette."""
-    if scene in WHOLE:
-        return WHOLE[scene](*SIZE)
+def draw(scene: str, palette: str = "noon", seed: int = 0, size: tuple[int, int] = SIZE) -> bytes:
+    """The JPEG of one scene at `size`; KeyError names an unknown scene or palette."""
     rng = random.Random(seed)  # noqa: S311 - decoration, not security
-    return _jpeg(SCENES[scene](PALETTES[palette], rng))
+    image = SCENES[scene](PALETTES[palette], rng)
+    if image.size != size:
+        image = image.resize(size, Image.Resampling.BOX)
+    return _jpeg(image)
 
 
 def _jpeg(image: Image.Image) -> bytes:
