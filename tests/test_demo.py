@@ -68,9 +68,11 @@ def test_demo_dates_are_the_last_three_weeks_whenever_it_is_loaded(app, runner):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     now = utcnow()
     dates = sorted(as_utc(a.published_at) for a in all_articles(app) if a.state() == "published")
-    assert now - timedelta(days=22) < dates[0]
+    recent = [d for d in dates if now - timedelta(days=22) < d]
+    # one keeps its day: its text names it, and the reception schedule's 20th agrees with it
+    assert len(recent) >= len(dates) - 1
     assert dates[-1] > now - timedelta(days=2)
-    assert len({d.date() for d in dates}) >= 15  # spread out, not all on one day
+    assert len({d.date() for d in recent}) >= 15  # spread out, not all on one day
 
 
 def test_demo_accounts_are_printed_and_work(app, runner, client):
