@@ -303,8 +303,10 @@ def road(p: Palette, rng: random.Random, bridge: bool = False) -> Image.Image:
     for side in (-1, 1):
         for i in range(6):
             t = (i + 1) / 7
-            x = width / 2 + side * (60 + t * 700)
-            _tree(draw, x, horizon + t * (height - horizon), 60 + t * 260, (60, 140, 70), None, rng)
+            tx = width / 2 + side * (60 + t * 700)
+            _tree(
+                draw, tx, horizon + t * (height - horizon), 60 + t * 260, (60, 140, 70), None, rng
+            )
     return image
 
 
