@@ -137,6 +137,9 @@ DEFAULTS: dict[str, Any] = {
     # Pixels decoded at once, the memory bound of an upload: a PNG or WebP larger than this is
     # refused; a larger JPEG is decoded at 1/2, 1/4 or 1/8 of its size (see media/services.py).
     "IMAGE_MAX_DECODED_PIXELS": 16_000_000,
+    # Width and height of the pictures `flask demo load` draws; the tests load the demo often and
+    # set a small size, each upload's copies being what costs the time.
+    "DEMO_PICTURE_SIZE": [1600, 1000],
     "SITEMAP_MAX_URLS": 50_000,  # the sitemaps.org limit per file; past it, an index
     "LOG_FORMAT": None,  # json | text; None: json in production, text elsewhere (logs.py)
     "LOG_LEVEL": "INFO",

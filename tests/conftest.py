@@ -122,6 +122,7 @@ def app_config(database_url: str, password_hash_method: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": password_hash_method,
+        "DEMO_PICTURE_SIZE": [480, 300],  # one small copy each: `demo load` runs in many tests
     }
 
 

@@ -1,12 +1,15 @@
 """`flask demo load`: original sample content and staff accounts, safe to run twice."""
 
 import re
+import unicodedata
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 from newsportal import ROOT
-from newsportal.text import utcnow
+from newsportal.text import as_utc, utcnow
 
 from .conftest import all_articles, all_categories, get_user
 
@@ -35,6 +38,43 @@ def test_demo_load_gives_a_site_worth_trying(app, runner, client):
     assert len(home.select(".top-story, .headlines li, .card")) >= 6
 
 
+MENU = ["Thời sự", "Chỉ đạo – Điều hành", "Kinh tế", "Nông nghiệp"]
+MENU += ["Văn hóa – Xã hội", "Giáo dục", "Y tế"]
+
+
+def test_demo_fills_every_category_of_a_provincial_portal(app, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    categories = sorted(all_categories(app), key=lambda c: c.position)
+    assert [c.name for c in categories] == MENU
+    articles = all_articles(app)
+    assert len(articles) >= 30
+    published = Counter(a.category_id for a in articles if a.state() == "published")
+    assert all(published[c.id] >= 4 for c in categories), published
+
+
+def test_every_demo_article_has_a_picture_and_nfc_text(app, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    articles = all_articles(app)
+    assert all(a.featured_image_id for a in articles)
+    assert len({a.featured_image_id for a in articles}) == len(articles)  # each its own
+    for a in articles:
+        for text in (a.title, a.lead, a.body_md, a.byline, a.featured_image_alt):
+            assert text
+            assert unicodedata.normalize("NFC", text) == text, a.slug
+        assert "minh họa" in a.featured_image_caption
+
+
+def test_demo_dates_are_the_last_three_weeks_whenever_it_is_loaded(app, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    now = utcnow()
+    dates = sorted(as_utc(a.published_at) for a in all_articles(app) if a.state() == "published")
+    recent = [d for d in dates if now - timedelta(days=22) < d]
+    # one keeps its day: its text names it, and the reception schedule's 20th agrees with it
+    assert len(recent) >= len(dates) - 1
+    assert dates[-1] > now - timedelta(days=2)
+    assert len({d.date() for d in recent}) >= 15  # spread out, not all on one day
+
+
 def test_demo_accounts_are_printed_and_work(app, runner, client):
     result = runner.invoke(args=["demo", "load"])
     passwords = dict(re.findall(r"account (\S+) \(\w+\) password: (\S+)", result.output))
@@ -49,12 +89,14 @@ def test_demo_accounts_are_printed_and_work(app, runner, client):
 
 def test_demo_load_is_idempotent(app, runner):
     runner.invoke(args=["demo", "load"])
-    first = [(a.slug, a.published_at) for a in all_articles(app)]
+    first = [(a.slug, a.published_at, a.featured_image_id) for a in all_articles(app)]
+    menu = [(c.name, c.position) for c in all_categories(app)]
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0
     assert "password unchanged" in second.output
-    assert [(a.slug, a.published_at) for a in all_articles(app)] == first
-    assert len(all_categories(app)) == 3
+    assert [(a.slug, a.published_at, a.featured_image_id) for a in all_articles(app)] == first
+    assert [(c.name, c.position) for c in all_categories(app)] == menu
+    assert len(menu) == 7
 
 
 def test_demo_articles_are_original_not_the_seed(app, runner):

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import timedelta
+import zlib
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
+import yaml
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .. import storage
-from ..articles.importer import import_article, parse_file
-from ..articles.services import reindex_articles, set_featured_image
+from ..articles.importer import ArticleFile, import_article, parse_file
+from ..articles.services import reindex_articles, save_category, set_featured_image
 from ..auth.services import create_user, find_user
 from ..comments import moderation
 from ..comments import services as comment_services
@@ -22,10 +24,10 @@ from ..demo_data.generate import SHOWCASE_COMMENTS, generate
 from ..extensions import db
 from ..media import demo as demo_pictures
 from ..media.services import Limits, store_image
-from ..models import Article, Comment, Role
+from ..models import Article, Category, Comment, Role
 from ..pages import demo as page_demo
 from ..pages.services import reindex_pages
-from ..text import utcnow
+from ..text import as_utc, nfc, to_local, utcnow
 
 demo = AppGroup("demo", help="Sample content for trying the site.")
 DEMO_CONTENT = Path(__file__).resolve().parent.parent / "demo_content"
@@ -40,19 +42,17 @@ DEMO_ACCOUNTS = [
 @demo.command("load")
 def demo_load() -> None:
     """Sample articles, categories and staff accounts. Safe to run again."""
-    for path in sorted(DEMO_CONTENT.glob("*.md")):
-        item = parse_file(path)
+    _demo_categories()
+    items = [parse_file(path) for path in sorted(DEMO_CONTENT.glob("*.md"))]
+    for item in items:
         if db.session.scalar(select(Article.id).where(Article.slug == item.slug)):
             continue
-        days = item.extra.get("publish_in_days")
-        if isinstance(days, int):
-            # Always in the future when loaded, so there is a scheduled article to see.
-            item.published_at = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
+        item.published_at = _when_loaded(item)
         import_article(item)
         click.echo(f"article: /articles/{item.slug}")
     _demo_comments()
     _demo_pages()
-    _demo_pictures()
+    _demo_pictures(items)
     click.echo(f"search: {reindex_articles()} articles and {reindex_pages()} pages indexed")
     for email, name, role in DEMO_ACCOUNTS:
         if find_user(email) is not None:
@@ -168,32 +168,44 @@ def _demo_pages() -> None:
     )
 
 
-DEMO_PICTURES = [
-    (
-        "vu-lua-thu-dong-nang-suat-binh-quan-dat-hon-5-7-tan-ha",
-        demo_pictures.rice_field,
-        "Cánh đồng lúa chín vàng dưới bầu trời chiều",
-        "Lúa Thu Đông vào mùa thu hoạch (ảnh minh họa)",
-    ),
-    (
-        "thap-muoi-dam-sen-mua-nuoc-rut-hut-khach-tham-quan-cuoi-tuan",
-        demo_pictures.lotus_pond,
-        "Hoa sen hồng nở giữa lá sen xanh trên mặt nước",
-        "Đầm sen Tháp Mười (ảnh minh họa)",
-    ),
-]
+def _demo_categories() -> None:
+    """The portal's menu, in its order; a category the desk already has is left as it is."""
+    names = yaml.safe_load((DEMO_CONTENT / "categories.yaml").read_text(encoding="utf-8"))
+    for position, name in enumerate(names, start=1):
+        if db.session.scalar(select(Category.id).where(Category.name == name)) is None:
+            save_category(None, name, "", position)
 
 
-def _demo_pictures() -> None:
-    """Featured pictures for two demo articles, drawn on the spot; once per article."""
+def _when_loaded(item: ArticleFile) -> datetime | None:
+    """`days_ago: 3` puts an article three days before the load, at its file's time of day, so
+    the home page looks current whenever the demo is loaded; `publish_in_days` schedules one."""
+    now = utcnow().replace(second=0, microsecond=0)
+    days = item.extra.get("publish_in_days")
+    if isinstance(days, int):
+        return now + timedelta(days=days)
+    ago = item.extra.get("days_ago")
+    if not isinstance(ago, int) or item.published_at is None:
+        return item.published_at
+    clock = to_local(item.published_at)
+    day = to_local(now) - timedelta(days=max(1, ago))  # a day back at least: never scheduled
+    return as_utc(day.replace(hour=clock.hour, minute=clock.minute))
+
+
+def _demo_pictures(items: list[ArticleFile]) -> None:
+    """Each article's featured picture, drawn on the spot from its file's `picture:` (scene,
+    palette, alt, caption); once per article. Saved last, so the content version moves."""
     config = current_app.config
     limits = Limits(
         config["IMAGE_MAX_BYTES"], config["IMAGE_MAX_PIXELS"], config["IMAGE_MAX_DECODED_PIXELS"]
     )
-    for slug, draw, alt, caption in DEMO_PICTURES:
-        article = db.session.scalar(select(Article).where(Article.slug == slug))
-        if article is None or article.featured_image_id is not None:
+    for item in items:
+        picture = item.extra.get("picture")
+        article = db.session.scalar(select(Article).where(Article.slug == item.slug))
+        if not picture or article is None or article.featured_image_id is not None:
             continue
-        image = store_image(draw(), f"{slug}.jpg", None, storage.current(), limits)
-        set_featured_image(article, image.id, alt, caption, None)
+        seed = picture.get("seed", zlib.crc32(item.slug.encode()))
+        size = tuple(config["DEMO_PICTURE_SIZE"])
+        data = demo_pictures.draw(picture["scene"], picture.get("palette", "noon"), seed, size)
+        image = store_image(data, f"{item.slug}.jpg", None, storage.current(), limits)
+        set_featured_image(article, image.id, nfc(picture["alt"]), nfc(picture["caption"]), None)
         click.echo(f"picture: /uploads/{image.largest['name']}")
