@@ -7,7 +7,7 @@ PO     := $(wildcard newsportal/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-runtime lock dist run test test-quick coverage lint fmt typecheck translations extract db-migrate db-upgrade demo bench bench-search clean vendor-editor
+.PHONY: help install install-runtime lock dist run test test-quick coverage lint fmt typecheck translations extract db-migrate db-upgrade demo screenshots bench bench-search clean vendor-editor
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -78,6 +78,10 @@ test-quick: install ## SQLite only, no browser, no slow tests: the edit-test loo
 # fail_under (pyproject.toml) is a line-coverage floor for `make test`; branches are reported, not gated.
 coverage: install ## the whole suite with branch coverage, and an HTML report in htmlcov/
 	$(BIN)/pytest $(XDIST) --cov --cov-branch --cov-fail-under=0 --cov-report=term --cov-report=html $(ARGS)
+
+# The README's pictures, from a browser test on the demo content; skipped unless the folder is named.
+screenshots: install ## the README's pictures (home, article, complaints, moderation desk; desktop and phone) into docs/screenshots/
+	NEWSPORTAL_SCREENSHOTS=docs/screenshots NEWSPORTAL_TEST_BACKENDS=sqlite $(BIN)/pytest -p no:cacheprovider -q tests/browser/test_screenshots.py $(ARGS)
 
 bench: install ## measure the site against a bare Flask app, and through nginx (ARGS="--small", "--proxy only", "--profile article")
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
