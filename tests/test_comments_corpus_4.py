@@ -9,6 +9,7 @@ from .comments_corpus_run import send_slice
 
 @pytest.mark.slow
 @xss_corpus.needs_corpus
+@xss_corpus.untraced
 def test_xss_corpus_slice_as_name_and_body_comes_out_inert(
     app, client, make_article, auth, database_url
 ):

@@ -30,6 +30,10 @@ from .hostile_helpers import SERVE_ERRORS, Site, build_site
 PUBLIC_EXAMPLES = 40
 STAFF_EXAMPLES = 25
 QUERY_EXAMPLES = 8  # per route and parameter
+# Hundreds of generated sends through routes the rest of the suite covers line by line: not
+# traced for coverage, which would double their time and add no covered line.
+pytestmark = pytest.mark.no_cover
+
 FUZZ = settings(
     derandomize=True,
     database=None,

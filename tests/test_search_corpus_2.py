@@ -9,6 +9,7 @@ from .search_corpus_run import search_slice
 
 @pytest.mark.slow
 @xss_corpus.needs_corpus
+@xss_corpus.untraced
 def test_xss_corpus_slice_as_query_and_as_indexed_text_comes_out_inert(
     app, make_article, database_url
 ):
