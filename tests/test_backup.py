@@ -37,7 +37,10 @@ from .conftest import BACKENDS, CHEAP_PASSWORD_HASH, serve_app
 from .databases import throwaway_database
 
 # The comment form's signed issue time, and the shared token signed over it.
-STAMP = re.compile(r'(?<=name="ts" type="hidden" value=")[^"]+|(?<=name="csrf_token" value=")shared\.[^"]+')
+STAMP = re.compile(
+    r'(?<=name="ts" type="hidden" value=")[^"]+'
+    r'|(?<=name="csrf_token" value=")shared\.[^"]+'
+)
 COMMENT = "Cảm ơn bài viết, xin hỏi lịch thu hoạch ở Tháp Mười?"
 
 
