@@ -60,6 +60,8 @@ EXPECTED: dict[str, Row] = {
     "reader.tag": Row(EVERYONE, NOBODY, lambda w: {"slug": w.tag_slug}),
     "comments.submit": Row(NOBODY, EVERYONE, lambda w: {"slug": w.article_slug}),
     "comments.token": Row(get=EVERYONE, post=NOBODY),
+    # The most-read beacon: anyone reading may count a view (POST from script, GET from <img>).
+    "readership.beacon": Row(EVERYONE, EVERYONE, lambda w: {"article_id": w.article_id}),
     "pages.page": Row(EVERYONE, NOBODY, lambda w: {"slug": w.page_slug}),
     "pages.reception_calendar": Row(get=EVERYONE, post=NOBODY),
     "pages.result_pdf": Row(EVERYONE, NOBODY, lambda w: {"sha": w.result_sha}),

@@ -212,6 +212,7 @@ PUBLIC_QUERIES: dict[str, tuple[str, list[str]]] = {
     "/robots.txt": ("/robots.txt", []),
     "/site.webmanifest": ("/site.webmanifest", []),
     "/comments/token": ("/comments/token", []),
+    "/r/<int:article_id>": ("/r/1", []),
     "/healthz": ("/healthz", []),
     "/healthz/ready": ("/healthz/ready", []),
     "/metrics": ("/metrics", []),
