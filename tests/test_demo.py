@@ -12,12 +12,13 @@ from newsportal import ROOT
 from newsportal.text import as_utc, utcnow
 
 from .conftest import all_articles, all_categories, get_user
+from .demo_snapshot import load_demo
 
 SEED_BODY = Path(__file__).resolve().parents[2] / "shared" / "seed" / "dong-thap-nq68.md"
 
 
-def test_demo_load_gives_a_site_worth_trying(app, runner, client):
-    result = runner.invoke(args=["demo", "load"])
+def test_demo_load_gives_a_site_worth_trying(app, client):
+    result = load_demo(app)
     assert result.exit_code == 0, result.output
     articles = all_articles(app)
     assert len(all_categories(app)) >= 3
@@ -42,8 +43,8 @@ MENU = ["Thời sự", "Chỉ đạo – Điều hành", "Kinh tế", "Nông ngh
 MENU += ["Văn hóa – Xã hội", "Giáo dục", "Y tế"]
 
 
-def test_demo_fills_every_category_of_a_provincial_portal(app, runner):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+def test_demo_fills_every_category_of_a_provincial_portal(app):
+    assert load_demo(app).exit_code == 0
     categories = sorted(all_categories(app), key=lambda c: c.position)
     assert [c.name for c in categories] == MENU
     articles = all_articles(app)
@@ -52,8 +53,8 @@ def test_demo_fills_every_category_of_a_provincial_portal(app, runner):
     assert all(published[c.id] >= 4 for c in categories), published
 
 
-def test_every_demo_article_has_a_picture_and_nfc_text(app, runner):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+def test_every_demo_article_has_a_picture_and_nfc_text(app):
+    assert load_demo(app).exit_code == 0
     articles = all_articles(app)
     assert all(a.featured_image_id for a in articles)
     assert len({a.featured_image_id for a in articles}) == len(articles)  # each its own
@@ -64,8 +65,8 @@ def test_every_demo_article_has_a_picture_and_nfc_text(app, runner):
         assert "minh họa" in a.featured_image_caption
 
 
-def test_demo_dates_are_the_last_three_weeks_whenever_it_is_loaded(app, runner):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+def test_demo_dates_are_the_last_three_weeks_whenever_it_is_loaded(app):
+    assert load_demo(app).exit_code == 0
     now = utcnow()
     dates = sorted(as_utc(a.published_at) for a in all_articles(app) if a.state() == "published")
     recent = [d for d in dates if now - timedelta(days=22) < d]
@@ -75,8 +76,8 @@ def test_demo_dates_are_the_last_three_weeks_whenever_it_is_loaded(app, runner):
     assert len({d.date() for d in recent}) >= 15  # spread out, not all on one day
 
 
-def test_demo_accounts_are_printed_and_work(app, runner, client):
-    result = runner.invoke(args=["demo", "load"])
+def test_demo_accounts_are_printed_and_work(app, client):
+    result = load_demo(app)
     passwords = dict(re.findall(r"account (\S+) \(\w+\) password: (\S+)", result.output))
     assert len(passwords) == 4
     roles = {get_user(app, email).role for email in passwords}
@@ -99,8 +100,8 @@ def test_demo_load_is_idempotent(app, runner):
     assert len(menu) == 7
 
 
-def test_demo_articles_are_original_not_the_seed(app, runner):
-    runner.invoke(args=["demo", "load"])
+def test_demo_articles_are_original_not_the_seed(app):
+    load_demo(app)
     if not SEED_BODY.exists():
         return
     seed = SEED_BODY.read_text(encoding="utf-8")
@@ -112,7 +113,7 @@ def test_demo_articles_are_original_not_the_seed(app, runner):
 def test_demo_load_brings_comments_to_moderate(app, runner, client):
     from .comment_helpers import comments
 
-    runner.invoke(args=["demo", "load"])
+    load_demo(app)
     statuses = [c.status for c in comments(app)]
     assert statuses.count("pending") >= 3
     assert "approved" in statuses

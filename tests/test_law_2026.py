@@ -17,6 +17,7 @@ from newsportal.models import Article, LegalDocument, Page, ReceptionSession
 from newsportal.pages import demo as page_demo
 from newsportal.text import to_local
 
+from .demo_snapshot import load_demo
 from .page_helpers import soup, vn
 
 MARKER = "(Thông tin mẫu - cần cơ quan xác nhận)"
@@ -24,10 +25,8 @@ ARTICLE = "lanh-dao-ubnd-tinh-tiep-cong-dan-dinh-ky-thang-11"
 
 
 @pytest.fixture
-def demo(runner):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-    return result
+def demo(app):
+    return load_demo(app)
 
 
 def pages(app):

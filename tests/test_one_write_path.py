@@ -9,6 +9,7 @@ from newsportal.articles.importer import parse_file
 from newsportal.extensions import db
 from newsportal.models import Article, ArticleRevision, SearchDocument
 
+from .demo_snapshot import load_demo
 from .test_import import GOOD, SEED, SEED_SLUG, needs_seed, write
 
 PICTURED = [
@@ -66,7 +67,7 @@ def test_an_import_leaves_a_revision_and_the_desks_search_document(app, runner, 
 
 
 def test_a_demo_picture_leaves_a_revision_and_the_desks_search_document(app, runner):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert load_demo(app).exit_code == 0
     with app.app_context():
         pictured = [_article(slug) for slug in PICTURED]
         assert all(a.featured_image_id is not None for a in pictured)

@@ -18,6 +18,7 @@ from newsportal.models import LegalDocument, Page, PublishedResult, ReceptionSes
 from newsportal.pages import records
 from newsportal.text import to_local, utcnow
 
+from .demo_snapshot import load_demo
 from .page_helpers import make_page, make_result, make_session, results, sample_pdf, soup, vn
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -536,10 +537,8 @@ def test_an_editor_marks_a_document_unconfirmed_and_clears_the_mark(app, auth, c
 
 
 @pytest.fixture
-def demo(runner):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-    return result
+def demo(app):
+    return load_demo(app)
 
 
 SECTION = [
