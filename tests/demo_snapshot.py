@@ -1,4 +1,5 @@
-"""`flask demo load` once per worker, copied into the tests that only need its content.
+"""`flask demo load` (or `demo generate`) once per worker, copied into the tests that only need
+its content.
 
 A real load costs 3-5 s (32 articles rendered and indexed, 16 pictures drawn and encoded) and some
 90 tests start from one. The first load in a worker runs the real command; its database rows and
@@ -57,24 +58,29 @@ class _Snapshot:
     rows: dict[str, list[dict[str, Any]]] | None = None
 
 
-_kept: dict[str, _Snapshot] = {}
+_kept: dict[tuple[Any, ...], _Snapshot] = {}
 _folder = Path(tempfile.mkdtemp(prefix="demo-snapshot-"))
 
 
 def load_demo(app: Flask) -> Loaded:
     """The demo content in `app`'s (empty) database and upload folder, as `demo load` leaves it."""
+    return kept(app, ["demo", "load"])
+
+
+def kept(app: Flask, command: list[str]) -> Loaded:
+    """The content `flask <command>` leaves in `app`'s empty database and upload folder: run for
+    real the first time in a worker, copied from that run while it would leave the same."""
     backend = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
-    key = (backend, *(repr(app.config.get(name)) for name in KEYED_ON))
-    snapshot = _kept.get(backend)
+    key = (backend, *command, *(repr(app.config.get(name)) for name in KEYED_ON))
+    snapshot = _kept.get(key)
     if (
         snapshot is None
-        or snapshot.key != key
         or snapshot.day != to_local(utcnow()).date()
         or time.monotonic() - snapshot.taken > REUSE_SECONDS
     ):
-        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        result = app.test_cli_runner().invoke(args=command)
         assert result.exit_code == 0, result.output
-        _kept[backend] = _take(app, backend, key, result.output)
+        _kept[key] = _take(app, backend, key, result.output)
         return Loaded(result.exit_code, result.output)
     _restore(app, snapshot)
     return Loaded(0, snapshot.output)

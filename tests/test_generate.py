@@ -16,23 +16,21 @@ from newsportal.extensions import db
 from newsportal.models import Article, Category, Comment
 from newsportal.text import slugify, utcnow
 
+from .demo_snapshot import kept
+
 ARTICLES, COMMENTS = 300, 3000
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 
 
+def command(articles=ARTICLES, comments=COMMENTS, seed=7):
+    return ["demo", "generate", "--articles", str(articles), "--comments", str(comments)] + [
+        "--seed",
+        str(seed),
+    ]
+
+
 def run(runner, articles=ARTICLES, comments=COMMENTS, seed=7):
-    result = runner.invoke(
-        args=[
-            "demo",
-            "generate",
-            "--articles",
-            str(articles),
-            "--comments",
-            str(comments),
-            "--seed",
-            str(seed),
-        ]
-    )
+    result = runner.invoke(args=command(articles, comments, seed))
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -47,8 +45,9 @@ def is_nfc(text):
 
 
 @pytest.fixture
-def generated(app, runner):
-    return run(runner)
+def generated(app):
+    """The tests that read what one run made share it: a copy of the worker's first run."""
+    return kept(app, command()).output
 
 
 def test_counts_statuses_and_states(app, generated):
