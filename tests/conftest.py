@@ -71,7 +71,29 @@ def _memoised_url_builders() -> None:
     Rule._compile_builder = compile_builder  # type: ignore[method-assign]
 
 
+def _memoised_converter_args() -> None:
+    """Parsing a rule's converter arguments (`<int(min=1):page>`) runs a long regular expression:
+    some 6 ms of each test app's start. The same text always gives the same arguments; each
+    caller gets its own copies."""
+    from werkzeug.routing import rules
+
+    original = rules.parse_converter_args
+    if getattr(original, "memoised", False):
+        return
+    parsed: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+
+    def parse_converter_args(argstr: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        if argstr not in parsed:
+            parsed[argstr] = original(argstr)
+        args, kwargs = parsed[argstr]
+        return tuple(args), dict(kwargs)
+
+    parse_converter_args.memoised = True  # type: ignore[attr-defined]
+    rules.parse_converter_args = parse_converter_args
+
+
 _memoised_url_builders()
+_memoised_converter_args()
 
 
 @pytest.fixture(scope="session")

@@ -102,8 +102,14 @@ def _take(app: Flask, backend: str, key: tuple[Any, ...], output: str) -> _Snaps
             snapshot.sqlite_file = where / "demo.db"
             shutil.copyfile(_sqlite_path(app), snapshot.sqlite_file)
         else:
+            # In id order: a row's parent in its own table (a page's, a reply's) comes first.
             snapshot.rows = {
-                table.name: [dict(row) for row in db.session.execute(select(table)).mappings()]
+                table.name: [
+                    dict(row)
+                    for row in db.session.execute(
+                        select(table).order_by(*table.primary_key.columns)
+                    ).mappings()
+                ]
                 for table in db.metadata.sorted_tables
             }
             db.session.rollback()
