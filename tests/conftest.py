@@ -143,9 +143,29 @@ def _shared_compiled_cache() -> None:
     SQLAlchemy._make_engine = make_engine  # type: ignore[method-assign]
 
 
+def _static_hashes_once() -> None:
+    """Every test app hashes the project's static files at start-up (a few ms each); they do
+    not change during a run. Another folder (a test's own) is hashed each time."""
+    from newsportal import ROOT, static_urls
+
+    original = static_urls.file_hashes
+    project = (ROOT / "static").resolve()
+    kept: dict[str, str] = {}
+
+    def file_hashes(folder: Path) -> dict[str, str]:
+        if Path(folder).resolve() != project:
+            return original(folder)
+        if not kept:
+            kept.update(original(folder))
+        return dict(kept)
+
+    static_urls.file_hashes = file_hashes
+
+
 _memoised_url_builders()
 _memoised_converter_args()
 _shared_compiled_cache()
+_static_hashes_once()
 
 
 @pytest.fixture(scope="session")
