@@ -72,8 +72,9 @@ def demo_generate(articles: int, comments: int, seed: int | None) -> None:
     started = time.perf_counter()
     with click.progressbar(length=articles + comments, label="generating") as bar:
         summary = generate(articles, comments, current_app.config["IP_HASH_KEY"], seed, bar.update)
+    elapsed = time.perf_counter() - started
     click.echo(
-        f"added {articles} articles and {comments} comments in {time.perf_counter() - started:.1f}s"
+        f"added {articles} articles and {comments} comments in {elapsed:.1f}s (tables analysed)"
     )
     if summary.showcase_slug:
         click.echo(

@@ -23,11 +23,22 @@ from ..bulk_insert import insert_rows
 from ..content import bulk as content_bulk
 from ..content import services as content
 from ..extensions import db
-from ..models import Article, ArticleStatus, Category, Comment, CommentStatus, published_filter
+from ..models import (
+    Article,
+    ArticleStatus,
+    Category,
+    Comment,
+    CommentStatus,
+    Revision,
+    SearchDocument,
+    published_filter,
+)
 from ..text import slugify, utcnow
 from . import words, writer
-from .bulk import indexes_rebuilt
+from .bulk import analyze, indexes_rebuilt
 
+# Every table a run adds rows to: their statistics are refreshed at the end.
+FILLED = (Category, Article, Revision, SearchDocument, Comment)
 ARTICLE_BATCH = 4000
 COMMENT_BATCH = 10_000
 SHOWCASE_COMMENTS = 50  # the newest article always has exactly this many approved comments
@@ -250,6 +261,7 @@ def generate(
             _write_comments(rng, pools, comments, targets, showcase, now, progress)
     content_version.bump(db.session.connection())  # no page cached before this run stays
     db.session.commit()
+    analyze([model.__table__ for model in FILLED])
     deep = categories[0][0]
     deep_count = db.session.scalar(
         select(func.count())
