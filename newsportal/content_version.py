@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import event, func, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -75,9 +75,12 @@ def _create(connection: Any, moment: datetime) -> None:
         pass
 
 
-# Built once: this runs on every shared page view, cache hits included. The menu comes in the
-# same statement (a row per category): every reader page shows it, and it is a handful of rows.
-_READ = (
+# Built once: this runs on every shared page view, cache hits included, so it reads one row.
+_VERSION = select(ContentState.version, ContentState.changed_at, ContentState.next_due_at).where(
+    ContentState.id == ROW
+)
+# The menu with its version, in one statement (one snapshot): read only when the version moved.
+_WITH_MENU = (
     select(
         ContentState.version,
         ContentState.changed_at,
@@ -91,6 +94,16 @@ _READ = (
     .outerjoin(Category, true())
     .where(ContentState.id == ROW)
 )
+MENUS = "newsportal.content_version.menu"  # app.extensions: this process's latest menu
+
+
+@dataclass
+class _LatestMenu:
+    """The menu of one version. A category is public content, so any change to one raises the
+    version: a menu kept under its (version, changed_at) is never stale. One attribute, so a
+    thread replacing it never lets another read one version's key with another's menu."""
+
+    entry: tuple[tuple[int, datetime], tuple[MenuItem, ...]] | None = None
 
 
 def peek(now: datetime | None = None) -> State | None:
@@ -98,17 +111,29 @@ def peek(now: datetime | None = None) -> State | None:
 
     A bare connection, no session: this runs on every shared page view, cache hits included.
     """
+    latest: _LatestMenu = current_app.extensions.setdefault(MENUS, _LatestMenu())
+    moment = now or utcnow()
     with db.engine.connect() as connection:
-        rows = connection.execute(_READ).all()
-    if not rows or (rows[0].next_due_at is not None and rows[0].next_due_at <= (now or utcnow())):
+        row = connection.execute(_VERSION).first()
+        if row is None or _due(row.next_due_at, moment):
+            return None
+        known = latest.entry
+        if known is not None and known[0] == (row.version, row.changed_at):
+            return State(row.version, row.changed_at, known[1])
+        rows = connection.execute(_WITH_MENU).all()
+    if not rows or _due(rows[0].next_due_at, moment):  # changed since the first read
         return None
     items = tuple((r.id, r.name, r.slug, r.position) for r in rows if r.id is not None)
-    return State(rows[0].version, rows[0].changed_at, _menu(items))
+    state = State(rows[0].version, rows[0].changed_at, _menu(items))
+    latest.entry = (state.version, state.changed_at), state.menu
+    return state
 
 
-@lru_cache(maxsize=32)
+def _due(next_due_at: datetime | None, now: datetime) -> bool:
+    return next_due_at is not None and next_due_at <= now
+
+
 def _menu(items: tuple[tuple[int, str, str, int], ...]) -> tuple[MenuItem, ...]:
-    """Sorted once per distinct menu, not on every page view."""
     menu = [MenuItem(*item) for item in items]
     return tuple(sorted(menu, key=lambda item: (item.position, vi_sort_key(item.name))))
 

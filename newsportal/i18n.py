@@ -21,7 +21,9 @@ def select_locale() -> str:
 
 def remember_language_choice() -> None:
     choice = request.args.get("lang")
-    if choice in current_app.config["LANGUAGES"]:
+    # Written only when it changes what the reader gets: a written session makes the page
+    # their own (pagecache.py), and a cookie for the default language would be no choice.
+    if choice in current_app.config["LANGUAGES"] and choice != select_locale():
         session["lang"] = choice
 
 

@@ -6,12 +6,17 @@ What makes a page shareable: its view is decorated `@cached_page` (the only list
 pages: FastPath asks the matched view, nothing keeps URLs by hand), the request is a GET or HEAD,
 nobody is signed in, and the session holds no message (`_flashes`) and no comment of the reader's
 own awaiting moderation (`own_comments`). Anything else is `private, no-store`, as is every page
-a signed-in user gets (auth's after_request). A page is cached under (content version, language,
-path, the query parameters its view declares in `params=`, each normalised: `page=1` is the page
-itself); the others (`utm_*`, `fbclid`, junk) are dropped before the view runs, so they neither
-make a new entry nor get rendered into one. Only a 200 is stored, so a view holds at most one
-entry per real page. Every reader page gets an ETag and a Last-Modified; a conditional GET
-answers 304. Entries are kept by pagestore.py (no pickle; Redis failing means uncached pages).
+a signed-in user gets (auth's after_request). A reader with a language choice shares pages too:
+nothing rewrites a session holding only that (i18n writes it when it changes; Flask-Login's
+session protection looks only at sessions with a sign-in, extensions.py). A public answer never
+sets a cookie: one whose session was written is `private, no-store` (shared_caches.py).
+
+A page is cached under (content version, language, path, the query parameters its view declares
+in `params=`, each normalised: `page=1` is the page itself); the others (`utm_*`, `fbclid`,
+junk) are dropped before the view runs, so they neither make a new entry nor get rendered into
+one. Only a 200 is stored, so a view holds at most one entry per real page. Every reader page
+gets an ETag and a Last-Modified; a conditional GET answers 304. Entries are kept by
+pagestore.py (no pickle; Redis failing means uncached pages).
 
 What raises the version: any flush that adds, changes or deletes a row of a model declaring
 `PublicContent` (models/public.py; a comment only once approved), in that same transaction
@@ -154,6 +159,8 @@ def _cached(view: Callable[..., Any], spec: Params) -> Callable[..., Response]:
             if enabled:
                 store().set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
         response = Response(entry.body, headers=_headers(entry, state, _max_age()))
+        if session.modified:  # a cached page, but this answer sets the reader's cookie (?lang=)
+            response.headers["Cache-Control"] = PRIVATE
         response.make_conditional(request)  # 304 and no body when the reader has it already
         return response
 

@@ -10,7 +10,9 @@ second nginx rounds to (it counts whole seconds). Browsers keep
 their own copy for max-age (HTTP_CACHE_MAX_AGE), as before.
 
 A WSGI wrapper around the page cache's fast path, so cached pages answered before Flask runs
-carry it too.
+carry it too. It has the last word on every answer's Cache-Control, so it also keeps the rule
+that a public answer never sets a cookie: one that does (whatever wrote the session) is the
+reader's own, `private, no-store`, and no shared cache hands that cookie to someone else.
 """
 
 from __future__ import annotations
@@ -20,10 +22,20 @@ from typing import Any
 
 from flask import Flask
 
+PRIVATE = "private, no-store"
+
+
+def _directives(cache_control: str) -> set[str]:
+    return {part.strip().split("=", 1)[0].lower() for part in cache_control.split(",")}
+
+
+def is_public(cache_control: str) -> bool:
+    return "public" in _directives(cache_control)
+
 
 def with_shared_max_age(cache_control: str, seconds: int) -> str:
     """`cache_control` with s-maxage added when a shared cache may store the answer."""
-    directives = {part.strip().split("=", 1)[0].lower() for part in cache_control.split(",")}
+    directives = _directives(cache_control)
     if "public" not in directives or directives & {"immutable", "s-maxage"}:
         return cache_control
     return f"{cache_control}, s-maxage={seconds}"
@@ -40,8 +52,10 @@ class SharedMaxAge:
         seconds = int(self.config["PROXY_MAX_AGE"])
 
         def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            sets_cookie = any(name.lower() == "set-cookie" for name, _ in headers)
             for index, (name, value) in enumerate(headers):
                 if name.lower() == "cache-control":
+                    value = PRIVATE if sets_cookie and is_public(value) else value
                     headers[index] = (name, with_shared_max_age(value, seconds))
             return start_response(status, headers, *exc)
 

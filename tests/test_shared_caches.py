@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
+from werkzeug.test import Client
 
-from newsportal.shared_caches import with_shared_max_age
+from newsportal.shared_caches import SharedMaxAge, with_shared_max_age
 from newsportal.static_urls import IMMUTABLE
 
 pytestmark = pytest.mark.sqlite_only("headers do not depend on the database")
@@ -61,3 +63,26 @@ def test_private_and_immutable_answers_get_no_shared_max_age(app, client, auth, 
 )
 def test_only_shareable_answers_without_a_bound_of_their_own_get_one(given, expected):
     assert with_shared_max_age(given, 7) == expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ([("Set-Cookie", "session=x; HttpOnly")], "private, no-store"),
+        ([("set-cookie", "a=b"), ("Set-Cookie", "c=d")], "private, no-store"),
+        ([], "public, max-age=60, s-maxage=10"),
+    ],
+)
+def test_a_public_answer_that_sets_a_cookie_goes_out_private(headers, expected):
+    """Whatever wrote the session after the page cache decided: no proxy keeps that cookie."""
+    inner = Flask(__name__)
+    inner.config["PROXY_MAX_AGE"] = 10
+
+    def answer(environ, start_response):
+        start_response("200 OK", [("Cache-Control", "public, max-age=60"), *headers])
+        return [b"page"]
+
+    inner.wsgi_app = answer
+    response = Client(SharedMaxAge(inner)).get("/")
+    assert response.headers["Cache-Control"] == expected
+    assert len(response.headers.getlist("Set-Cookie")) == len(headers)
