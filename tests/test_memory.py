@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from newsportal import ROOT
+from newsportal.extensions import db
 
 from .page_helpers import make_page
 
@@ -80,7 +81,11 @@ def test_reader_pages_load_none_of_the_heavy_libraries(
     assert after_others["loaded"] == ["feedgen", "icalendar"]
 
 
-def test_flask_db_still_answers_though_flask_migrate_is_imported_late(runner):
-    result = runner.invoke(args=["db", "heads"])
+@pytest.mark.sqlite_only("stamping leaves an alembic_version table in the shared schema")
+def test_flask_db_still_works_though_flask_migrate_is_imported_late(app, runner):
+    # Alembic prints to the stdout it saw when first imported: the database says what it did.
+    result = runner.invoke(args=["db", "stamp", "head"])
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"[0-9a-f]{12} \(head\)\n", result.output)
+    with app.app_context():
+        stamped = db.session.execute(db.text("SELECT version_num FROM alembic_version")).scalar()
+    assert re.fullmatch(r"[0-9a-f]{12}", stamped or "")
