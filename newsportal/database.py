@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db, migrate
+from .extensions import db
 from .files import private_sqlite
 from .models.search import UNMANAGED
 from .site_files import site_folder
@@ -44,18 +44,36 @@ def include_object(
     return name not in UNMANAGED
 
 
+class _Migrations:
+    """app.extensions["migrate"] until Flask-Migrate's commands or functions (upgrade() ...)
+    first read it: then Flask-Migrate is set up for real and takes its place. Flask-Migrate
+    imports all of Alembic (some 11 MB), which a web worker never needs; `flask db` is
+    registered with the other commands (cli.GROUPS)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and friends probing: not a use
+            raise AttributeError(name)
+        from flask_migrate import Migrate
+
+        Migrate().init_app(
+            self.app,
+            db,
+            directory=MIGRATIONS,
+            render_as_batch=True,  # SQLite can only change a table by copying it
+            compare_type=True,
+            render_item=_render_item,
+            include_object=include_object,
+        )
+        return getattr(self.app.extensions["migrate"], name)
+
+
 def register(app: Flask) -> None:
     private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=MIGRATIONS,
-        render_as_batch=True,  # SQLite can only change a table by copying it
-        compare_type=True,
-        render_item=_render_item,
-        include_object=include_object,
-    )
+    app.extensions["migrate"] = _Migrations(app)
 
     @app.get("/healthz")
     def healthz() -> tuple[dict[str, str], int]:

@@ -1,8 +1,6 @@
 """The importer and the demo's pictures write articles through the desk's service: each leaves a
 revision, and the search document a desk save of the same article would leave."""
 
-import sys
-
 from newsportal import content_version
 from newsportal.articles import services
 from newsportal.articles.importer import parse_file
@@ -98,7 +96,7 @@ def test_a_demo_picture_raises_the_content_version(app, runner, monkeypatch):
         seen.append(content_version.current().version > before)
         return saved
 
-    monkeypatch.setattr(sys.modules["newsportal.cli.demo"], "set_featured_image", watched)
+    monkeypatch.setattr("newsportal.cli.demo.set_featured_image", watched)
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     with app.app_context():
         articles = db.session.scalar(db.select(db.func.count(Article.id)))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # scrypt hashes anything, but a megabyte "password" is only load
 # zxcvbn (which reads at most 72 characters) scores 0-4 by the guesses an attacker would need;
@@ -19,6 +17,10 @@ def password_problem(password: str, *personal: str) -> str | None:
         return "password_short"
     if len(password) > MAX_LENGTH:
         return "password_long"
+    # Imported here: its dictionaries are some 12 MB in every worker, and only a password form
+    # needs them.
+    from zxcvbn import zxcvbn
+
     hints = [word for value in personal for word in value.replace("@", " ").split() if word]
     if zxcvbn(password[:72], user_inputs=[*hints, *LOCAL_WORDS])["score"] < MIN_SCORE:
         return "password_guessable"

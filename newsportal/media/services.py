@@ -9,9 +9,8 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import ExifTags, ImageOps, UnidentifiedImageError
-from PIL import Image as PILImage
 from sqlalchemy import select
 
 from ..errors import FieldError
@@ -19,6 +18,11 @@ from ..extensions import db
 from ..models import Image
 from ..storage import Storage
 from ..text import clean_line
+
+# Pillow is imported by the functions that decode: every worker serves /uploads/ (MIME, here),
+# only an editor's upload needs the library.
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
 
 FORMATS = {"JPEG": ("jpeg", "jpg"), "PNG": ("png", "png"), "WEBP": ("webp", "webp")}
 WIDTHS = (400, 800, 1600)
@@ -51,6 +55,8 @@ def _check_size(probe: PILImage.Image, limits: Limits) -> None:
 def _draft(image: PILImage.Image, limits: Limits) -> None:
     """Decode a big JPEG at 1/2, 1/4 or 1/8: as small as keeps the full-size copy LARGEST wide,
     smaller still when that would not fit in `max_decoded`."""
+    from PIL import ExifTags
+
     width, height = image.size
     upright_width = height if image.getexif().get(ExifTags.Base.Orientation) in TURNED else width
     keeps_quality = max(s for s in SCALES if upright_width // s >= LARGEST or s == 1)
@@ -65,6 +71,9 @@ def _draft(image: PILImage.Image, limits: Limits) -> None:
 
 def _decode(data: bytes, limits: Limits) -> tuple[PILImage.Image, str]:
     """Open, check and fully decode: the pixels and the format; any doubt refuses the file."""
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
     with warnings.catch_warnings():
         # Pillow only warns below twice its own limit: a warning is a refusal here.
         warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -94,6 +103,8 @@ def _decode(data: bytes, limits: Limits) -> tuple[PILImage.Image, str]:
 def _clean(image: PILImage.Image, fmt: str) -> PILImage.Image:
     """Upright pixels and nothing else: no EXIF, XMP, comments or text chunks. In place where
     Pillow can: each copy of a 16-megapixel picture is 64 MB more."""
+    from PIL import ImageOps
+
     ImageOps.exif_transpose(image, in_place=True)
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")

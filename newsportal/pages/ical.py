@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from ..models import ReceptionSession, ReceptionStatus
 from ..text import to_local, xml_safe
@@ -36,6 +35,9 @@ def _status(session: ReceptionSession) -> str:
 def calendar(
     sessions: Iterable[ReceptionSession], site_name: str, host: str, page_url: str
 ) -> bytes:
+    # Imported here: only this export needs the library, not every worker that serves pages.
+    from icalendar import Calendar, Event
+
     cal = Calendar()
     cal.add("prodid", "-//newsportal//Lich tiep cong dan//VI")
     cal.add("version", "2.0")

@@ -13,12 +13,15 @@ import hashlib
 import io
 import re
 import warnings
-
-from pypdf import PasswordType, PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
+from typing import TYPE_CHECKING
 
 from ..errors import FieldError
 from ..storage import Storage
+
+# pypdf (and the cryptography it brings) is some 17 MB: imported by the functions that parse an
+# upload, not by every worker that serves a stored PDF (key, here).
+if TYPE_CHECKING:
+    from pypdf.generic import DictionaryObject
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
@@ -36,6 +39,9 @@ def check(data: bytes, max_bytes: int) -> str:
 def _check_structure(data: bytes) -> None:
     """Parse as much as proves a PDF, and no more: the trailer, the catalogue and the top of the
     page tree, not every page and no text (a hostile file makes a full walk slow)."""
+    from pypdf import PasswordType, PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pypdf warns on what readers repair: not a refusal
@@ -57,6 +63,8 @@ def _check_structure(data: bytes) -> None:
 
 
 def _dictionary(value: object) -> DictionaryObject:
+    from pypdf.generic import DictionaryObject
+
     if not isinstance(value, DictionaryObject):
         raise FieldError("pdf", "not_pdf")
     return value

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
-from feedgen.feed import FeedGenerator
-
 from ..text import iso_time, to_local, xml_safe
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -43,6 +41,9 @@ def atom_feed(
     entries: Sequence[FeedEntry],
     updated: datetime,
 ) -> bytes:
+    # Imported here: feedgen and its lxml are some 9 MB in a worker that may never serve a feed.
+    from feedgen.feed import FeedGenerator
+
     # xml_safe on every text: a row stored before cleaning must not make the feed a 500.
     feed = FeedGenerator()
     feed.id(feed_url)
