@@ -44,25 +44,26 @@ DESK_GETS = [
     "/moderation/audit",
     "/moderation/audit.csv",
 ]
+# Each action of a comment's own form, and the bulk bar's.
 DESK_POSTS = [
-    "/moderation/comments/{id}/approve",
-    "/moderation/comments/{id}/reject",
-    "/moderation/comments/{id}/spam",
-    "/moderation/bulk",
+    ("/moderation/act", "approve"),
+    ("/moderation/act", "reject"),
+    ("/moderation/act", "spam"),
+    ("/moderation/bulk", "approve"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("method", "url"), [("GET", u) for u in DESK_GETS] + [("POST", u) for u in DESK_POSTS]
+    ("method", "url", "action"),
+    [("GET", u, "approve") for u in DESK_GETS] + [("POST", u, a) for u, a in DESK_POSTS],
 )
 @pytest.mark.parametrize(("role", "expected"), [(None, 302), ("editor", 403)])
 def test_desk_is_closed_to_anonymous_and_editors(
-    app, auth, client, pending, method, url, role, expected
+    app, auth, client, pending, method, url, action, role, expected
 ):
     auth.as_role(role)
-    response = client.open(
-        url.format(id=pending[0]), method=method, data={"ids": pending, "action": "approve"}
-    )
+    data = {"ids": pending, "comment": pending[0], "action": action, "reason": "off-topic"}
+    response = client.open(url, method=method, data=data)
     assert response.status_code == expected
     assert {c.status for c in comments(app)} == {"pending"}
 
@@ -74,11 +75,11 @@ def test_desk_is_open_to_moderators_and_admins(auth, client, pending, url, role)
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/moderation/comments/{id}/approve", "/moderation/bulk"])
+@pytest.mark.parametrize("url", ["/moderation/act", "/moderation/bulk"])
 def test_get_never_changes_anything(app, auth, client, pending, url):
     auth.as_role("moderator")
     response = client.get(
-        url.format(id=pending[0]), query_string={"ids": pending, "action": "approve"}
+        url, query_string={"ids": pending, "comment": pending[0], "action": "approve"}
     )
     assert response.status_code == 405
     assert {c.status for c in comments(app)} == {"pending"}
@@ -127,7 +128,7 @@ def test_approve_shows_it_at_once_counts_it_and_audits_it_once(app, auth, client
     auth.as_role("moderator")
     assert "Ý kiến của Bình" not in public_page(app, article)
     for _ in range(2):  # approving twice is the same as once
-        response = client.post(f"/moderation/comments/{pending[2]}/approve")
+        response = client.post("/moderation/act", data={"comment": pending[2], "action": "approve"})
         assert response.status_code == 302
     page = BeautifulSoup(public_page(app, article), "html5lib")
     assert [c.select_one(".comment-body").get_text() for c in page.select("li.comment")] == [
@@ -143,12 +144,15 @@ def test_approve_shows_it_at_once_counts_it_and_audits_it_once(app, auth, client
 
 def test_reject_with_a_reason_and_undo(app, auth, client, article, pending):
     auth.as_role("moderator")
-    client.post(f"/moderation/comments/{pending[0]}/reject", data={"reason": "wrong-channel"})
+    client.post(
+        "/moderation/act",
+        data={"comment": pending[0], "action": "reject", "reason": "wrong-channel"},
+    )
     rejected = comments(app)[0]
     assert rejected.status == "rejected"
     assert rejected.reason == "Sai kênh – hướng dẫn khiếu nại/tố cáo"
     assert "Ý kiến thứ nhất" not in public_page(app, article)
-    client.post(f"/moderation/comments/{pending[0]}/approve")  # undo
+    client.post("/moderation/act", data={"comment": pending[0], "action": "approve"})  # undo
     assert comments(app)[0].status == "approved"
     assert "Ý kiến thứ nhất" in public_page(app, article)
     trail = [(a.from_status, a.to_status) for a in audits(app) if a.actor_id]
@@ -186,13 +190,14 @@ def test_bad_bulk_requests_change_nothing(app, auth, client, pending, data):
 
 def test_unknown_comment_is_404(auth, client, pending):
     auth.as_role("moderator")
-    assert client.post("/moderation/comments/9999/approve").status_code == 404
+    response = client.post("/moderation/act", data={"comment": 9999, "action": "approve"})
+    assert response.status_code == 404
 
 
 def test_audit_log_page_and_csv_export(app, auth, client, pending):
     auth.as_role("moderator")
-    client.post(f"/moderation/comments/{pending[0]}/spam")
-    client.post(f"/moderation/comments/{pending[1]}/approve")
+    client.post("/moderation/act", data={"comment": pending[0], "action": "spam"})
+    client.post("/moderation/act", data={"comment": pending[1], "action": "approve"})
     page = client.get("/moderation/audit?status=spam").get_data(as_text=True)
     assert f"#{pending[0]}" in page
     assert f"#{pending[1]}" not in page
