@@ -291,22 +291,97 @@ def test_purge_deletes_old_spam_and_rejected_only(app, runner, pending):
     assert runner.invoke(args=["comments", "purge", "--older-than", "0"]).exit_code != 0
 
 
-def test_moderation_queue_query_count_does_not_grow(app, auth, client, article, count_queries):
+def test_moderation_queue_query_count_does_not_grow(
+    app, auth, client, article, make_article, count_queries, monkeypatch
+):
     app.config["RATELIMIT_ENABLED"] = False
+    other = make_article("Bài thứ hai")
     reader = app.test_client()
-    for n in range(3):
-        data = comment_data(app, email=f"r{n}@example.org", body=f"Ý kiến {n}")
-        reader.post(f"/articles/{article.slug}/comments", data=data)
+
+    def send(numbers):
+        for n in numbers:
+            data = comment_data(app, email=f"r{n}@example.org", body=f"Ý kiến {n}")
+            reader.post(f"/articles/{(article, other)[n % 2].slug}/comments", data=data)
+
+    urls = []
+    built = app.url_for
+
+    def counted(endpoint, **values):
+        urls.append(endpoint)
+        return built(endpoint, **values)
+
+    monkeypatch.setattr(app, "url_for", counted)
+    monkeypatch.setitem(app.jinja_env.globals, "url_for", counted)
+    send(range(3))
     auth.as_role("moderator")
+    client.get("/moderation/")  # the session's CSRF token is made once, on the first form
+    urls.clear()
     few = count_queries(lambda: client.get("/moderation/"))
-    for n in range(3, 30):
-        data = comment_data(app, email=f"r{n}@example.org", body=f"Ý kiến {n}")
-        reader.post(f"/articles/{article.slug}/comments", data=data)
+    few_urls = len(urls)
+    send(range(3, 30))
+    urls.clear()
     many = count_queries(lambda: client.get("/moderation/"))
-    assert few == many
-    assert many <= 4  # the user, the tab counts, the page with its history, the menu
+    assert few == many == 4  # the user, the tab counts, the page with its history, the menu
+    assert len(urls) == few_urls  # one link per article shown, one action URL for every row
     page = BeautifulSoup(client.get("/moderation/").data, "html5lib")
     assert len(page.select("li.queue-item")) == 30
+
+
+def test_each_comment_has_one_form_whose_buttons_name_the_action(app, auth, client, pending):
+    auth.as_role("moderator")
+    page = BeautifulSoup(client.get("/moderation/?lang=en").data, "html5lib")
+    items = page.select("li.queue-item")
+    assert len(items) == 3
+    for item, comment_id in zip(items, pending, strict=True):
+        (form,) = item.select("form")
+        assert (form["method"], form["action"]) == ("post", "/moderation/act")
+        fields = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+        assert fields["comment"] == str(comment_id)
+        assert fields["csrf_token"]
+        assert fields["next"] == "/moderation/?lang=en"
+        buttons = [(b["name"], b["value"], b.get_text()) for b in form.select("button")]
+        assert buttons == [
+            ("action", "approve", "Approve"),
+            ("action", "reject", "Reject"),
+            ("action", "spam", "Spam"),
+        ]
+        assert form.select_one("select[name=reason]")["id"] == f"reason-{comment_id}"
+    # Besides the rows: site search, sign-out, the filters and the bulk bar.
+    assert len(page.select("form")) == len(items) + 4
+    assert page.select_one("#bulk-form")["action"] == "/moderation/bulk"
+    client.post("/moderation/act", data={"comment": pending[0], "action": "approve"})
+    approved = BeautifulSoup(client.get("/moderation/?status=approved").data, "html5lib")
+    (form,) = approved.select(f"#q-{pending[0]} form")
+    assert [b["value"] for b in form.select("button")] == ["reject", "spam"]
+
+
+def test_reading_the_queue_does_not_sign_the_session_again(app, auth, client, pending):
+    auth.as_role("moderator")
+    with client.session_transaction() as session:
+        assert session["csrf_token"]  # made at sign-in, not by the first page with a form
+    client.get("/moderation/")  # shows the welcome message once: that one changes the session
+    for _ in range(2):
+        response = client.get("/moderation/")
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+    # Still signed in, still able to act, with the token the page carries.
+    page = BeautifulSoup(client.get("/moderation/").data, "html5lib")
+    with client.session_transaction() as session:
+        assert session["_user_id"]
+    assert page.select_one(f"#q-{pending[0]} input[name=csrf_token]")["value"]
+
+
+def test_a_comment_form_without_a_comment_or_action_changes_nothing(app, auth, client, pending):
+    auth.as_role("moderator")
+    for data in [
+        {"action": "approve"},
+        {"comment": "x", "action": "approve"},
+        {"comment": pending[0], "action": "delete"},
+        {"comment": pending[0]},
+    ]:
+        response = client.post("/moderation/act", data={**data, "next": "/moderation/?q=a"})
+        assert (response.status_code, response.location) == (302, "/moderation/?q=a")
+    assert {c.status for c in comments(app)} == {"pending"}
 
 
 def test_big_queues_count_up_to_a_cap_and_still_page(app, auth, client, article, monkeypatch):
