@@ -152,8 +152,11 @@ def test_reject_with_a_reason_and_undo(app, auth, client, article, pending):
     assert rejected.status == "rejected"
     assert rejected.reason == "Sai kênh – hướng dẫn khiếu nại/tố cáo"
     assert "Ý kiến thứ nhất" not in public_page(app, article)
-    client.post("/moderation/act", data={"comment": pending[0], "action": "approve"})  # undo
+    # Approving sends the row's reason list too (one form): it is not the approval's reason.
+    data = {"comment": pending[0], "action": "approve", "reason": "off-topic"}
+    client.post("/moderation/act", data=data)  # undo
     assert comments(app)[0].status == "approved"
+    assert comments(app)[0].reason == ""
     assert "Ý kiến thứ nhất" in public_page(app, article)
     trail = [(a.from_status, a.to_status) for a in audits(app) if a.actor_id]
     assert trail == [("pending", "rejected"), ("rejected", "approved")]

@@ -171,6 +171,8 @@ def act() -> BaseResponse | tuple[str, int] | str:
     if comment_id is None or action not in moderation.ACTIONS:
         return _back()
     db.get_or_404(Comment, comment_id)
+    if action != "reject":  # the row's reason list belongs to its reject button
+        form.reason.data = ""
     if not form.validate_for(action):
         return _refused(form, [], comment_id) if form.reason.errors else _back()
     return _apply([comment_id], action, form)
