@@ -21,7 +21,8 @@ def select_locale() -> str:
 
 def remember_language_choice() -> None:
     choice = request.args.get("lang")
-    if choice in current_app.config["LANGUAGES"]:
+    # Written only when it changes: a link that keeps ?lang= must not re-sign the cookie each time.
+    if choice in current_app.config["LANGUAGES"] and session.get("lang") != choice:
         session["lang"] = choice
 
 

@@ -367,6 +367,10 @@ def test_reading_the_queue_does_not_sign_the_session_again(app, auth, client, pe
         response = client.get("/moderation/")
         assert response.status_code == 200
         assert "Set-Cookie" not in response.headers
+    client.get("/moderation/?lang=en")  # a language chosen is written once...
+    response = client.get("/moderation/?lang=en")  # ...not again by each link that keeps it
+    assert "Set-Cookie" not in response.headers
+    assert "Approve" in response.get_data(as_text=True)
     # Still signed in, still able to act, with the token the page carries.
     page = BeautifulSoup(client.get("/moderation/").data, "html5lib")
     with client.session_transaction() as session:
