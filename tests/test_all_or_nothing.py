@@ -97,7 +97,11 @@ ACTIONS = {
         "/editor/articles/{article_id}",
         {"title": "Tiêu đề", "body": "Nội dung", "action": "publish"},
     ),
-    "moderation-approve": ("moderator", "/moderation/comments/{comment_id}/approve", {}),
+    "moderation-approve": (
+        "moderator",
+        "/moderation/act",
+        {"comment": "{comment_id}", "action": "approve"},
+    ),
     "moderation-bulk": (
         "moderator",
         "/moderation/bulk",

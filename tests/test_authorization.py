@@ -154,9 +154,8 @@ EXPECTED: dict[str, Row] = {
     ),
     # --- Moderation desk: moderators and admins; replies by any staff; rules by admins ----
     "moderation.queue": Row(get=MODERATORS_ONLY, post=NOBODY),
-    "moderation.act": Row(
-        NOBODY, MODERATORS_ONLY, lambda w: {"comment_id": w.comment_id, "action": "approve"}
-    ),
+    # Every comment's form posts here, the comment and action in the form (none sent here).
+    "moderation.act": Row(get=NOBODY, post=MODERATORS_ONLY),
     "moderation.bulk": Row(get=NOBODY, post=MODERATORS_ONLY),
     # No action 1 in the world: an allowed role gets the refusal message, nobody else gets near.
     "moderation.undo": Row(NOBODY, MODERATORS_ONLY, lambda w: {"action_id": 1}),

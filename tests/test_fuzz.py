@@ -354,6 +354,8 @@ def test_moderation_forms(site: Site, body: str, reason: str, ids: str, query: s
     check_latest(site, CommentReply) if response.status_code == 302 else None
     fields = {"ids": ids, "action": "reject", "reason": reason}
     served(post(site, "moderator", "/moderation/bulk", fields), "POST moderation bulk")
+    fields = {"comment": ids, "action": query, "reason": reason, "next": body}
+    served(post(site, "moderator", "/moderation/act", fields), "POST moderation act")
     served(
         post(site, "admin", "/moderation/rules", {"kind": "word", "value": body}),
         "POST moderation rule",

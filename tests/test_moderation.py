@@ -44,25 +44,26 @@ DESK_GETS = [
     "/moderation/audit",
     "/moderation/audit.csv",
 ]
+# Each action of a comment's own form, and the bulk bar's.
 DESK_POSTS = [
-    "/moderation/comments/{id}/approve",
-    "/moderation/comments/{id}/reject",
-    "/moderation/comments/{id}/spam",
-    "/moderation/bulk",
+    ("/moderation/act", "approve"),
+    ("/moderation/act", "reject"),
+    ("/moderation/act", "spam"),
+    ("/moderation/bulk", "approve"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("method", "url"), [("GET", u) for u in DESK_GETS] + [("POST", u) for u in DESK_POSTS]
+    ("method", "url", "action"),
+    [("GET", u, "approve") for u in DESK_GETS] + [("POST", u, a) for u, a in DESK_POSTS],
 )
 @pytest.mark.parametrize(("role", "expected"), [(None, 302), ("editor", 403)])
 def test_desk_is_closed_to_anonymous_and_editors(
-    app, auth, client, pending, method, url, role, expected
+    app, auth, client, pending, method, url, action, role, expected
 ):
     auth.as_role(role)
-    response = client.open(
-        url.format(id=pending[0]), method=method, data={"ids": pending, "action": "approve"}
-    )
+    data = {"ids": pending, "comment": pending[0], "action": action, "reason": "off-topic"}
+    response = client.open(url, method=method, data=data)
     assert response.status_code == expected
     assert {c.status for c in comments(app)} == {"pending"}
 
@@ -74,11 +75,11 @@ def test_desk_is_open_to_moderators_and_admins(auth, client, pending, url, role)
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/moderation/comments/{id}/approve", "/moderation/bulk"])
+@pytest.mark.parametrize("url", ["/moderation/act", "/moderation/bulk"])
 def test_get_never_changes_anything(app, auth, client, pending, url):
     auth.as_role("moderator")
     response = client.get(
-        url.format(id=pending[0]), query_string={"ids": pending, "action": "approve"}
+        url, query_string={"ids": pending, "comment": pending[0], "action": "approve"}
     )
     assert response.status_code == 405
     assert {c.status for c in comments(app)} == {"pending"}
@@ -127,7 +128,7 @@ def test_approve_shows_it_at_once_counts_it_and_audits_it_once(app, auth, client
     auth.as_role("moderator")
     assert "Ý kiến của Bình" not in public_page(app, article)
     for _ in range(2):  # approving twice is the same as once
-        response = client.post(f"/moderation/comments/{pending[2]}/approve")
+        response = client.post("/moderation/act", data={"comment": pending[2], "action": "approve"})
         assert response.status_code == 302
     page = BeautifulSoup(public_page(app, article), "html5lib")
     assert [c.select_one(".comment-body").get_text() for c in page.select("li.comment")] == [
@@ -143,13 +144,19 @@ def test_approve_shows_it_at_once_counts_it_and_audits_it_once(app, auth, client
 
 def test_reject_with_a_reason_and_undo(app, auth, client, article, pending):
     auth.as_role("moderator")
-    client.post(f"/moderation/comments/{pending[0]}/reject", data={"reason": "wrong-channel"})
+    client.post(
+        "/moderation/act",
+        data={"comment": pending[0], "action": "reject", "reason": "wrong-channel"},
+    )
     rejected = comments(app)[0]
     assert rejected.status == "rejected"
     assert rejected.reason == "Sai kênh – hướng dẫn khiếu nại/tố cáo"
     assert "Ý kiến thứ nhất" not in public_page(app, article)
-    client.post(f"/moderation/comments/{pending[0]}/approve")  # undo
+    # Approving sends the row's reason list too (one form): it is not the approval's reason.
+    data = {"comment": pending[0], "action": "approve", "reason": "off-topic"}
+    client.post("/moderation/act", data=data)  # undo
     assert comments(app)[0].status == "approved"
+    assert comments(app)[0].reason == ""
     assert "Ý kiến thứ nhất" in public_page(app, article)
     trail = [(a.from_status, a.to_status) for a in audits(app) if a.actor_id]
     assert trail == [("pending", "rejected"), ("rejected", "approved")]
@@ -186,13 +193,14 @@ def test_bad_bulk_requests_change_nothing(app, auth, client, pending, data):
 
 def test_unknown_comment_is_404(auth, client, pending):
     auth.as_role("moderator")
-    assert client.post("/moderation/comments/9999/approve").status_code == 404
+    response = client.post("/moderation/act", data={"comment": 9999, "action": "approve"})
+    assert response.status_code == 404
 
 
 def test_audit_log_page_and_csv_export(app, auth, client, pending):
     auth.as_role("moderator")
-    client.post(f"/moderation/comments/{pending[0]}/spam")
-    client.post(f"/moderation/comments/{pending[1]}/approve")
+    client.post("/moderation/act", data={"comment": pending[0], "action": "spam"})
+    client.post("/moderation/act", data={"comment": pending[1], "action": "approve"})
     page = client.get("/moderation/audit?status=spam").get_data(as_text=True)
     assert f"#{pending[0]}" in page
     assert f"#{pending[1]}" not in page
@@ -286,22 +294,101 @@ def test_purge_deletes_old_spam_and_rejected_only(app, runner, pending):
     assert runner.invoke(args=["comments", "purge", "--older-than", "0"]).exit_code != 0
 
 
-def test_moderation_queue_query_count_does_not_grow(app, auth, client, article, count_queries):
+def test_moderation_queue_query_count_does_not_grow(
+    app, auth, client, article, make_article, count_queries, monkeypatch
+):
     app.config["RATELIMIT_ENABLED"] = False
+    other = make_article("Bài thứ hai")
     reader = app.test_client()
-    for n in range(3):
-        data = comment_data(app, email=f"r{n}@example.org", body=f"Ý kiến {n}")
-        reader.post(f"/articles/{article.slug}/comments", data=data)
+
+    def send(numbers):
+        for n in numbers:
+            data = comment_data(app, email=f"r{n}@example.org", body=f"Ý kiến {n}")
+            reader.post(f"/articles/{(article, other)[n % 2].slug}/comments", data=data)
+
+    urls = []
+    built = app.url_for
+
+    def counted(endpoint, **values):
+        urls.append(endpoint)
+        return built(endpoint, **values)
+
+    monkeypatch.setattr(app, "url_for", counted)
+    monkeypatch.setitem(app.jinja_env.globals, "url_for", counted)
+    send(range(3))
     auth.as_role("moderator")
+    client.get("/moderation/")  # the session's CSRF token is made once, on the first form
+    urls.clear()
     few = count_queries(lambda: client.get("/moderation/"))
-    for n in range(3, 30):
-        data = comment_data(app, email=f"r{n}@example.org", body=f"Ý kiến {n}")
-        reader.post(f"/articles/{article.slug}/comments", data=data)
+    few_urls = len(urls)
+    send(range(3, 30))
+    urls.clear()
     many = count_queries(lambda: client.get("/moderation/"))
-    assert few == many
-    assert many <= 4  # the user, the tab counts, the page with its history, the menu
+    assert few == many == 4  # the user, the tab counts, the page with its history, the menu
+    assert len(urls) == few_urls  # one link per article shown, one action URL for every row
     page = BeautifulSoup(client.get("/moderation/").data, "html5lib")
     assert len(page.select("li.queue-item")) == 30
+
+
+def test_each_comment_has_one_form_whose_buttons_name_the_action(app, auth, client, pending):
+    auth.as_role("moderator")
+    page = BeautifulSoup(client.get("/moderation/?lang=en").data, "html5lib")
+    items = page.select("li.queue-item")
+    assert len(items) == 3
+    for item, comment_id in zip(items, pending, strict=True):
+        (form,) = item.select("form")
+        assert (form["method"], form["action"]) == ("post", "/moderation/act")
+        fields = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+        assert fields["comment"] == str(comment_id)
+        assert fields["csrf_token"]
+        assert fields["next"] == "/moderation/?lang=en"
+        buttons = [(b["name"], b["value"], b.get_text()) for b in form.select("button")]
+        assert buttons == [
+            ("action", "approve", "Approve"),
+            ("action", "reject", "Reject"),
+            ("action", "spam", "Spam"),
+        ]
+        assert form.select_one("select[name=reason]")["id"] == f"reason-{comment_id}"
+    # Besides the rows: site search, sign-out, the filters and the bulk bar.
+    assert len(page.select("form")) == len(items) + 4
+    assert page.select_one("#bulk-form")["action"] == "/moderation/bulk"
+    client.post("/moderation/act", data={"comment": pending[0], "action": "approve"})
+    approved = BeautifulSoup(client.get("/moderation/?status=approved").data, "html5lib")
+    (form,) = approved.select(f"#q-{pending[0]} form")
+    assert [b["value"] for b in form.select("button")] == ["reject", "spam"]
+
+
+def test_reading_the_queue_does_not_sign_the_session_again(app, auth, client, pending):
+    auth.as_role("moderator")
+    with client.session_transaction() as session:
+        assert session["csrf_token"]  # made at sign-in, not by the first page with a form
+    client.get("/moderation/")  # shows the welcome message once: that one changes the session
+    for _ in range(2):
+        response = client.get("/moderation/")
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+    client.get("/moderation/?lang=en")  # a language chosen is written once...
+    response = client.get("/moderation/?lang=en")  # ...not again by each link that keeps it
+    assert "Set-Cookie" not in response.headers
+    assert "Approve" in response.get_data(as_text=True)
+    # Still signed in, still able to act, with the token the page carries.
+    page = BeautifulSoup(client.get("/moderation/").data, "html5lib")
+    with client.session_transaction() as session:
+        assert session["_user_id"]
+    assert page.select_one(f"#q-{pending[0]} input[name=csrf_token]")["value"]
+
+
+def test_a_comment_form_without_a_comment_or_action_changes_nothing(app, auth, client, pending):
+    auth.as_role("moderator")
+    for data in [
+        {"action": "approve"},
+        {"comment": "x", "action": "approve"},
+        {"comment": pending[0], "action": "delete"},
+        {"comment": pending[0]},
+    ]:
+        response = client.post("/moderation/act", data={**data, "next": "/moderation/?q=a"})
+        assert (response.status_code, response.location) == (302, "/moderation/?q=a")
+    assert {c.status for c in comments(app)} == {"pending"}
 
 
 def test_big_queues_count_up_to_a_cap_and_still_page(app, auth, client, article, monkeypatch):

@@ -94,7 +94,7 @@ def test_a_bulk_approval_is_undone_from_its_banner(app, moderator, article, pend
 
 
 def test_undo_is_refused_after_its_window_which_is_configurable(app, moderator, pending):
-    moderator.post(f"/moderation/comments/{pending[0]}/approve")
+    moderator.post("/moderation/act", data={"comment": pending[0], "action": "approve"})
     action = last_action(app)
     with app.app_context():
         db.session.get(ModerationAction, action.id).created_at -= timedelta(minutes=10)
@@ -106,26 +106,32 @@ def test_undo_is_refused_after_its_window_which_is_configurable(app, moderator, 
     )
     assert comments(app)[0].status == "approved"
     app.config["MODERATION_UNDO_MINUTES"] = 30
-    moderator.post(f"/moderation/comments/{pending[0]}/approve")  # nothing to change: no action
+    moderator.post(
+        "/moderation/act", data={"comment": pending[0], "action": "approve"}
+    )  # nothing to change: no action
     assert last_action(app).id == action.id
-    moderator.post(f"/moderation/comments/{pending[1]}/approve")
+    moderator.post("/moderation/act", data={"comment": pending[1], "action": "approve"})
     assert page(moderator).select_one("#undo-banner") is not None
     undo(moderator, last_action(app).id)
     assert [c.status for c in comments(app)] == ["approved", "pending", "pending"]
 
 
 def test_undo_twice_or_after_every_comment_changed_does_nothing(app, moderator, pending):
-    moderator.post(f"/moderation/comments/{pending[0]}/approve")
+    moderator.post("/moderation/act", data={"comment": pending[0], "action": "approve"})
     action = last_action(app)
     undo(moderator, action.id)
     assert "Thao tác này đã được hoàn tác." in flashes(undo(moderator, action.id))
     assert "Không có thao tác này để hoàn tác." in flashes(undo(moderator, last_action(app).id))
     assert comments(app)[0].status == "pending"
     assert len([a for a in audits(app) if a.actor_id]) == 2
-    moderator.post(f"/moderation/comments/{pending[1]}/approve")
+    moderator.post("/moderation/act", data={"comment": pending[1], "action": "approve"})
     action = last_action(app)
-    moderator.post(f"/moderation/comments/{pending[1]}/reject", data={"reason": "spam"})
-    moderator.post(f"/moderation/comments/{pending[1]}/approve")  # as the action left it, but
+    moderator.post(
+        "/moderation/act", data={"comment": pending[1], "action": "reject", "reason": "spam"}
+    )
+    moderator.post(
+        "/moderation/act", data={"comment": pending[1], "action": "approve"}
+    )  # as the action left it, but
     after = undo(moderator, action.id)  # changed since all the same
     assert "Không hoàn tác được: mọi bình luận của thao tác đó đã được thay đổi sau đó." in flashes(
         after
@@ -139,7 +145,7 @@ def test_undo_puts_back_only_what_is_still_as_the_action_left_it(app, moderator,
     )
     action = last_action(app)
     assert comments(app)[1].reason == "Không liên quan đến nội dung bài viết"
-    moderator.post(f"/moderation/comments/{pending[0]}/spam")
+    moderator.post("/moderation/act", data={"comment": pending[0], "action": "spam"})
     after = undo(moderator, action.id)
     assert "Đã hoàn tác: 1 bình luận trở lại như trước." in flashes(after)
     assert "1 bình luận đã được thay đổi sau đó nên được giữ nguyên." in flashes(after)
@@ -190,7 +196,9 @@ def banned(app, article, pending):
 
 @pytest.mark.sqlite_only("the desk's pages and forms; the engine is covered above")
 def test_approving_a_banned_comment_asks_once_more(app, moderator, banned):
-    asked = moderator.post(f"/moderation/comments/{banned}/approve", data={"next": "/moderation/"})
+    asked = moderator.post(
+        "/moderation/act", data={"comment": banned, "action": "approve", "next": "/moderation/"}
+    )
     assert asked.status_code == 200
     soup = BeautifulSoup(asked.get_data(as_text=True), "html5lib")
     assert soup.h1.get_text() == "Duyệt bình luận đã bị từ chối vì chứa từ cấm?"
@@ -253,8 +261,13 @@ def test_reject_needs_a_reason_and_keeps_the_selection(app, moderator, pending):
     assert single.has_attr("required")
     assert single.select_one("option")["value"] == ""  # nothing chosen for the moderator
     assert soup.select_one("#bulk-reason option[selected]") is None
+    # Without script too, only the reject button of the comment's one form asks for the reason.
+    row = soup.select_one(f"#q-{pending[0]} form.queue-actions")
+    checks = {b["value"]: not b.has_attr("formnovalidate") for b in row.select("button")}
+    assert checks == {"approve": False, "reject": True, "spam": False}
     refused = moderator.post(
-        f"/moderation/comments/{pending[0]}/reject", data={"next": "/moderation/?q=thứ"}
+        "/moderation/act",
+        data={"comment": pending[0], "action": "reject", "next": "/moderation/?q=thứ"},
     )
     assert refused.status_code == 422
     soup = BeautifulSoup(refused.get_data(as_text=True), "html5lib")

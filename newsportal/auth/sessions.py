@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from ..models import User
@@ -39,6 +40,11 @@ def begin_session(user: User) -> None:
     """Sign in, starting the idle clock (see expire_idle_staff)."""
     login_user(user)
     session["seen"] = int(time.time())
+    # The CSRF token every staff form carries is made with the session: left to the first page
+    # with a form, that read would write and re-sign the cookie (and a client that keeps the
+    # sign-in cookie, like a script, would have it re-signed on every page).
+    g.pop("csrf_token", None)  # made earlier in this request, it was the cleared session's
+    generate_csrf()
 
 
 def expire_idle_staff() -> Response | None:

@@ -117,6 +117,11 @@ def _queue_page(
     counts = _counts()
     per_page = current_app.config["MODERATION_PER_PAGE"]
     comments = moderation.queue(status, article_id, search, page, per_page, counts[status])
+    # One URL per article shown, not one per row: a page of 50 often names a few articles.
+    article_urls: dict[int, str] = {}
+    for c in comments.items:
+        if c.article_id not in article_urls:
+            article_urls[c.article_id] = url_for("reader.article", slug=c.article.slug)
     return render_template(
         "moderation/queue.html",
         comments=comments,
@@ -126,6 +131,8 @@ def _queue_page(
         counts=counts,
         history=comments.history,
         marked=moderation.marked_terms(comments.items),
+        article_urls=article_urls,
+        earlier=_("Earlier: %(a)s approved, %(r)s rejected, %(s)s spam"),
         form=form or ModerationForm(formdata=None),
         error_for=error_for,
         selected=set(selected),
@@ -155,10 +162,17 @@ def _refused(form: ModerationForm, ids: list[int], error_for: int | None) -> tup
     return page, 422
 
 
-@bp.post("/comments/<int:comment_id>/<any(approve, reject, spam):action>")
-def act(comment_id: int, action: str) -> BaseResponse | tuple[str, int] | str:
+@bp.post("/act")
+def act() -> BaseResponse | tuple[str, int] | str:
+    """One comment's form: its buttons name the action, so every row posts to this one URL."""
     form = ModerationForm()
+    comment_id = _arg_int(request.form.get("comment", ""))
+    action = request.form.get("action", "")
+    if comment_id is None or action not in moderation.ACTIONS:
+        return _back()
     db.get_or_404(Comment, comment_id)
+    if action != "reject":  # the row's reason list belongs to its reject button
+        form.reason.data = ""
     if not form.validate_for(action):
         return _refused(form, [], comment_id) if form.reason.errors else _back()
     return _apply([comment_id], action, form)

@@ -7,11 +7,12 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import Select, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -119,16 +120,22 @@ def set_status(
     return Change(len(comments), {c.article_id for c in comments}, step.id)
 
 
+# Statement parts built once per process, not per request (the queue and its undo banner).
+@cache
+def _not_undone() -> Any:
+    later = aliased(ModerationAction)
+    return ~exists().where(later.undoes_id == ModerationAction.id)
+
+
 def undoable(action_id: int, actor_id: int, window: timedelta) -> ModerationAction | None:
     """This moderator's action if it can still be undone (in its window, not yet), in one query."""
-    later = aliased(ModerationAction)
     return db.session.scalar(
         select(ModerationAction).where(
             ModerationAction.id == action_id,
             ModerationAction.actor_id == actor_id,
             ModerationAction.kind != UNDO,
             ModerationAction.created_at > utcnow() - window,
-            ~exists().where(later.undoes_id == ModerationAction.id),
+            _not_undone(),
         )
     )
 
@@ -138,14 +145,13 @@ def undoable_ids(action_ids: Iterable[int], window: timedelta) -> set[int]:
     ids = list(action_ids)
     if not ids:
         return set()
-    later = aliased(ModerationAction)
     return set(
         db.session.scalars(
             select(ModerationAction.id).where(
                 ModerationAction.id.in_(ids),
                 ModerationAction.kind != UNDO,
                 ModerationAction.created_at > utcnow() - window,
-                ~exists().where(later.undoes_id == ModerationAction.id),
+                _not_undone(),
             )
         )
     )
@@ -248,17 +254,7 @@ class QueuePage(ReadAheadPage):
         # only, never for every pending comment before a sort (a minute at a million comments).
         order = self._query_args["order"]
         ids = self.ahead(self._query_args["select"].order_by(*order)).subquery()
-        query = (
-            select(
-                Comment,
-                _earlier(CommentStatus.APPROVED),
-                _earlier(CommentStatus.REJECTED),
-                _earlier(CommentStatus.SPAM),
-            )
-            .options(joinedload(Comment.article))
-            .join(ids, Comment.id == ids.c.id)
-            .order_by(*order)
-        )
+        query = _with_history().join(ids, Comment.id == ids.c.id).order_by(*order)
         records = []
         rows = self.keep(db.session.execute(query).unique().all())
         for comment, approved, rejected, spam in rows:
@@ -272,6 +268,18 @@ class QueuePage(ReadAheadPage):
     def __init__(self, **kwargs: Any) -> None:
         self.history: dict[int, dict[str, int]] = {}  # by comment: anonymised ones share nothing
         super().__init__(**kwargs)
+
+
+@cache
+def _with_history() -> Select[Any]:
+    """Comments with their article and each commenter's earlier record (built once: a Select
+    is immutable, each request's join makes a new one)."""
+    return select(
+        Comment,
+        _earlier(CommentStatus.APPROVED),
+        _earlier(CommentStatus.REJECTED),
+        _earlier(CommentStatus.SPAM),
+    ).options(joinedload(Comment.article))
 
 
 def _earlier(status: str) -> Any:
@@ -362,6 +370,12 @@ def comments_by_id(ids: Iterable[int]) -> list[Comment]:
 
 def status_counts() -> dict[str, int]:
     """Comments per status, each counted up to COUNT_CAP + 1, in one query."""
+    row = db.session.execute(_counts_statement()).one()
+    return {s.value: int(getattr(row, s.value)) for s in CommentStatus}
+
+
+@cache
+def _counts_statement() -> Select[Any]:
     columns = [
         select(func.count())
         .select_from(select(Comment.id).where(Comment.status == s).limit(COUNT_CAP + 1).subquery())
@@ -369,8 +383,7 @@ def status_counts() -> dict[str, int]:
         .label(s.value)
         for s in CommentStatus
     ]
-    row = db.session.execute(select(*columns)).one()
-    return {s.value: int(getattr(row, s.value)) for s in CommentStatus}
+    return select(*columns)
 
 
 def audit_log(status: str | None, actor_id: int | None, page: int, per_page: int) -> Pagination:

@@ -16,9 +16,11 @@
 
   function submit(action) {
     if (current < 0) { return; }
-    var form = items[current].querySelector("form[data-action='" + action + "']");
-    // requestSubmit runs the form's checks: a rejection asks for its reason first.
-    if (form && form.requestSubmit) { form.requestSubmit(); } else if (form) { form.submit(); }
+    var button = items[current].querySelector(".queue-actions button[value='" + action + "']");
+    if (!button) { return; }
+    // requestSubmit(button) sends the button's action and runs the checks the button asks
+    // for: a rejection asks for its reason first, approve and spam skip that check.
+    if (button.form.requestSubmit) { button.form.requestSubmit(button); } else { button.click(); }
   }
 
   // The bulk bar's reason is needed for a rejection only: the browser asks for it then.

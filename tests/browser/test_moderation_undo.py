@@ -1,4 +1,5 @@
-"""A moderator approves three comments in bulk, then takes it back from the banner."""
+"""A moderator approves three comments in bulk, then takes it back from the banner; the
+keyboard shortcuts press the buttons of a comment's one form."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.browser
 MARKER = "hoàn-tác-thử"  # one search word that finds this test's comments only
 
 
-def _three_pending(live_server: LiveServer) -> None:
+def _three_pending(live_server: LiveServer, marker: str = MARKER) -> None:
     policy = comments.Policy(secret="browser", min_seconds=0, rate_limit=None)
     with live_server.app.app_context():
         article = db.session.scalars(
@@ -32,7 +33,7 @@ def _three_pending(live_server: LiveServer) -> None:
                 comments.CommentInput(
                     name=f"Người đọc {n}",
                     email=f"doc{n}@example.vn",
-                    body=f"Ý kiến số {n} {MARKER} về bài viết",
+                    body=f"Ý kiến số {n} {marker} về bài viết",
                     ip="203.0.113.9",
                     form_age=timedelta(minutes=5),
                 ),
@@ -64,3 +65,32 @@ def test_bulk_approval_is_undone_from_the_banner(
     expect(moderator.locator("#undo-banner")).to_have_count(0)
     expect(moderator.locator(".queue-item")).to_have_count(3)
     shot(moderator, "undone")
+
+
+def test_shortcuts_press_the_buttons_of_the_comments_one_form(
+    new_context: NewContext, staff_state: Any, live_server: LiveServer
+) -> None:
+    marker = "phím-tắt-thử"
+    _three_pending(live_server, marker)
+    moderator = new_context(storage_state=staff_state("moderator")).new_page()
+    moderator.goto(f"/moderation/?q={marker}")
+    items = moderator.locator(".queue-item")
+    expect(items).to_have_count(3)
+    first = items.nth(0).get_attribute("id")
+    moderator.keyboard.press("j")
+    moderator.keyboard.press("r")  # a rejection asks for its reason: nothing is sent
+    expect(moderator.locator(f"#{first} select[name=reason]")).to_be_focused()
+    expect(items).to_have_count(3)
+    moderator.locator(f"#{first}").focus()  # out of the reason list, where keys are its own
+    moderator.keyboard.press("j")
+    moderator.keyboard.press("s")  # spam needs no reason
+    expect(moderator.locator(".queue-item")).to_have_count(2)
+    expect(moderator.locator(f"#{first}")).to_have_count(1)  # the first one is still there
+    # Without a shortcut: approving needs no reason either; rejecting with one sends it.
+    moderator.locator(f"#{first}").get_by_role("button", name="Duyệt", exact=True).click()
+    expect(moderator.locator(".queue-item")).to_have_count(1)
+    last = moderator.locator(".queue-item").nth(0)
+    last.locator("select[name=reason]").select_option("off-topic")
+    last.get_by_role("button", name="Từ chối", exact=True).click()
+    expect(moderator.locator(".queue-item")).to_have_count(0)
+    expect(moderator.locator("#undo-banner")).to_contain_text("Đã từ chối 1 bình luận.")

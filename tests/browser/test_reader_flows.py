@@ -55,7 +55,7 @@ def test_comment_waits_for_a_moderator_then_appears_for_readers(
     moderator.goto("/moderation/")
     item = moderator.locator(".queue-item", has_text=text)
     shot(moderator, "moderation-queue")
-    item.locator("form[data-action=approve] button").click()
+    item.get_by_role("button", name="Duyệt", exact=True).click()
     expect(moderator.locator(".queue-item", has_text=text)).to_have_count(0)
     shot(moderator, "approved")
 
