@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from sqlalchemy import create_engine, event
+from sqlalchemy.engine import make_url
 
 from newsportal import create_app
 from newsportal.articles import services
@@ -125,22 +126,46 @@ class _SharedCompiledCache:
         self.compiled[self._key(key)] = value
 
 
-def _shared_compiled_cache() -> None:
+# The shared PostgreSQL schema's URL (databases.py): every test app on it gets one engine.
+_POOLED_URLS: set[str] = set()
+
+
+def _shared_engines() -> None:
+    """Each test app makes its engine through Flask-SQLAlchemy; two things are shared here.
+
+    Every engine looks its compiled SQL up in one cache (_SharedCompiledCache). And the apps on
+    the shared PostgreSQL schema get one engine, with the same options one each: a new engine
+    per test opened a new server connection and asked the server about itself again, a dozen
+    round trips per test before any of its own. Its pooled connections are rolled back when
+    returned, as a disposed engine's were; `serve_app` leaves that engine open."""
     from flask_sqlalchemy import SQLAlchemy
 
     original = SQLAlchemy._make_engine
     if getattr(original, "shared", False):
         return
-    shared = _SharedCompiledCache(5000)
+    compiled = _SharedCompiledCache(5000)
+    pooled: dict[str, Any] = {}
 
-    def make_engine(self: SQLAlchemy, *args: Any, **kwargs: Any) -> Any:
-        engine = original(self, *args, **kwargs)
+    def make_engine(
+        self: SQLAlchemy, bind_key: str | None, options: dict[str, Any], app: Flask
+    ) -> Any:
+        url = make_url(options["url"]).render_as_string(hide_password=False)
+        key = repr((bind_key, url, sorted((k, v) for k, v in options.items() if k != "url")))
+        if url in _POOLED_URLS and key in pooled:
+            return pooled[key]
+        engine = original(self, bind_key, options, app)
         if engine._compiled_cache is not None:  # unless an app turned caching off
-            engine._compiled_cache = shared
+            engine._compiled_cache = compiled
+        if url in _POOLED_URLS:
+            pooled[key] = engine
+            _POOLED_ENGINES.add(id(engine))
         return engine
 
     make_engine.shared = True  # type: ignore[attr-defined]
     SQLAlchemy._make_engine = make_engine  # type: ignore[method-assign]
+
+
+_POOLED_ENGINES: set[int] = set()
 
 
 def _static_hashes_once() -> None:
@@ -164,7 +189,7 @@ def _static_hashes_once() -> None:
 
 _memoised_url_builders()
 _memoised_converter_args()
-_shared_compiled_cache()
+_shared_engines()
 _static_hashes_once()
 
 
@@ -192,6 +217,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
             reason = str(request.node.get_closest_marker("sqlite_only").args[0])
             pytest.skip("SQLite only: " + reason)
         url = str(request.getfixturevalue("postgres_emptied"))
+        _POOLED_URLS.add(make_url(url).render_as_string(hide_password=False))
     _SCHEMA_READY.add(url)
     return url
 
@@ -239,7 +265,8 @@ def serve_app(config: dict[str, Any], bytecode: BytecodeCache) -> Iterator[Flask
     yield application
     with application.app_context():
         db.session.remove()
-        db.engine.dispose()  # a PostgreSQL connection per test would soon use up the server
+        if id(db.engine) not in _POOLED_ENGINES:
+            db.engine.dispose()  # a PostgreSQL connection per test would soon use up the server
 
 
 @pytest.fixture
