@@ -89,9 +89,9 @@ def submit(slug: str) -> tuple[str, int] | Response:
         else:
             # Only this reader's own comments ever enter their session: a new one, or a
             # duplicate, which the pipeline finds among these. A bot's (None) adds nothing.
-            if outcome.comment is not None:
-                own = [i for i in session.get("own_comments", []) if i != outcome.comment.id]
-                session["own_comments"] = [*own, outcome.comment.id][-OWN_COMMENTS_KEPT:]
+            if outcome.comment_id is not None:
+                own = [i for i in session.get("own_comments", []) if i != outcome.comment_id]
+                session["own_comments"] = [*own, outcome.comment_id][-OWN_COMMENTS_KEPT:]
             flash(_("Your comment has been sent and is awaiting moderation."), "success")
             return redirect(url_for("reader.article", slug=slug, _anchor="comments"))
     elif form.meta.csrf and form.csrf_token.errors:
