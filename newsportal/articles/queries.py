@@ -85,6 +85,14 @@ def published_article(slug: str) -> Article | None:
     return found
 
 
+def commentable(slug: str) -> Article | None:
+    """The published article a comment is sent to, without what only its page shows (category,
+    tags): a comment needs its id and dates; the page, when shown again, loads them."""
+    query = select(Article).where(published_filter(), Article.slug == slug)
+    found: Article | None = db.session.scalar(query)
+    return found
+
+
 TAG_SUGGESTIONS = 300
 
 
