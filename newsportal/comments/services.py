@@ -21,7 +21,7 @@ from typing import Any
 
 from limits import parse
 from limits.strategies import RateLimiter
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import markup, metrics
@@ -121,19 +121,24 @@ def normalise_body(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
+# Built once: a comment POST only binds the sender's email and address hash.
+_RULES_FOR_SENDER = select(ModerationRule.kind, ModerationRule.value).where(
+    or_(
+        ModerationRule.kind.in_([RuleKind.BANNED, RuleKind.SUSPECT]),
+        and_(
+            ModerationRule.kind == RuleKind.BLOCKED_EMAIL,
+            ModerationRule.value == bindparam("email"),
+        ),
+        and_(ModerationRule.kind == RuleKind.BLOCKED_IP, ModerationRule.value == bindparam("ip")),
+    )
+)
+
+
 def _rules(email: str, hashed_ip: str) -> dict[str, list[str]]:
     """The rules that concern this comment, by kind, in one query: every banned and suspect
     term, and a blocked-email or blocked-IP rule only if it names this sender (those lists
     can be long, and only one value of each could ever match)."""
-    rows = db.session.execute(
-        select(ModerationRule.kind, ModerationRule.value).where(
-            or_(
-                ModerationRule.kind.in_([RuleKind.BANNED, RuleKind.SUSPECT]),
-                and_(ModerationRule.kind == RuleKind.BLOCKED_EMAIL, ModerationRule.value == email),
-                and_(ModerationRule.kind == RuleKind.BLOCKED_IP, ModerationRule.value == hashed_ip),
-            )
-        )
-    )
+    rows = db.session.execute(_RULES_FOR_SENDER, {"email": email, "ip": hashed_ip})
     found: dict[str, list[str]] = {kind.value: [] for kind in RuleKind}
     for kind, value in rows:
         found[kind].append(value)
@@ -182,18 +187,16 @@ def _store(
         reason=reason,
         notify=data.notify,
     )
-    db.session.add(comment)
-    db.session.flush()
-    comment_id = comment.id
-    db.session.add(
-        CommentAudit(
-            comment_id=comment.id,
-            actor_id=None,
-            from_status="",
-            to_status=status,
-            reason=reason or "|".join(flags),
-        )
+    audit = CommentAudit(
+        comment=comment,
+        actor_id=None,
+        from_status="",
+        to_status=status,
+        reason=reason or "|".join(flags),
     )
+    db.session.add_all([comment, audit])
+    db.session.flush()  # both rows in one flush; the id is read before the commit expires it
+    comment_id = comment.id
     db.session.commit()
     return Outcome(comment, flags=flags, comment_id=comment_id, status=status)
 
@@ -245,6 +248,11 @@ def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outc
     return outcome
 
 
+_LAST_RUNS = select(ContentState.digest_at, ContentState.retention_run_at).where(
+    ContentState.id == retention.STATE_ROW
+)
+
+
 def _after_write(pending: bool, policy: Policy) -> None:
     """The moderators' digest (after a pending comment) and retention, each when due, each in
     its own transaction after the comment's. One read of both their times decides: within the
@@ -253,11 +261,7 @@ def _after_write(pending: bool, policy: Policy) -> None:
     digest = pending and policy.digest
     if not digest and policy.retention is None:
         return
-    times = db.session.execute(
-        select(ContentState.digest_at, ContentState.retention_run_at).where(
-            ContentState.id == retention.STATE_ROW
-        )
-    ).one_or_none()
+    times = db.session.execute(_LAST_RUNS).one_or_none()
     if times is None:
         return  # no site row: neither could claim a run (as their own UPDATEs find nothing)
     now = utcnow()
