@@ -279,6 +279,15 @@ def _outcome_label(outcome: Outcome) -> str:
     return outcome.status
 
 
+# Built once, like the other statements of a comment POST.
+_OWN_SAME = select(Comment).where(
+    Comment.id.in_(bindparam("own", expanding=True)),
+    Comment.article_id == bindparam("article"),
+    Comment.email == bindparam("email"),
+    Comment.body == bindparam("body"),
+)
+
+
 def _pipeline(article: Article, data: CommentInput, policy: Policy) -> Outcome:
     if not comments_open(article, policy.close_after_days):
         raise FieldError("form", "closed")
@@ -302,12 +311,7 @@ def _pipeline(article: Article, data: CommentInput, policy: Policy) -> Outcome:
     own = [i for i in data.own_ids if isinstance(i, int)][-50:]
     existing = (
         db.session.scalar(
-            select(Comment).where(
-                Comment.id.in_(own),
-                Comment.article_id == article.id,
-                Comment.email == data.email,
-                Comment.body == data.body,
-            )
+            _OWN_SAME, {"own": own, "article": article.id, "email": data.email, "body": data.body}
         )
         if own
         else None
