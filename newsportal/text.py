@@ -224,6 +224,37 @@ def _key_char(ch: str) -> str:
     return " " if ch.isspace() else match_key(ch)
 
 
+def _keyed(text: str) -> tuple[str, list[int]]:
+    """`text`'s matching key, built one character at a time, with where each key character
+    came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for keyed in _key_char(ch):
+            chars.append(keyed)
+            origin.append(i)
+    return "".join(chars), origin
+
+
+def _term_pattern(term: str) -> re.Pattern[str] | None:
+    words = match_key(term).split()
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)")
+
+
+def matching_terms(text: str, terms: Sequence[str]) -> list[str]:
+    """The `terms` found in `text` as whole words, by the same matcher as `match_spans` (a term
+    has hits there exactly when it is listed here); the text's key is built once for all."""
+    hay, _origin = _keyed(text)
+    found = []
+    for term in terms:
+        pattern = _term_pattern(term)
+        if pattern is not None and pattern.search(hay):
+            found.append(term)
+    return found
+
+
 def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Where in `text` the whole-word `terms` are, matched on the key banned words use.
 
@@ -231,20 +262,13 @@ def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     hit is also a place in the original text: the rules decide with it and the moderation queue
     marks the same words. Overlapping hits merge; spans are in order.
     """
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        for keyed in _key_char(ch):
-            chars.append(keyed)
-            origin.append(i)
-    hay = "".join(chars)
+    hay, origin = _keyed(text)
     found: list[tuple[int, int]] = []
     for term in terms:
-        words = match_key(term).split()
-        if not words:
+        pattern = _term_pattern(term)
+        if pattern is None:
             continue
-        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
-        for hit in re.finditer(pattern, hay):
+        for hit in pattern.finditer(hay):
             end = origin[hit.end() - 1] + 1
             while end < len(text) and not _key_char(text[end]):
                 end += 1  # marks typed apart (NFD) and invisible characters stay with the word

@@ -347,3 +347,33 @@ def test_article_query_count_is_the_same_for_1_and_200_comments(
     assert page.select_one("#comments-heading .count").get_text() == "(200)", page.select_one(
         "#comments-heading"
     )
+
+
+def test_an_accepted_comment_costs_a_fixed_number_of_statements(app, article, count_queries):
+    """The article, the rules that concern it (one query, however many there are), the
+    comment and its audit row, and one read of when the digest and retention last ran; and
+    from a reader with earlier comments, the duplicate check among them."""
+    with app.app_context():
+        for kind, value in (
+            ("banned", "lừa đảo"),
+            ("suspect", "quảng cáo"),
+            ("blocked_email", "spam@example.org"),
+            ("blocked_ip", "0" * 64),
+        ):
+            db.session.add(ModerationRule(kind=kind, value=value))
+        db.session.commit()
+    # The first comment of the hour sends the digest and runs retention; those are not timed.
+    assert (
+        post(app.test_client(), article, comment_data(app, email="dau@example.org")).status_code
+        == 302
+    )
+    reader = app.test_client()
+
+    def send(body):
+        response = post(reader, article, comment_data(app, email="lan@example.org", body=body))
+        assert response.status_code == 302
+
+    assert count_queries(lambda: send("Ý kiến thứ nhất về bài")) == 5
+    assert count_queries(lambda: send("Ý kiến thứ hai về bài")) == 6
+    assert [c.status for c in comments(app)] == ["pending"] * 3
+    assert len(audits(app)) == 3

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -82,6 +82,19 @@ def published_article(slug: str) -> Article | None:
     # Its tags in the same query (a row per tag, at most 10): the page stays at four queries.
     query = _published().options(joinedload(Article.tags)).where(Article.slug == slug)
     found: Article | None = db.session.execute(query).unique().scalar_one_or_none()
+    return found
+
+
+# Built once: a comment POST binds the slug and the time.
+_COMMENTABLE = select(Article).where(
+    published_filter(bindparam("now")), Article.slug == bindparam("slug")
+)
+
+
+def commentable(slug: str) -> Article | None:
+    """The published article a comment is sent to, without what only its page shows (category,
+    tags): a comment needs its id and dates; the page, when shown again, loads them."""
+    found: Article | None = db.session.scalar(_COMMENTABLE, {"now": utcnow(), "slug": slug})
     return found
 
 

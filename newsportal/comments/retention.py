@@ -5,7 +5,8 @@ than COMMENT_PURGE_DAYS are deleted, the browser's User-Agent is cleared from co
 USER_AGENT_KEEP_DAYS (moderators read it while judging a fresh comment, nobody needs it later),
 security events older than SECURITY_EVENTS_KEEP_DAYS go, and so do outbox emails written more than
 MAIL_KEEP_DAYS ago. `maybe_run()` is called after a
-comment is written: one UPDATE on the content_state row claims the run when the last one is
+comment is written (through `run_if_due()`, once the comment service has read the last run's time
+with the digest's): one UPDATE on the content_state row claims the run when the last one is
 more than an hour old, so of all app servers exactly one runs it per hour, and a page view never
 pays. Each automatic run does at most RETENTION_BATCH rows per kind; the deploy/ timer runs the
 unbounded `flask comments purge` nightly as the backstop.
@@ -124,3 +125,12 @@ def maybe_run(periods: Periods, now: datetime | None = None) -> Report | None:
     if not _claim(now or utcnow()):
         return None
     return run(periods)
+
+
+def run_if_due(periods: Periods, last_run: datetime | None, now: datetime) -> Report | None:
+    """`maybe_run` for a caller that has just read `last_run` (retention_run_at) itself: within
+    the hour it writes nothing. A stale `last_run` changes nothing either way: the claim's
+    UPDATE decides again on the row as it is."""
+    if last_run is not None and last_run > now - EVERY:
+        return None
+    return maybe_run(periods, now)

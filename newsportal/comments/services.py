@@ -21,7 +21,7 @@ from typing import Any
 
 from limits import parse
 from limits.strategies import RateLimiter
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import markup, metrics
@@ -34,10 +34,11 @@ from ..models import (
     Comment,
     CommentAudit,
     CommentStatus,
+    ContentState,
     ModerationRule,
     RuleKind,
 )
-from ..text import clean_line, match_spans, nfc, utcnow
+from ..text import clean_line, matching_terms, nfc, utcnow
 from . import retention
 
 _BLANK_RUNS = re.compile(r"\n[ \t]*(\n[ \t]*){2,}")
@@ -90,6 +91,9 @@ class Outcome:
     duplicate: bool = False
     flags: list[str] = field(default_factory=list)
     bot: str = ""  # why a bot's submission was dropped (honeypot, too-fast)
+    # Read before the commit expired `comment`: using them costs no reload of the row.
+    comment_id: int | None = None
+    status: str = ""
 
 
 def ip_hash(ip: str, secret: str) -> str:
@@ -117,15 +121,35 @@ def normalise_body(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
-def _terms(kind: RuleKind) -> list[str]:
-    return list(db.session.scalars(select(ModerationRule.value).where(ModerationRule.kind == kind)))
+# Built once: a comment POST only binds the sender's email and address hash.
+_RULES_FOR_SENDER = select(ModerationRule.kind, ModerationRule.value).where(
+    or_(
+        ModerationRule.kind.in_([RuleKind.BANNED, RuleKind.SUSPECT]),
+        and_(
+            ModerationRule.kind == RuleKind.BLOCKED_EMAIL,
+            ModerationRule.value == bindparam("email"),
+        ),
+        and_(ModerationRule.kind == RuleKind.BLOCKED_IP, ModerationRule.value == bindparam("ip")),
+    )
+)
+
+
+def _rules(email: str, hashed_ip: str) -> dict[str, list[str]]:
+    """The rules that concern this comment, by kind, in one query: every banned and suspect
+    term, and a blocked-email or blocked-IP rule only if it names this sender (those lists
+    can be long, and only one value of each could ever match)."""
+    rows = db.session.execute(_RULES_FOR_SENDER, {"email": email, "ip": hashed_ip})
+    found: dict[str, list[str]] = {kind.value: [] for kind in RuleKind}
+    for kind, value in rows:
+        found[kind].append(value)
+    return found
 
 
 def _whole_word_hits(text: str, terms: list[str]) -> list[str]:
     """Whole-word hits on the matching key, so đ/d, missing accents, zero-width characters and
     look-alike letters (Latin ɑ, Cyrillic а) do not evade a rule. The queue marks the same
     words with the same matcher (text.match_spans)."""
-    return [term for term in terms if match_spans(text, [term])]
+    return matching_terms(text, terms)
 
 
 def _within_rate(policy: Policy, keys: list[str]) -> bool:
@@ -146,8 +170,9 @@ def _store(
     status: str,
     flags: list[str],
     reason: str = "",
-) -> Comment:
-    """Write the (already normalised) comment and its first audit row in one transaction."""
+) -> Outcome:
+    """Write the (already normalised) comment and its first audit row in one transaction; the
+    outcome carries the row's id and status as plain values."""
     comment = Comment(
         article_id=article.id,
         name=data.name,
@@ -162,19 +187,18 @@ def _store(
         reason=reason,
         notify=data.notify,
     )
-    db.session.add(comment)
-    db.session.flush()
-    db.session.add(
-        CommentAudit(
-            comment_id=comment.id,
-            actor_id=None,
-            from_status="",
-            to_status=status,
-            reason=reason or "|".join(flags),
-        )
+    audit = CommentAudit(
+        comment=comment,
+        actor_id=None,
+        from_status="",
+        to_status=status,
+        reason=reason or "|".join(flags),
     )
+    db.session.add_all([comment, audit])
+    db.session.flush()  # both rows in one flush; the id is read before the commit expires it
+    comment_id = comment.id
     db.session.commit()
-    return comment
+    return Outcome(comment, flags=flags, comment_id=comment_id, status=status)
 
 
 def _bot_reason(data: CommentInput, policy: Policy) -> str | None:
@@ -219,13 +243,32 @@ def submit_comment(article: Article, data: CommentInput, policy: Policy) -> Outc
         metrics.comment_outcome(f"refused:{refused.code}")
         raise
     metrics.comment_outcome(_outcome_label(outcome))
-    fresh = outcome.comment is not None and not outcome.duplicate
-    pending = outcome.comment is not None and outcome.comment.status == CommentStatus.PENDING
-    if fresh and pending and policy.digest:
-        mail.moderation_digest()  # its own transaction, after the comment's
-    if fresh and policy.retention is not None:
-        retention.maybe_run(policy.retention)  # its own transaction, after the comment's
+    if outcome.comment is not None and not outcome.duplicate:
+        _after_write(outcome.status == CommentStatus.PENDING, policy)
     return outcome
+
+
+_LAST_RUNS = select(ContentState.digest_at, ContentState.retention_run_at).where(
+    ContentState.id == retention.STATE_ROW
+)
+
+
+def _after_write(pending: bool, policy: Policy) -> None:
+    """The moderators' digest (after a pending comment) and retention, each when due, each in
+    its own transaction after the comment's. One read of both their times decides: within the
+    interval, which is nearly always, a comment costs no write and no further query. Each then
+    claims its run with its own atomic UPDATE, so of all app servers only one runs it."""
+    digest = pending and policy.digest
+    if not digest and policy.retention is None:
+        return
+    times = db.session.execute(_LAST_RUNS).one_or_none()
+    if times is None:
+        return  # no site row: neither could claim a run (as their own UPDATEs find nothing)
+    now = utcnow()
+    if digest:
+        mail.digest_if_due(times.digest_at, now)
+    if policy.retention is not None:
+        retention.run_if_due(policy.retention, times.retention_run_at, now)
 
 
 def _outcome_label(outcome: Outcome) -> str:
@@ -233,7 +276,16 @@ def _outcome_label(outcome: Outcome) -> str:
         return f"bot:{outcome.bot}"
     if outcome.duplicate:
         return "duplicate"
-    return str(outcome.comment.status)
+    return outcome.status
+
+
+# Built once, like the other statements of a comment POST.
+_OWN_SAME = select(Comment).where(
+    Comment.id.in_(bindparam("own", expanding=True)),
+    Comment.article_id == bindparam("article"),
+    Comment.email == bindparam("email"),
+    Comment.body == bindparam("body"),
+)
 
 
 def _pipeline(article: Article, data: CommentInput, policy: Policy) -> Outcome:
@@ -259,27 +311,22 @@ def _pipeline(article: Article, data: CommentInput, policy: Policy) -> Outcome:
     own = [i for i in data.own_ids if isinstance(i, int)][-50:]
     existing = (
         db.session.scalar(
-            select(Comment).where(
-                Comment.id.in_(own),
-                Comment.article_id == article.id,
-                Comment.email == data.email,
-                Comment.body == data.body,
-            )
+            _OWN_SAME, {"own": own, "article": article.id, "email": data.email, "body": data.body}
         )
         if own
         else None
     )
     if existing is not None:
-        return Outcome(existing, duplicate=True)
-    if data.email in _terms(RuleKind.BLOCKED_EMAIL) or hashed_ip in _terms(RuleKind.BLOCKED_IP):
-        return Outcome(_store(article, data, hashed_ip, CommentStatus.SPAM, ["blocked"]))
+        return Outcome(existing, duplicate=True, comment_id=existing.id, status=existing.status)
+    rules = _rules(data.email, hashed_ip)
+    if data.email in rules[RuleKind.BLOCKED_EMAIL] or hashed_ip in rules[RuleKind.BLOCKED_IP]:
+        return _store(article, data, hashed_ip, CommentStatus.SPAM, ["blocked"])
     text = f"{data.name}\n{data.body}"
-    banned = _whole_word_hits(text, _terms(RuleKind.BANNED))
+    banned = _whole_word_hits(text, rules[RuleKind.BANNED])
     if banned:
         flags = [f"banned:{term}" for term in banned]
-        stored = _store(article, data, hashed_ip, CommentStatus.REJECTED, flags, "banned")
-        return Outcome(stored, flags=flags)
-    flags = [f"suspect:{term}" for term in _whole_word_hits(text, _terms(RuleKind.SUSPECT))]
+        return _store(article, data, hashed_ip, CommentStatus.REJECTED, flags, "banned")
+    flags = [f"suspect:{term}" for term in _whole_word_hits(text, rules[RuleKind.SUSPECT])]
     if markup.count_links(data.body) >= 2:
         flags.append("links")
-    return Outcome(_store(article, data, hashed_ip, CommentStatus.PENDING, flags), flags=flags)
+    return _store(article, data, hashed_ip, CommentStatus.PENDING, flags)

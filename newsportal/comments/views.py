@@ -58,7 +58,7 @@ def token() -> tuple[dict[str, str], int, dict[str, str]]:
 @public_form
 @csrf.exempt  # checked by the form itself, so an expired token re-shows the text, not a 400
 def submit(slug: str) -> tuple[str, int] | Response:
-    article = article_queries.published_article(slug)
+    article = article_queries.commentable(slug)
     if article is None:
         abort(404)
     config = current_app.config
@@ -89,9 +89,9 @@ def submit(slug: str) -> tuple[str, int] | Response:
         else:
             # Only this reader's own comments ever enter their session: a new one, or a
             # duplicate, which the pipeline finds among these. A bot's (None) adds nothing.
-            if outcome.comment is not None:
-                own = [i for i in session.get("own_comments", []) if i != outcome.comment.id]
-                session["own_comments"] = [*own, outcome.comment.id][-OWN_COMMENTS_KEPT:]
+            if outcome.comment_id is not None:
+                own = [i for i in session.get("own_comments", []) if i != outcome.comment_id]
+                session["own_comments"] = [*own, outcome.comment_id][-OWN_COMMENTS_KEPT:]
             flash(_("Your comment has been sent and is awaiting moderation."), "success")
             return redirect(url_for("reader.article", slug=slug, _anchor="comments"))
     elif form.meta.csrf and form.csrf_token.errors:
@@ -100,5 +100,6 @@ def submit(slug: str) -> tuple[str, int] | Response:
     form.ts.data = stamp.issue(signing_keys(config), head_start=config["COMMENT_MIN_SECONDS"])
     message = REFUSALS[refusal]() if refusal else None
     status = 429 if refusal == "rate" else 200
-    page = current_app.extensions[ARTICLE_PAGE](article, form=form, comment_message=message)
+    shown = article_queries.published_article(slug) or abort(404)  # with category and tags
+    page = current_app.extensions[ARTICLE_PAGE](shown, form=form, comment_message=message)
     return page, status

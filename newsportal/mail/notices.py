@@ -102,9 +102,14 @@ def moderation_digest(now: datetime | None = None) -> int:
     more than MODERATION_DIGEST_MINUTES ago. Called after a comment is written and by `flask
     mail send`; of all app servers exactly one sends each digest. Returns emails written.
     Within the interval it costs one query."""
-    now = now or utcnow()
-    every = timedelta(minutes=int(_config()["MODERATION_DIGEST_MINUTES"]))
     last = db.session.scalar(select(ContentState.digest_at).where(ContentState.id == STATE_ROW))
+    return digest_if_due(last, now or utcnow())
+
+
+def digest_if_due(last: datetime | None, now: datetime) -> int:
+    """`moderation_digest` for a caller that has just read `last` (digest_at) itself. A stale
+    `last` only makes the claim fail: the UPDATE must still find it."""
+    every = timedelta(minutes=int(_config()["MODERATION_DIGEST_MINUTES"]))
     if last is not None and last > now - every:
         return 0
     pending = Comment.status == CommentStatus.PENDING

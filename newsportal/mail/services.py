@@ -10,6 +10,7 @@ from . import notices, outbox
 # Notices: each says in notices.py whether it commits or adds to the caller's transaction.
 password_reset = notices.password_reset
 moderation_digest = notices.moderation_digest
+digest_if_due = notices.digest_if_due
 review_requested = notices.review_requested
 review_sent_back = notices.sent_back
 comment_approved = notices.comment_approved

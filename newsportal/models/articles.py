@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, true
+from sqlalchemy import Column, ColumnElement, ForeignKey, Index, String, Table, Text, true
 from sqlalchemy.orm import (
     Mapped,
     foreign,
@@ -156,7 +156,7 @@ class ArticleRevision(Revision):
     )
 
 
-def published_filter(now: datetime | None = None) -> Any:
-    """SQL condition for what readers may see right now."""
-    moment = now or utcnow()
+def published_filter(now: datetime | ColumnElement[Any] | None = None) -> Any:
+    """SQL condition for what readers may see right now (or at `now`, a time or a parameter)."""
+    moment = utcnow() if now is None else now
     return (Article.status == ArticleStatus.PUBLISHED) & (Article.published_at <= moment)
