@@ -105,6 +105,7 @@ CROSS_SITE = [
 @pytest.mark.parametrize(
     "headers", CROSS_SITE, ids=lambda h: ",".join(f"{k}={v}" for k, v in h.items())
 )
+@pytest.mark.sqlite_only("the origin checks run before any query")
 def test_a_post_from_another_site_is_refused_with_the_text_kept(shared_app, make_article, headers):
     article = make_article("Tin bị giả mạo")
     data = _form(_shared(shared_app, article.slug))
@@ -146,6 +147,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES)
+@pytest.mark.sqlite_only("the token check runs before any query")
 def test_a_bad_token_is_refused_with_the_text_kept_and_no_word_of_a_session(
     shared_app, make_article, case
 ):

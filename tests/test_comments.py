@@ -103,6 +103,7 @@ def test_the_email_appears_nowhere_public(app, client, article):
         ({"consent": None}, "consent", ""),
     ],
 )
+@pytest.mark.sqlite_only("form validation, before any write")
 def test_each_invalid_field_keeps_everything_typed(app, client, article, changes, field, message):
     typed = comment_data(app, body="Nội dung tôi đã gõ rất lâu.\n\nĐoạn hai.")
     typed.update({k: v for k, v in changes.items() if v is not None})

@@ -83,6 +83,7 @@ def test_desk_is_closed_to_anonymous_and_moderators(auth, client, ids, method, u
 
 @pytest.mark.parametrize("url", EDITOR_GETS)
 @pytest.mark.parametrize("role", ["editor", "admin"])
+@pytest.mark.sqlite_only("a role check: the same Python on either database")
 def test_desk_is_open_to_editors_and_admins(auth, client, ids, url, role):
     auth.as_role(role)
     assert client.get(url.format(**ids)).status_code == 200

@@ -20,8 +20,15 @@ CSS = Path(__file__).resolve().parents[1] / "static" / "css" / "site.css"
 UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image"}  # their text is their name
 
 
+_parsed: dict[tuple[str, str], BeautifulSoup] = {}
+
+
 def parse(page: Page) -> BeautifulSoup:
-    return BeautifulSoup(page.html, "html5lib")
+    """Each page parsed once for all the checks here (html5lib takes seconds over the lot); the
+    checks only read the tree."""
+    if (page.name, page.path) not in _parsed:
+        _parsed[page.name, page.path] = BeautifulSoup(page.html, "html5lib")
+    return _parsed[page.name, page.path]
 
 
 def each_page(test: Callable[[BeautifulSoup, Page], object]) -> Callable[[list[Page]], None]:

@@ -214,6 +214,7 @@ def test_an_unknown_mode_erases_nothing(app, held):
     ],
 )
 @pytest.mark.parametrize(("role", "expected"), [(None, 302), ("editor", 403), ("moderator", 403)])
+@pytest.mark.sqlite_only("a role check: the same Python on either database")
 def test_the_desk_is_for_admins_only(app, auth, client, held, method, url, role, expected):
     auth.as_role(role)
     data = {"email": PERSON, "confirm": PERSON}

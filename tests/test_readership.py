@@ -89,6 +89,7 @@ def test_the_beacon_is_never_stored_and_sets_no_cookie(client, make_article, met
         "curl/8.5.0",
     ],
 )
+@pytest.mark.sqlite_only("the bot check reads the User-Agent, before any write")
 def test_bots_are_not_counted(app, client, make_article, fresh_buffer, agent):
     article = make_article()
     assert _beacon(client, article.id, agent=agent).status_code == 204

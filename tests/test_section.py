@@ -248,6 +248,7 @@ def list_ids(app):
 @pytest.mark.parametrize(("method", "url"), SECTION_LIST_URLS)
 @pytest.mark.parametrize("name", ["schedule", "results", "documents"])
 @pytest.mark.parametrize(("role", "expected"), [(None, 302), ("moderator", 403)])
+@pytest.mark.sqlite_only("a role check: the same Python on either database")
 def test_section_lists_are_closed_to_anonymous_and_moderators(
     app, auth, client, list_ids, method, url, name, role, expected
 ):
