@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import data, load, proxy_run
-from .report import HEADER, MEMORY_TARGET_MB, PROXY_HEADER, format_row, proxy_title, report
+from .report import HEADER, PROXY_HEADER, format_row, memory_figures, proxy_title, report
 from .servers import ROOT, BenchError, GunicornSettings, Server
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -189,7 +189,7 @@ def measure(
             "timeouts": got.timeouts,
             "targets": targets(mode, endpoint.name, ratio, got.p99_ms),
             # VmHWM so far: which endpoint pushed the workers' memory up
-            "site_peak_rss_mb": [round(v, 1) for v in site.peak_rss_mb().values()],
+            "site_peak_rss_mb": [round(v, 1) for v in site.memory_mb("VmHWM").values()],
         }
         print(format_row(row), flush=True)
         rows.append(row)
@@ -245,15 +245,14 @@ def main(argv: list[str]) -> int:
                 if args.only:
                     chosen = [e for e in chosen if e.name in args.only.split(",")]
                 rows += measure(args, mode, site, baseline, chosen, errors, notes)
-                peaks = site.peak_rss_mb()
-                memory[mode] = {
-                    "site_workers_mb": [round(v, 1) for v in peaks.values()],
-                    "met": bool(peaks) and max(peaks.values()) <= MEMORY_TARGET_MB,
-                }
+                # after the mixed run, which signed the moderator in (endpoints())
+                memory[mode] = memory_figures(site.memory_mb("VmRSS"), site.memory_mb("VmHWM"))
             finally:
                 site.stop()
         if modes:
-            memory["baseline_workers_mb"] = [round(v, 1) for v in baseline.peak_rss_mb().values()]
+            memory["baseline"] = memory_figures(
+                baseline.memory_mb("VmRSS"), baseline.memory_mb("VmHWM"), target=None
+            )
     finally:
         baseline.stop()
     proxy_rows: list[dict[str, Any]] = []

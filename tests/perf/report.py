@@ -12,12 +12,26 @@ from typing import Any
 from . import data
 from .servers import ROOT, GunicornSettings
 
-MEMORY_TARGET_MB = 120.0
+MEMORY_TARGET_MB = 90.0  # resident (VmRSS) per worker after the run; the peak is reported only
+
+
+def memory_figures(
+    resident: dict[int, float], peak: dict[int, float], target: float | None = MEMORY_TARGET_MB
+) -> dict[str, Any]:
+    """Each worker's VmRSS and VmHWM, in the same order; the target is checked on VmRSS."""
+    pids = sorted(resident)
+    figures: dict[str, Any] = {
+        "rss_mb": [round(resident[pid], 1) for pid in pids],
+        "peak_mb": [round(peak.get(pid, 0.0), 1) for pid in pids],
+    }
+    if target is not None:
+        figures["met"] = bool(resident) and max(resident.values()) <= target
+    return figures
 
 
 HEADER = (
     f"{'cache':5} {'endpoint':11} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare/s':>8} "
-    f"{'ratio':>6} {'RSS MB':>6}  targets"
+    f"{'ratio':>6} {'HWM MB':>6}  targets"
 )
 
 
@@ -99,11 +113,13 @@ def report(
     for mode, info in memory.items():
         if mode in ("off", "on"):
             print(
-                f"peak RSS per site worker (cache {mode}): {info['site_workers_mb']} MB "
-                f"(target <= {MEMORY_TARGET_MB:.0f} MB: {'met' if info['met'] else 'MISSED'})"
+                f"site workers (cache {mode}) after the run: resident (VmRSS) {info['rss_mb']} MB "
+                f"(target <= {MEMORY_TARGET_MB:.0f} MB: {'met' if info['met'] else 'MISSED'}); "
+                f"peak (VmHWM) {info['peak_mb']} MB"
             )
-    if "baseline_workers_mb" in memory:
-        print(f"peak RSS per bare worker: {memory['baseline_workers_mb']} MB")
+    if "baseline" in memory:
+        bare = memory["baseline"]
+        print(f"bare workers: resident {bare['rss_mb']} MB; peak {bare['peak_mb']} MB")
     for line in list(dict.fromkeys(notes)) + [f"ERROR {e}" for e in errors]:
         print(line)
     args.json.parent.mkdir(parents=True, exist_ok=True)

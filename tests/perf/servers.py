@@ -61,8 +61,7 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, ready_path: str = "/") -> None:
-        self.port = free_port()
+    def command(self) -> list[str]:
         venv_gunicorn = self.root / ".venv" / "bin" / "gunicorn"
         cmd = [
             str(venv_gunicorn) if self.root != ROOT and venv_gunicorn.exists() else GUNICORN,
@@ -78,10 +77,20 @@ class Server:
         ]
         if self.pythonpath:
             cmd += ["--pythonpath", self.pythonpath]
+        return [*cmd, self.app]
+
+    def environment(self) -> dict[str, str]:
+        # gunicorn puts the directory it starts in on sys.path (behind --chdir's, ahead of
+        # site-packages), and the developer's PYTHONPATH may name this checkout: with
+        # --site-root, neither may supply a module the other checkout lacks.
+        return {**self.env, "PYTHONPATH": str(self.root)}
+
+    def start(self, ready_path: str = "/") -> None:
+        self.port = free_port()
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [*cmd, self.app], cwd=ROOT, env=self.env, stdout=log, stderr=log
+                self.command(), cwd=self.root, env=self.environment(), stdout=log, stderr=log
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -105,18 +114,18 @@ class Server:
         except OSError:
             return []
 
-    def peak_rss_mb(self) -> dict[int, float]:
-        """VmHWM: the most resident memory each worker has had since it started."""
-        peaks = {}
+    def memory_mb(self, field: str) -> dict[int, float]:
+        """A figure of /proc/PID/status per worker: VmRSS (resident now) or VmHWM (its peak)."""
+        figures = {}
         for pid in self.worker_pids():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
             for line in status.splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks[pid] = int(line.split()[1]) / 1024
-        return peaks
+                if line.startswith(f"{field}:"):
+                    figures[pid] = int(line.split()[1]) / 1024
+        return figures
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
