@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, MutableMapping, Sequence
+from datetime import datetime
 from functools import lru_cache
 from html import escape as html_escape
 from typing import Any
@@ -20,11 +21,11 @@ import html5lib
 import markdown
 from html5lib.filters.base import Filter
 from html5lib.serializer import HTMLSerializer
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .markup_bounds import BoundsExtension, LinearTableExtension, check_source, linear_walker
 from .markup_bounds import MarkupRefused as MarkupRefused  # what callers catch
-from .text import match_spans, vi_fold
+from .text import DISPLAY_FORMAT, match_spans, to_local, vi_fold
 
 ARTICLE_TAGS = frozenset(
     {
@@ -349,3 +350,18 @@ def mark_terms(html: str, terms: Sequence[str]) -> Markup:
 def mark_text(text: str, terms: Sequence[str]) -> Markup:
     """Plain text (a commenter's name) escaped, with the rule terms it contains marked."""
     return mark_terms(html_escape(text, quote=False), terms) if terms else Markup.escape(text)
+
+
+def timestamp(value: datetime | None) -> Markup:
+    """`<time datetime="ISO">HH:mm - dd/MM/yyyy</time>` in Vietnam time: every date a page shows.
+
+    A filter rather than a Jinja macro: pages call it once per comment, card and row. The same
+    strings as iso_time() and display_time(), from one conversion; both escaped here, as
+    autoescaping did in the macro (an f-string: Markup.format costs as much as the rest).
+    """
+    if value is None:
+        return Markup('<time datetime=""></time>')
+    local = to_local(value)
+    iso = escape(local.isoformat(timespec="seconds"))
+    shown = escape(local.strftime(DISPLAY_FORMAT))
+    return Markup(f'<time datetime="{iso}">{shown}</time>')  # noqa: S704 - both values escaped

@@ -29,6 +29,7 @@ FILTERS = {
     "commenter": commenter,
     "vntime": display_time,
     "isotime": iso_time,
+    "timestamp": markup.timestamp,
     "vndate": display_date,
     "vnclock": display_clock,
     "vnweekday": weekday,

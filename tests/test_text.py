@@ -2,7 +2,10 @@ import unicodedata
 from datetime import UTC, datetime
 
 import pytest
+from flask import Flask, render_template_string
+from markupsafe import Markup
 
+from newsportal.markup import timestamp
 from newsportal.text import (
     clean_line,
     display_time,
@@ -234,3 +237,30 @@ def test_match_key_keeps_vietnamese_words_apart() -> None:
     assert match_key("NGHI") == match_key("nghi")  # case folds before the skeleton (I is not l)
     for word in words:
         assert match_key(word.upper()) == match_key(word)
+
+
+def test_timestamp_is_a_time_element_in_vietnam_time() -> None:
+    html = timestamp(datetime(2022, 4, 29, 7, 47, tzinfo=UTC))
+    assert isinstance(html, Markup)
+    assert html == '<time datetime="2022-04-29T14:47:00+07:00">14:47 - 29/04/2022</time>'
+
+
+def test_timestamp_reads_a_naive_stored_value_as_utc() -> None:
+    html = timestamp(datetime(2022, 4, 29, 7, 47))
+    assert html == '<time datetime="2022-04-29T14:47:00+07:00">14:47 - 29/04/2022</time>'
+
+
+def test_timestamp_late_utc_evening_is_the_next_day_in_vietnam() -> None:
+    html = timestamp(datetime(2026, 12, 31, 17, 30, tzinfo=UTC))
+    assert html == '<time datetime="2027-01-01T00:30:00+07:00">00:30 - 01/01/2027</time>'
+
+
+def test_timestamp_without_a_value_is_an_empty_element() -> None:
+    # What the macro it replaced rendered for None (an unpublished article's date).
+    assert timestamp(None) == '<time datetime=""></time>'
+
+
+def test_timestamp_filter_is_not_escaped_again_by_a_template(app: Flask) -> None:
+    with app.app_context():
+        page = render_template_string("{{ t|timestamp }}", t=datetime(2022, 4, 29, 7, 47))
+    assert page == '<time datetime="2022-04-29T14:47:00+07:00">14:47 - 29/04/2022</time>'
