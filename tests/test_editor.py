@@ -211,6 +211,7 @@ def test_slug_is_stable_once_published(app, auth, client, make_article):
         ({"title": "x" * 301}, "title"),
     ],
 )
+@pytest.mark.sqlite_only("form validation, before any write")
 def test_bad_input_keeps_everything_typed(app, auth, client, changes, field):
     auth.as_role("editor")
     typed = form_for("Tiêu đề giữ nguyên", lead="Sapo gõ dở", body="Nội dung **dài** đã gõ.")

@@ -184,6 +184,7 @@ def test_request_over_the_server_limit_is_a_form_error_not_a_413_page(app, edito
 
 
 @pytest.mark.parametrize(("role", "status"), [(None, 302), ("moderator", 403)])
+@pytest.mark.sqlite_only("a role check: the same Python on either database")
 def test_only_editors_and_admins_upload(app, auth, role, status):
     auth.as_role(role)
     assert auth.client.get("/editor/images/").status_code == status

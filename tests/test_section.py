@@ -208,6 +208,7 @@ BAD_SESSIONS = [
 
 
 @pytest.mark.parametrize(("change", "field"), BAD_SESSIONS)
+@pytest.mark.sqlite_only("form validation, before any write")
 def test_bad_session_input_is_refused_with_the_form_kept(app, auth, client, change, field):
     auth.as_role("editor")
     typed = session_form(receiver_name="Trần Thị B", **change)
@@ -265,6 +266,7 @@ def test_section_lists_are_closed_to_anonymous_and_moderators(
 
 @pytest.mark.parametrize("role", ["editor", "admin"])
 @pytest.mark.parametrize("name", ["schedule", "results", "documents"])
+@pytest.mark.sqlite_only("a role check: the same Python on either database")
 def test_editors_open_every_section_list(auth, client, list_ids, role, name):
     auth.as_role(role)
     for url in (
