@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from .markup_bounds import BoundsExtension, LinearTableExtension, check_source, linear_walker
 from .markup_bounds import MarkupRefused as MarkupRefused  # what callers catch
-from .text import DISPLAY_FORMAT, match_spans, to_local, vi_fold
+from .text import DISPLAY_FORMAT, mapped_with_origin, match_spans, to_local, vi_fold
 
 ARTICLE_TAGS = frozenset(
     {
@@ -241,13 +241,7 @@ def _fold_char(ch: str) -> str:
 
 def _folded(text: str) -> tuple[str, list[int]]:
     """`text` folded one character at a time, with where each folded character came from."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        for folded in _fold_char(ch):
-            chars.append(folded)
-            origin.append(i)
-    return "".join(chars), origin
+    return mapped_with_origin(text, _fold_char)
 
 
 def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -224,16 +224,21 @@ def _key_char(ch: str) -> str:
     return " " if ch.isspace() else match_key(ch)
 
 
-def _keyed(text: str) -> tuple[str, list[int]]:
-    """`text`'s matching key, built one character at a time, with where each key character
-    came from."""
+def mapped_with_origin(text: str, per_char: Callable[[str], str]) -> tuple[str, list[int]]:
+    """`text` rewritten one character at a time (to none, one or several), with the index in
+    `text` each output character came from: a hit in the output maps back to the original."""
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        for keyed in _key_char(ch):
-            chars.append(keyed)
+        for out in per_char(ch):
+            chars.append(out)
             origin.append(i)
     return "".join(chars), origin
+
+
+def _keyed(text: str) -> tuple[str, list[int]]:
+    """`text`'s matching key, with where each key character came from."""
+    return mapped_with_origin(text, _key_char)
 
 
 def _term_pattern(term: str) -> re.Pattern[str] | None:
