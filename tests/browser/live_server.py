@@ -59,6 +59,27 @@ def _strict_csp_unless_set(wsgi_app: Any) -> Any:
     return app
 
 
+def _closed_before_sent(wsgi_app: Any) -> Any:
+    """Every body read and closed before the server writes it.
+
+    werkzeug's development server drains the request socket before it calls the body's
+    `close()`; when Chromium drops a connection (a favicon or picture it no longer wants), that
+    read raises, `close()` is skipped and an open static file is left to the garbage collector,
+    which reports it as a ResourceWarning in whichever test happens to run then.
+    """
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        body = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return app
+
+
 def start(root: Path) -> tuple[LiveServer, Callable[[], None]]:
     """The running server and how to stop it. CSRF, page cache and rate limits stay on."""
     # The port first: PUBLIC_URL must be the origin the browser sees, or the comment form's
@@ -87,7 +108,7 @@ def start(root: Path) -> tuple[LiveServer, Callable[[], None]]:
                 **pictures,
             }
         )
-    app.wsgi_app = _strict_csp_unless_set(app.wsgi_app)
+    app.wsgi_app = _closed_before_sent(_strict_csp_unless_set(app.wsgi_app))
     with app.app_context():
         db.create_all()
     runner = app.test_cli_runner()
