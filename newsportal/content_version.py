@@ -4,6 +4,11 @@ A session hook notices changes to the public models (those declaring `PublicCont
 models/public.py) at each flush and raises the version in that transaction: the page cache is
 keyed by it, so no server serves a page older than the data, and nothing needs to remember to
 invalidate it. A new pending comment is not a public change.
+
+A comment or a reply shows on its article's page and, counted, in the lists: a change to one
+raises the versions of those two scopes (models.PageScope) instead, so an approval on article A
+leaves article B, the complaints section and every other page cached. A page whose view declares
+a scope is kept under both its scope's version and the content version.
 """
 
 from __future__ import annotations
@@ -13,16 +18,24 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, func, insert, select, true, update
+from sqlalchemy import bindparam, event, func, insert, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import Article, ArticleStatus, Category, ContentState
+from .models import Article, ArticleStatus, Category, Comment, ContentState, PageScope
 from .models.public import PublicContent
 from .text import utcnow, vi_sort_key
 
 ROW = 1
+LISTS = "lists"  # every page that shows comment counts: home, categories, tags, authors
+NO_SCOPE = ""  # no PageScope row has it: a page that no comment changes
+
+
+def article_scope(slug: str) -> str:
+    """The scope of one article's page: its comments and their replies."""
+    return f"article:{slug}"
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,15 @@ class State:
     version: int
     changed_at: datetime
     menu: tuple[MenuItem, ...] = ()
+    scope_version: int = 0  # of the scope asked for; 0 while it never changed
+    scope_changed_at: datetime | None = None
+
+    @property
+    def last_changed(self) -> datetime:
+        """When what a page of this scope shows last changed (its Last-Modified)."""
+        if self.scope_changed_at is None:
+            return self.changed_at
+        return max(self.changed_at, self.scope_changed_at)
 
 
 def _next_due(connection: Any, now: datetime) -> Any:
@@ -75,22 +97,26 @@ def _create(connection: Any, moment: datetime) -> None:
         pass
 
 
-# Built once: this runs on every shared page view, cache hits included, so it reads one row.
-_VERSION = select(ContentState.version, ContentState.changed_at, ContentState.next_due_at).where(
-    ContentState.id == ROW
+# Built once: this runs on every shared page view, cache hits included, so it reads one row,
+# with the version of the page's scope (none: NO_SCOPE) beside it, in the same snapshot.
+_SCOPED = (
+    ContentState.version,
+    ContentState.changed_at,
+    ContentState.next_due_at,
+    PageScope.version.label("scope_version"),
+    PageScope.changed_at.label("scope_changed_at"),
+)
+_VERSION = (
+    select(*_SCOPED)
+    .select_from(ContentState)
+    .outerjoin(PageScope, PageScope.name == bindparam("scope"))
+    .where(ContentState.id == ROW)
 )
 # The menu with its version, in one statement (one snapshot): read only when the version moved.
 _WITH_MENU = (
-    select(
-        ContentState.version,
-        ContentState.changed_at,
-        ContentState.next_due_at,
-        Category.id,
-        Category.name,
-        Category.slug,
-        Category.position,
-    )
+    select(*_SCOPED, Category.id, Category.name, Category.slug, Category.position)
     .select_from(ContentState)
+    .outerjoin(PageScope, PageScope.name == bindparam("scope"))
     .outerjoin(Category, true())
     .where(ContentState.id == ROW)
 )
@@ -106,7 +132,7 @@ class _LatestMenu:
     entry: tuple[tuple[int, datetime], tuple[MenuItem, ...]] | None = None
 
 
-def peek(now: datetime | None = None) -> State | None:
+def peek(now: datetime | None = None, scope: str = NO_SCOPE) -> State | None:
     """The current version, or None when it must first be raised (missing, or an article due).
 
     A bare connection, no session: this runs on every shared page view, cache hits included.
@@ -114,19 +140,23 @@ def peek(now: datetime | None = None) -> State | None:
     latest: _LatestMenu = current_app.extensions.setdefault(MENUS, _LatestMenu())
     moment = now or utcnow()
     with db.engine.connect() as connection:
-        row = connection.execute(_VERSION).first()
+        row = connection.execute(_VERSION, {"scope": scope}).first()
         if row is None or _due(row.next_due_at, moment):
             return None
         known = latest.entry
         if known is not None and known[0] == (row.version, row.changed_at):
-            return State(row.version, row.changed_at, known[1])
-        rows = connection.execute(_WITH_MENU).all()
+            return _state(row, known[1])
+        rows = connection.execute(_WITH_MENU, {"scope": scope}).all()
     if not rows or _due(rows[0].next_due_at, moment):  # changed since the first read
         return None
     items = tuple((r.id, r.name, r.slug, r.position) for r in rows if r.id is not None)
-    state = State(rows[0].version, rows[0].changed_at, _menu(items))
+    state = _state(rows[0], _menu(items))
     latest.entry = (state.version, state.changed_at), state.menu
     return state
+
+
+def _state(row: Any, menu: tuple[MenuItem, ...]) -> State:
+    return State(row.version, row.changed_at, menu, row.scope_version or 0, row.scope_changed_at)
 
 
 def _due(next_due_at: datetime | None, now: datetime) -> bool:
@@ -138,32 +168,68 @@ def _menu(items: tuple[tuple[int, str, str, int], ...]) -> tuple[MenuItem, ...]:
     return tuple(sorted(menu, key=lambda item: (item.position, vi_sort_key(item.name))))
 
 
-def current(now: datetime | None = None) -> State:
+def current(now: datetime | None = None, scope: str = NO_SCOPE) -> State:
     """The version readers' pages are keyed by; one query, or a bump when an article fell due."""
     moment = now or utcnow()
-    state = peek(moment)
+    state = peek(moment, scope)
     if state is None:
         # A transaction of its own, committed at once: the request's session is the view's, and
         # a GET must not commit whatever it holds.
         with db.engine.begin() as connection:
             bump(connection, moment)
-        state = peek(moment)
+        state = peek(moment, scope)
     assert state is not None  # noqa: S101 (just raised it, in a committed transaction)
     return state
 
 
-def _touches_public_content(session: Session) -> bool:
-    """Whether this flush wrote rows readers see: the models say so (models/public.py)."""
-    if any(isinstance(obj, PublicContent) and obj.public_when_added() for obj in session.new):
-        return True
-    if any(isinstance(obj, PublicContent) for obj in session.deleted):
-        return True
-    return any(isinstance(obj, PublicContent) and session.is_modified(obj) for obj in session.dirty)
+def bump_scopes(connection: Any, names: set[str], now: datetime | None = None) -> None:
+    """Raise the versions of these scopes (creating them at 1), in the caller's transaction."""
+    if not names:
+        return
+    upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    moment = now or utcnow()
+    statement: Any = upsert(PageScope).values(
+        [{"name": name, "version": 1, "changed_at": moment} for name in sorted(names)]
+    )
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"version": PageScope.version + 1, "changed_at": statement.excluded.changed_at},
+        )
+    )
+
+
+def _public_changes(session: Session) -> list[Any]:
+    """The rows this flush wrote that readers see: the models say so (models/public.py)."""
+    changed = [o for o in session.new if isinstance(o, PublicContent) and o.public_when_added()]
+    changed += [o for o in session.deleted if isinstance(o, PublicContent)]
+    changed += [o for o in session.dirty if isinstance(o, PublicContent) and session.is_modified(o)]
+    return changed
+
+
+def _scopes_of(connection: Any, threads: set[tuple[str, int]]) -> set[str]:
+    """The scopes that comment threads show in: their articles' pages, and the lists' counts."""
+    articles = {key for kind, key in threads if kind == "article"}
+    comments = {key for kind, key in threads if kind == "comment"}
+    slugs = connection.scalars(
+        select(Article.slug).where(
+            or_(
+                Article.id.in_(articles),
+                Article.id.in_(select(Comment.article_id).where(Comment.id.in_(comments))),
+            )
+        )
+    ).all()
+    # A reply changes no count; a comment approved, hidden or deleted changes its article's.
+    return {article_scope(slug) for slug in slugs} | ({LISTS} if articles else set())
 
 
 @event.listens_for(Session, "after_flush")
 def _raise_version(session: Session, _context: Any) -> None:
     # After the flush, so a newly scheduled article counts for next_due_at; the session's
     # new/dirty/deleted lists still describe what this flush wrote.
-    if _touches_public_content(session):
-        bump(session.connection())
+    threads = [obj.comment_thread() for obj in _public_changes(session)]
+    if any(thread is None for thread in threads):
+        bump(session.connection())  # the content version is in every page's key
+    elif threads:
+        connection = session.connection()
+        bump_scopes(connection, _scopes_of(connection, {t for t in threads if t is not None}))

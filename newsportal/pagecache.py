@@ -11,20 +11,23 @@ nothing rewrites a session holding only that (i18n writes it when it changes; Fl
 session protection looks only at sessions with a sign-in, extensions.py). A public answer never
 sets a cookie: one whose session was written is `private, no-store` (shared_caches.py).
 
-A page is cached under (content version, language, path, the query parameters its view declares
-in `params=`, each normalised: `page=1` is the page itself); the others (`utm_*`, `fbclid`,
-junk) are dropped before the view runs, so they neither make a new entry nor get rendered into
-one. Only a 200 is stored, so a view holds at most one entry per real page. Every reader page
-gets an ETag and a Last-Modified; a conditional GET answers 304. Entries are kept by
-pagestore.py (no pickle; Redis failing means uncached pages).
+A page is cached under (content version, its scope's version, language, path, the query
+parameters its view declares in `params=`, each normalised: `page=1` is the page itself); the
+others (`utm_*`, `fbclid`, junk) are dropped before the view runs, so they neither make a new
+entry nor get rendered into one. Only a 200 is stored, so a view holds at most one entry per
+real page. Every reader page gets an ETag and a Last-Modified; a conditional GET answers 304.
+Entries are kept by pagestore.py (no pickle; Redis failing means uncached pages).
 
 What raises the version: any flush that adds, changes or deletes a row of a model declaring
 `PublicContent` (models/public.py; a comment only once approved), in that same transaction
 (content_version.py), and a scheduled article falling due (`next_due_at`), raised by the first
-page view after it in a short transaction of its own. So an old page is never served after a
-change, on any server, and no view or service ever invalidates anything by hand. A shared cache
-in front of the servers may keep a page for PROXY_MAX_AGE seconds at most (`s-maxage`,
-shared_caches.py), then revalidates it with the ETag.
+page view after it in a short transaction of its own. A comment or reply changing raises only
+its scopes: its article's page (`scope=` on the article view) and `LISTS` (the views showing
+comment counts), so the rest stay cached. The queries that read comments say which scope they
+read (`reads`); a page that read one its view did not declare is never stored. So an old page is
+never served after a change, on any server, and no view or service ever invalidates anything by
+hand. A shared cache in front of the servers may keep a page for PROXY_MAX_AGE seconds at most
+(`s-maxage`, shared_caches.py), then revalidates it with the ETag.
 
 A view must not: write the session on a shared page (the page is then not stored), put a
 per-reader value in it (a shared page carries no reader's CSRF token: `g.shared_page` tells
@@ -39,13 +42,14 @@ message waiting, so `FastPath` answers it from the cache before Flask's request 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, time
 from functools import wraps
 from typing import Any, overload
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.datastructures import Headers, MultiDict
@@ -63,6 +67,8 @@ PRIVATE = "private, no-store"
 KEPT_HEADERS = ("Content-Disposition", "Content-Language")
 STATE_KEY = "newsportal.content_state"  # read once per request, by FastPath when it ran
 Params = Mapping[str, Callable[[str], "str | None"]]  # name -> canonical value, None: default
+Scope = Callable[..., str]  # the view's arguments -> the name of the scope its page shows
+log = logging.getLogger(__name__)
 
 
 def shareable() -> bool:
@@ -74,17 +80,24 @@ def shareable() -> bool:
     return not (session.get("_flashes") or session.get("own_comments"))
 
 
+def reads(scope: str) -> None:
+    """A query reading rows of this scope says so (comment counts: LISTS): a shared page whose
+    view did not declare the scope is then not stored, as a change there would not reach it."""
+    if has_request_context() and g.get("shared_page"):
+        g.setdefault("page_reads", set()).add(scope)
+
+
 def _key(state: content_version.State, locale: str, path: str, query: str) -> str:
     # changed_at too: a database restored from a backup reuses version numbers. Vietnam's date
     # too: every page's header shows it, so a page kept from yesterday must not be served today.
     stamp = f"{state.version}:{state.changed_at.timestamp()}:{local_today().isoformat()}"
-    return f"page:{stamp}:{locale}:{path}?{query}"
+    return f"page:{stamp}:{state.scope_version}:{locale}:{path}?{query}"
 
 
 def _last_modified(state: content_version.State) -> datetime:
     # Not before today's midnight in Vietnam: the date line changed then, whatever the content.
     midnight = local_to_utc(datetime.combine(local_today(), time()))
-    return max(as_utc(state.changed_at), midnight)
+    return max(as_utc(state.last_changed), midnight)
 
 
 def _headers(entry: Entry, state: content_version.State, max_age: int) -> Headers:
@@ -117,22 +130,35 @@ def clean_query(params: Params, args: MultiDict[str, str]) -> str:
     return urlencode(pairs)
 
 
+def _no_scope(**_args: Any) -> str:
+    return content_version.NO_SCOPE
+
+
 @overload
 def cached_page(view: Callable[..., Any]) -> Callable[..., Response]: ...
 @overload
-def cached_page(*, params: Params) -> Callable[[Callable[..., Any]], Callable[..., Response]]: ...
-def cached_page(view: Callable[..., Any] | None = None, *, params: Params | None = None) -> Any:
+def cached_page(
+    *, params: Params | None = None, scope: Scope | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Response]]: ...
+def cached_page(
+    view: Callable[..., Any] | None = None,
+    *,
+    params: Params | None = None,
+    scope: Scope | None = None,
+) -> Any:
     """Serve a reader view from the page cache when the page is shareable.
 
     `params` names the query parameters the view reads, each with its normaliser (the value's
     canonical spelling, or None for the default): they and only they make the cache key.
+    `scope` names, from the view's arguments, the comment scope its page shows (content_version:
+    LISTS, or article_scope(slug)); without one, a comment changing never touches the page.
     """
     if view is None:
-        return lambda decorated: _cached(decorated, dict(params or {}))
-    return _cached(view, {})
+        return lambda decorated: _cached(decorated, dict(params or {}), scope or _no_scope)
+    return _cached(view, {}, _no_scope)
 
 
-def _cached(view: Callable[..., Any], spec: Params) -> Callable[..., Response]:
+def _cached(view: Callable[..., Any], spec: Params, scope: Scope) -> Callable[..., Response]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         if not shareable():
@@ -140,7 +166,8 @@ def _cached(view: Callable[..., Any], spec: Params) -> Callable[..., Response]:
             response.headers["Cache-Control"] = PRIVATE
             return response
         g.shared_page = True  # templates leave per-reader tokens out
-        state = request.environ.get(STATE_KEY) or content_version.current()
+        name = scope(**kwargs)
+        state = request.environ.get(STATE_KEY) or content_version.current(scope=name)
         g.menu = state.menu  # read with the version: the page's menu costs no query of its own
         key = _key(state, str(get_locale()), request.path, clean_query(spec, request.args))
         enabled = current_app.config["PAGE_CACHE_ENABLED"]
@@ -150,6 +177,11 @@ def _cached(view: Callable[..., Any], spec: Params) -> Callable[..., Response]:
         if entry is None:
             rendered = current_app.make_response(view(*args, **kwargs))
             if rendered.status_code != 200 or session.modified:
+                rendered.headers["Cache-Control"] = PRIVATE
+                return rendered
+            undeclared = g.get("page_reads", set()) - {name}
+            if undeclared:  # a change there would not reach this page: never keep it
+                log.error("%s read %s but declares scope %r", request.path, undeclared, name)
                 rendered.headers["Cache-Control"] = PRIVATE
                 return rendered
             body = rendered.get_data()
@@ -164,7 +196,8 @@ def _cached(view: Callable[..., Any], spec: Params) -> Callable[..., Response]:
         response.make_conditional(request)  # 304 and no body when the reader has it already
         return response
 
-    wrapper.page_params = spec  # type: ignore[attr-defined]  # FastPath reads it
+    wrapper.page_params = spec  # type: ignore[attr-defined]  # FastPath reads them
+    wrapper.page_scope = scope  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -192,35 +225,42 @@ class FastPath:
     ) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         path = environ.get("PATH_INFO", "")
-        if method in ("GET", "HEAD") and not path.startswith(self.not_pages):
+        # A NUL is Flask's 400 (request_limits.py); here it would reach SQL in the page's scope.
+        if method in ("GET", "HEAD") and not path.startswith(self.not_pages) and "\x00" not in path:
             fast = (
                 method == "GET"
                 and "HTTP_COOKIE" not in environ
                 and "HTTP_IF_MODIFIED_SINCE" not in environ  # Flask's own path answers those
                 and self.app.config["PAGE_CACHE_ENABLED"]
             )
-            params = self._params(environ) if fast or environ.get("QUERY_STRING") else None
-            if params is not None:
-                found = self._clean_and_look_up(environ, params, fast)
+            view = self._view(environ) if fast or environ.get("QUERY_STRING") else None
+            if view is not None:
+                found = self._clean_and_look_up(environ, view, fast)
                 if found is not None:
                     status, headers, body = found
                     start_response(status, list(headers.items()))
                     return [body]
         return self.next(environ, start_response)
 
-    def _params(self, environ: dict[str, Any]) -> Params | None:
-        """The parameters the URL's view reads, if its pages are cached (a cheap route match)."""
+    def _view(self, environ: dict[str, Any]) -> tuple[Params, str] | None:
+        """The parameters the URL's view reads and its page's scope, if its pages are cached
+        (a cheap route match)."""
         try:
-            endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
+            endpoint, args = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:  # no such page, or a redirect: Flask answers it
             return None
         environ[ENDPOINT_KEY] = endpoint  # the request log names it if this path answers
-        params: Params | None = getattr(self.app.view_functions.get(endpoint), "page_params", None)
-        return params
+        view = self.app.view_functions.get(endpoint)
+        params: Params | None = getattr(view, "page_params", None)
+        if params is None:
+            return None
+        scope: Scope = view.page_scope  # type: ignore[union-attr]
+        return params, scope(**args)
 
     def _clean_and_look_up(
-        self, environ: dict[str, Any], params: Params, fast: bool
+        self, environ: dict[str, Any], view: tuple[Params, str], fast: bool
     ) -> tuple[str, Headers, bytes] | None:
+        params, scope = view
         incoming = self.app.request_class(environ)  # its args, exactly as the view would see them
         query = clean_query(params, incoming.args)
         lang = incoming.args.get("lang")  # read by i18n before the view: it sets the choice
@@ -229,7 +269,7 @@ class FastPath:
         if not fast or lang:
             return None
         with self.app.app_context():
-            state = content_version.peek()
+            state = content_version.peek(scope=scope)
             if state is None:
                 return None  # no version yet, or a scheduled article fell due: Flask handles it
             environ[STATE_KEY] = state

@@ -91,7 +91,7 @@ def test_a_corrected_name_shows_on_the_public_page_at_once(app, client, rows, ar
     decomposed = unicodedata.normalize("NFD", f"  {NEW_NAME} ")
     with app.app_context():
         assert personal_data.correct(PERSON, "", decomposed, None, secret(app)) == 2
-    assert version(app) > before
+    assert version(app) == before  # the article's own page is re-rendered, not every page
     assert names_on_page(client, article) == [NEW_NAME, "Trần Bình"]
     stored = {c.id: c for c in comments(app)}
     assert [stored[i].name for i in rows] == [NEW_NAME, NEW_NAME, "Trần Bình", "Trần Bình"]

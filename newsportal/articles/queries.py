@@ -13,6 +13,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import joinedload
 
+from ..content_version import LISTS
 from ..extensions import db
 from ..models import (
     Article,
@@ -27,6 +28,7 @@ from ..models import (
     article_tags,
     published_filter,
 )
+from ..pagecache import reads
 from ..pagination import capped_paginate
 from ..text import slugify, utcnow, vi_fold, vi_sort_key
 
@@ -273,6 +275,7 @@ def category_blocks(
 
 def comment_counts(articles: Iterable[Article]) -> dict[int, int]:
     """Approved comments per article of a list, in one grouped query."""
+    reads(LISTS)
     ids = {a.id for a in articles}  # even none: a page runs the same queries whatever its data
     query = (
         select(Comment.article_id, func.count())

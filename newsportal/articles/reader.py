@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request, sessi
 from ..comments import queries as comment_queries
 from ..comments import services as comment_services
 from ..comments.forms import CommentForm, new_form
+from ..content_version import LISTS, article_scope
 from ..models import Article
 from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
@@ -32,7 +33,7 @@ def navigation() -> dict[str, object]:
 
 
 @bp.get("/")
-@cached_page(params={"page": page_param})
+@cached_page(params={"page": page_param}, scope=lambda: LISTS)
 def home() -> str:
     page = _page()
     articles = queries.latest(page, current_app.config["ARTICLES_PER_PAGE"])
@@ -62,17 +63,16 @@ def render_article(
     """The article page; also used to show the comment form again exactly as it was typed."""
     policy = comment_services.policy_from(current_app.config, None)  # its rules, no counting
     share_image = _share_image(article)
-    related = queries.related(article)
     return render_template(
         "articles/article.html",
         article=article,
-        related=related,
-        comment_counts=queries.comment_counts(related),
+        # Without comment counts: a comment approved on one of them must not re-render this page.
+        related=queries.related(article),
         **sidebar_context(),
         jsonld=_card(article, share_image),
         share_image=share_image,
         share_url=absolute_url("reader.article", slug=article.slug),
-        comments=comment_queries.for_article(article.id, session.get("own_comments", [])),
+        comments=comment_queries.for_article(article, session.get("own_comments", [])),
         form=form or new_form(article.id),
         comments_open=comment_services.comments_open(article, policy.close_after_days),
         comment_message=comment_message,
@@ -113,7 +113,7 @@ def _card(article: Article, share_image: dict[str, object]) -> dict[str, object]
 
 
 @bp.get("/articles/<slug>")
-@cached_page
+@cached_page(scope=article_scope)
 def article(slug: str) -> str:
     item = queries.published_article(slug)
     if item is None:
@@ -131,7 +131,7 @@ def print_view(slug: str) -> str:
 
 
 @bp.get("/authors/<slug>")
-@cached_page(params={"page": page_param})
+@cached_page(params={"page": page_param}, scope=lambda slug: LISTS)
 def author(slug: str) -> str:
     # "Minh Hằng" and "MINH HẰNG" typed by two editors are one author page.
     names = sorted(name for name in queries.bylines() if slugify(name) == slug)
@@ -148,7 +148,7 @@ def author(slug: str) -> str:
 
 
 @bp.get("/categories/<slug>")
-@cached_page(params={"page": page_param})
+@cached_page(params={"page": page_param}, scope=lambda slug: LISTS)
 def category(slug: str) -> str:
     found = queries.category_by_slug(slug)
     if found is None:
@@ -167,7 +167,7 @@ def category(slug: str) -> str:
 
 
 @bp.get("/tags/<slug>")
-@cached_page(params={"page": page_param})
+@cached_page(params={"page": page_param}, scope=lambda slug: LISTS)
 def tag(slug: str) -> str:
     found = queries.tag_by_slug(slug)
     if found is None:

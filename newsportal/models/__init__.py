@@ -41,7 +41,7 @@ from .readership import ArticleView
 from .reviews import Review, ReviewState
 from .search import SearchDocument
 from .security import SecurityEvent, SecurityEventKind
-from .site import ContentState
+from .site import ContentState, PageScope
 from .storage import StoredChunk, StoredFile
 from .types import UTCDateTime
 from .users import Role, User
@@ -69,6 +69,7 @@ __all__ = [
     "Page",
     "PageBlock",
     "PageRevision",
+    "PageScope",
     "PageStatus",
     "PublishedResult",
     "ReceptionMode",

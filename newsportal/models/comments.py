@@ -64,6 +64,9 @@ class Comment(PublicContent, db.Model):  # type: ignore[name-defined]
     def public_when_added(self) -> bool:
         return self.status == CommentStatus.APPROVED  # a pending comment changes no page
 
+    def comment_thread(self) -> tuple[str, int] | None:
+        return ("article", self.article_id)
+
     @property
     def anonymised(self) -> bool:
         return self.name is None
@@ -89,6 +92,9 @@ class CommentReply(PublicContent, db.Model):  # type: ignore[name-defined]
 
     comment: Mapped[Comment] = relationship(back_populates="replies", lazy="raise_on_sql")
     author: Mapped[User | None] = relationship(lazy="raise_on_sql")
+
+    def comment_thread(self) -> tuple[str, int] | None:
+        return ("comment", self.comment_id)
 
 
 class ModerationAction(PrivateContent, db.Model):  # type: ignore[name-defined]

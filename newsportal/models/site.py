@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -30,3 +31,20 @@ class ContentState(PrivateContent, db.Model):  # type: ignore[name-defined]
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retention_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PageScope(PrivateContent, db.Model):  # type: ignore[name-defined]
+    """The version of a few public pages, for a change that shows on those pages only.
+
+    A comment approved, hidden, erased or answered changes its article's page (`article:<slug>`)
+    and the lists that count comments (`lists`), nothing else: it raises those two rows in its
+    transaction instead of `ContentState.version`, so every other cached page stays. A page
+    declaring a scope is cached under both versions (pagecache.py). One row per article whose
+    comments ever changed, and one for the lists.
+    """
+
+    __tablename__ = "page_scopes"
+
+    name: Mapped[str] = mapped_column(String(160), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

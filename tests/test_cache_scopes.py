@@ -1,0 +1,187 @@
+"""What a comment changing throws out of the page cache: its article's page and the lists that
+count comments, nothing else (content_version scopes, pagecache `scope=`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+import newsportal.content_version
+from newsportal.articles import reader
+from newsportal.comments import moderation
+from newsportal.comments import services as comment_services
+from newsportal.extensions import db
+from newsportal.models import Article, Comment, ContentState, PageScope
+from newsportal.pagecache import cached_page
+
+from .page_helpers import make_page, soup
+
+HIT = 1  # a cookie-less hit reads the content version and nothing else
+
+
+@pytest.fixture
+def site(app, make_article, make_category):
+    cat = make_category("Thời sự")
+    a = make_article("Tin có ý kiến", category_id=cat)
+    b = make_article("Tin bên cạnh", category_id=cat)
+    make_page(app, "Giải quyết khiếu nại, tố cáo", body_md="Nơi tiếp nhận đơn.")
+    return {
+        "a": f"/articles/{a.slug}",
+        "b": f"/articles/{b.slug}",
+        "a_id": a.id,
+        "others": [f"/articles/{b.slug}", "/pages/giai-quyet-khieu-nai-to-cao", "/feed.xml"],
+        "lists": ["/", "/categories/thoi-su"],
+    }
+
+
+def _pending(app, article_id: int, body: str) -> int:
+    policy = comment_services.Policy(secret=app.config["IP_HASH_KEY"], rate_limit=None)
+    entry = comment_services.CommentInput(
+        name="Bạn đọc Đồng Tháp",
+        email="ban-doc@example.org",
+        body=body,
+        ip="192.0.2.7",
+        form_age=timedelta(minutes=5),
+    )
+    with app.app_context():
+        sent = comment_services.submit_comment(db.session.get(Article, article_id), entry, policy)
+        assert sent.comment is not None
+        return sent.comment.id
+
+
+def _set(app, comment_id: int, action: str) -> None:
+    with app.app_context():
+        moderation.set_status([comment_id], action, None)
+
+
+def _version(app) -> int:
+    with app.app_context():
+        return db.session.get_one(ContentState, 1).version
+
+
+def _warm(client, urls) -> None:
+    for url in urls:
+        assert client.get(url).status_code == 200
+
+
+def _cached(client, count_queries, url) -> bool:
+    return count_queries(lambda: client.get(url)) == HIT
+
+
+def test_approving_a_comment_re_renders_its_article_and_the_lists_only(
+    app, client, site, count_queries
+):
+    comment = _pending(app, site["a_id"], "Xin hỏi lịch tiếp công dân tháng sau.")
+    everything = [site["a"], *site["lists"], *site["others"]]
+    _warm(client, everything)
+    assert all(_cached(client, count_queries, url) for url in everything)
+    before = _version(app)
+    _set(app, comment, "approve")
+    assert _version(app) == before  # no page outside its scopes is thrown out
+    for url in site["others"]:
+        assert _cached(client, count_queries, url), url
+    assert "Xin hỏi lịch tiếp công dân tháng sau." in client.get(site["a"]).get_data(as_text=True)
+    for url in site["lists"]:
+        assert not _cached(client, count_queries, url), url  # rendered once more: the count
+        assert "1 bình luận" in soup(client.get(url)).select_one(".comment-count").get_text()
+    assert all(_cached(client, count_queries, url) for url in everything)  # and kept again
+
+
+def test_hiding_an_approved_comment_takes_it_and_its_count_down_at_once(
+    app, client, site, count_queries
+):
+    comment = _pending(app, site["a_id"], "Ý kiến sẽ bị ẩn.")
+    _set(app, comment, "approve")
+    _warm(client, [site["a"], *site["lists"], *site["others"]])
+    _set(app, comment, "reject")
+    assert "Ý kiến sẽ bị ẩn." not in client.get(site["a"]).get_data(as_text=True)
+    for url in site["lists"]:
+        assert soup(client.get(url)).select_one(".comment-count") is None
+    for url in site["others"]:
+        assert _cached(client, count_queries, url), url
+
+
+def test_a_reply_re_renders_its_article_but_no_list(app, client, site, count_queries):
+    comment = _pending(app, site["a_id"], "Cho hỏi thủ tục.")
+    _set(app, comment, "approve")
+    _warm(client, [site["a"], *site["lists"], *site["others"]])
+    with app.app_context():
+        moderation.reply(db.session.get_one(Comment, comment), None, "Ban biên tập đã chuyển.")
+    assert "Ban biên tập đã chuyển." in client.get(site["a"]).get_data(as_text=True)
+    for url in [*site["lists"], *site["others"]]:
+        assert _cached(client, count_queries, url), url
+
+
+def test_an_edit_outside_comments_still_re_renders_every_page(app, client, site, make_article):
+    _warm(client, site["others"])
+    make_article("Tin mới nhất trong ngày")  # the sidebar's latest news, on every article page
+    assert "Tin mới nhất trong ngày" in client.get(site["b"]).get_data(as_text=True)
+
+
+def test_a_reader_with_a_cookie_shares_the_scoped_entries(app, site, monkeypatch):
+    """Flask's path (a language choice in the cookie) keys pages as the fast path does."""
+    english = app.test_client()
+    english.get("/?lang=en")
+    rendered: list[str] = []
+    original = reader.render_article
+
+    def counting(article, *args, **kwargs):
+        rendered.append(article.slug)
+        return original(article, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "render_article", counting)
+    english.get(site["b"])
+    english.get(site["a"])
+    _set(app, _pending(app, site["a_id"], "Góp ý bằng tiếng Việt."), "approve")
+    assert english.get(site["b"]).status_code == 200
+    assert "Góp ý bằng tiếng Việt." in english.get(site["a"]).get_data(as_text=True)
+    b, a = (url.removeprefix("/articles/") for url in (site["b"], site["a"]))
+    assert rendered == [b, a, a]  # B once, A again after the approval only
+
+
+def test_last_modified_moves_with_the_scope(app, client, site, monkeypatch):
+    first = client.get(site["a"])
+    later = newsportal.content_version.utcnow() + timedelta(minutes=5)
+    monkeypatch.setattr(newsportal.content_version, "utcnow", lambda: later)
+    _set(app, _pending(app, site["a_id"], "Ý kiến mới hơn trang đã giữ."), "approve")
+    since = {"If-Modified-Since": first.headers["Last-Modified"]}
+    again = client.get(site["a"], headers=since)
+    assert again.status_code == 200
+    assert "Ý kiến mới hơn trang đã giữ." in again.get_data(as_text=True)
+    assert (
+        client.get(
+            site["b"], headers={"If-Modified-Since": first.headers["Last-Modified"]}
+        ).status_code
+        == 304
+    )
+
+
+def test_scopes_are_one_row_each_and_rise_in_the_changes_transaction(app, site):
+    comment = _pending(app, site["a_id"], "Ý kiến thứ nhất.")
+    with app.app_context():
+        assert db.session.scalars(db.select(PageScope)).all() == []  # pending: nothing changed
+    _set(app, comment, "approve")
+    _set(app, comment, "reject")
+    with app.app_context():
+        slug = db.session.get_one(Article, site["a_id"]).slug
+        rows = {row.name: row.version for row in db.session.scalars(db.select(PageScope))}
+    assert rows == {"lists": 2, f"article:{slug}": 2}
+
+
+def test_a_page_reading_comments_outside_its_scope_is_never_stored(app, make_article, caplog):
+    """The guard behind `scope=`: a view that shows comment counts without declaring LISTS."""
+    from newsportal.articles import queries
+
+    @cached_page
+    def careless() -> str:
+        return str(queries.comment_counts(queries.latest_few(3)))
+
+    app.add_url_rule("/careless", view_func=careless)
+    make_article("Bài có đếm bình luận")
+    reader_client = app.test_client()
+    for _ in range(2):
+        response = reader_client.get("/careless")
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"].startswith("private, no-store")
+    assert "declares scope" in caplog.text
