@@ -9,13 +9,15 @@ targets are printed as such.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from . import data, load, proxy_run
+from . import data, load, mixed, proxy_run
 from .report import HEADER, PROXY_HEADER, format_row, memory_figures, proxy_title, report
 from .servers import ROOT, BenchError, GunicornSettings, Server
 
@@ -44,6 +46,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default="on",
         help="the reader pages through nginx too (deploy/nginx), or only those",
     )
+    parser.add_argument(
+        "--mixed",
+        choices=("on", "off", "only"),
+        default="on",
+        help="the mixed run (mixed.py): Zipf readers while the desks approve and edit",
+    )
     parser.add_argument("--duration", type=int, default=5, help="seconds measured per run")
     parser.add_argument("--warmup", type=int, default=1, help="seconds of warm-up per run")
     parser.add_argument("--connections", type=int, default=10)
@@ -53,6 +61,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--worker-threads", type=int, default=1, help="for gthread")
     parser.add_argument("--only", help="comma-separated endpoints (home,article,...)")
     parser.add_argument("--database-url", default="", help="an EMPTY PostgreSQL database")
+    parser.add_argument(
+        "--redis-url", default="", help="the site's page cache and limits in this Redis (flushed)"
+    )
     parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json")
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS, help="where datasets live")
     parser.add_argument(
@@ -219,15 +230,18 @@ def main(argv: list[str]) -> int:
         pythonpath=str(Path(__file__).parent),
     )
     modes = ["off", "on"] if args.page_cache == "both" else [args.page_cache]
-    if args.proxy == "only":
+    if args.proxy == "only" or args.mixed == "only":
         modes = []
+    with_mixed = args.mixed != "off" and args.proxy != "only"
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     errors: list[str] = []
     memory: dict[str, Any] = {}
+    mixed_row: dict[str, Any] | None = None
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    if modes:
+    if modes or with_mixed:
         baseline.start()
+    if modes:
         print(HEADER, flush=True)
     try:
         for mode in modes:
@@ -235,7 +249,7 @@ def main(argv: list[str]) -> int:
                 f"site (cache {mode})",
                 "newsportal:create_app()",
                 settings,
-                dataset.site_env(mode == "on"),
+                site_env(args, dataset, mode == "on"),
                 logs / f"site-cache-{mode}.log",
                 root=args.site_root.resolve(),
             )
@@ -249,6 +263,8 @@ def main(argv: list[str]) -> int:
                 memory[mode] = memory_figures(site.memory_mb("VmRSS"), site.memory_mb("VmHWM"))
             finally:
                 site.stop()
+        if with_mixed:
+            mixed_row = mixed_run(args, dataset, baseline, logs, errors, notes)
         if modes:
             memory["baseline"] = memory_figures(
                 baseline.memory_mb("VmRSS"), baseline.memory_mb("VmHWM"), target=None
@@ -261,8 +277,47 @@ def main(argv: list[str]) -> int:
     elif args.proxy != "off":
         print(f"\n{proxy_title(args)}\n{PROXY_HEADER}", flush=True)
         proxy_rows = proxy_run.measure(args, dataset, urls, logs / "proxy", errors, notes)
-    report(args, dataset, settings, started, rows, memory, notes, errors, proxy_rows)
+    report(args, dataset, settings, started, rows, memory, notes, errors, proxy_rows, mixed_row)
     return 1 if errors else 0
+
+
+def site_env(args: argparse.Namespace, dataset: data.Dataset, page_cache: bool) -> dict[str, str]:
+    env = dataset.site_env(page_cache)
+    if args.redis_url:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()  # no page of an earlier run counts
+        env["NEWSPORTAL_REDIS_URL"] = json.dumps(args.redis_url)
+    return env
+
+
+def mixed_run(
+    args: argparse.Namespace,
+    dataset: data.Dataset,
+    baseline: Server,
+    logs: Path,
+    errors: list[str],
+    notes: list[str],
+) -> dict[str, Any]:
+    """The site with its page cache on and its counters summed over the workers (Prometheus
+    multiprocess mode, as deploy/gunicorn.conf.py runs it), for the hit rate."""
+    with tempfile.TemporaryDirectory() as counters:
+        site = Server(
+            "site (mixed)",
+            "newsportal:create_app()",
+            GunicornSettings(args.workers, args.worker_class, args.worker_threads),
+            {**site_env(args, dataset, True), "PROMETHEUS_MULTIPROC_DIR": counters},
+            logs / "site-mixed.log",
+            root=args.site_root.resolve(),
+        )
+        site.start("/healthz")
+        try:
+            print(f"\n{mixed.TITLE}", flush=True)
+            row = mixed.run(args, dataset, baseline, site, errors, notes)
+            print(mixed.format_mixed(row), flush=True)
+            return row
+        finally:
+            site.stop()
 
 
 if __name__ == "__main__":

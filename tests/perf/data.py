@@ -134,6 +134,7 @@ def prepare(root: Path, articles: int, comments: int, database_url: str = "") ->
         dataset = Dataset(**data)
         if data.get("database_url", "") == database_url and _still_there(dataset):
             print(f"reusing the generated database in {instance}")
+            _flask(dataset.env(), "db", "upgrade")  # the tables of migrations added since
             return dataset
     db_file = instance / "newsportal.db"
     for stale in instance.glob("newsportal.db*"):

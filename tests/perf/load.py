@@ -62,8 +62,11 @@ class Endpoint:
     kind: str  # reader | comment | moderation
     cookie: str = ""
     form: str = ""  # urlencoded fields for a POST; the text goes last and gets a counter
+    script_body: str = ""  # a Lua script choosing each request itself (mixed.py)
 
     def script(self) -> str:
+        if self.script_body:
+            return self.script_body + _DONE
         if self.form:
             return (
                 _POST

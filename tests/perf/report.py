@@ -9,7 +9,7 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from . import data
+from . import data, mixed
 from .servers import ROOT, GunicornSettings
 
 MEMORY_TARGET_MB = 90.0  # resident (VmRSS) per worker after the run; the peak is reported only
@@ -92,6 +92,7 @@ def report(
     notes: list[str],
     errors: list[str],
     proxy_rows: list[dict[str, Any]],
+    mixed_row: dict[str, Any] | None = None,
 ) -> None:
     print(
         f"\n{dataset.articles:,} articles, {dataset.comments:,} comments; gunicorn "
@@ -108,7 +109,9 @@ def report(
         print(f"{proxy_title(args)}\n{PROXY_HEADER}")
     for row in proxy_rows:
         print(format_proxy_row(row))
-    if rows or proxy_rows:
+    if mixed_row is not None:
+        print(f"\n{mixed.TITLE}\n{mixed.format_mixed(mixed_row)}")
+    if rows or proxy_rows or mixed_row:
         print()
     for mode, info in memory.items():
         if mode in ("off", "on"):
@@ -138,6 +141,7 @@ def report(
                 },
                 "results": rows,
                 "proxy": {"workers": args.workers, "results": proxy_rows} if proxy_rows else None,
+                "mixed": mixed_row,
                 "memory": memory,
                 "notes": notes,
                 "errors": errors,
