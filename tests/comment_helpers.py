@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import html5lib
 
-from newsportal.comments import stamp
+from newsportal.comments import services, stamp
 from newsportal.extensions import db
-from newsportal.models import Comment, CommentAudit
+from newsportal.models import Article, Comment, CommentAudit
 
 DANGEROUS_ELEMENTS = {
     "script",
@@ -43,6 +44,27 @@ def comment_data(app: Any, **changes: str) -> dict[str, str]:
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def submitted(
+    app: Any,
+    article_id: int,
+    body: str,
+    *,
+    name: str = "Bạn đọc Đồng Tháp",
+    email: str = "ban-doc@example.org",
+    ip: str = "192.0.2.7",
+) -> int:
+    """A comment sent through the comment service, no form and no rate limit: its id (pending
+    unless the policy approves it). For tests about what happens to comments, not the form."""
+    policy = services.Policy(secret=app.config["IP_HASH_KEY"], rate_limit=None)
+    entry = services.CommentInput(
+        name=name, email=email, body=body, ip=ip, form_age=timedelta(minutes=5)
+    )
+    with app.app_context():
+        sent = services.submit_comment(db.session.get_one(Article, article_id), entry, policy)
+        assert sent.comment is not None, sent
+        return sent.comment.id
 
 
 def comments(app: Any) -> list[Comment]:

@@ -44,3 +44,25 @@ def test_the_hit_rate_is_read_from_the_sites_own_counters(monkeypatch):
         base = "http://127.0.0.1:1"
 
     assert mixed.cache_counts(Site()) == {"hit": 1234.0, "miss": 66.0}
+
+
+def test_the_mixed_row_says_which_targets_are_met():
+    from tests.perf import report
+
+    row = {
+        "rps": 900.0,
+        "p50_ms": 5.0,
+        "p99_ms": 40.0,
+        "baseline_rps": 1500.0,
+        "ratio": 0.6,
+        "hits": 960,
+        "misses": 40,
+        "hit_rate": 0.96,
+        "targets": [
+            {"target": "hit rate >= 95%", "met": True},
+            {"target": "ratio >= 0.5", "met": False},
+        ],
+    }
+    line = report.format_mixed(row)
+    assert "hit rate 96.0% (960 hits, 40 misses)" in line
+    assert line.endswith("hit rate >= 95%: met, ratio >= 0.5: MISSED")

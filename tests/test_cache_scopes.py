@@ -10,11 +10,11 @@ import pytest
 import newsportal.content_version
 from newsportal.articles import reader
 from newsportal.comments import moderation
-from newsportal.comments import services as comment_services
 from newsportal.extensions import db
 from newsportal.models import Article, Comment, ContentState, PageScope
 from newsportal.pagecache import cached_page
 
+from .comment_helpers import submitted
 from .page_helpers import make_page, soup
 
 HIT = 1  # a cookie-less hit reads the content version and nothing else
@@ -33,21 +33,6 @@ def site(app, make_article, make_category):
         "others": [f"/articles/{b.slug}", "/pages/giai-quyet-khieu-nai-to-cao", "/feed.xml"],
         "lists": ["/", "/categories/thoi-su"],
     }
-
-
-def _pending(app, article_id: int, body: str) -> int:
-    policy = comment_services.Policy(secret=app.config["IP_HASH_KEY"], rate_limit=None)
-    entry = comment_services.CommentInput(
-        name="Bạn đọc Đồng Tháp",
-        email="ban-doc@example.org",
-        body=body,
-        ip="192.0.2.7",
-        form_age=timedelta(minutes=5),
-    )
-    with app.app_context():
-        sent = comment_services.submit_comment(db.session.get(Article, article_id), entry, policy)
-        assert sent.comment is not None
-        return sent.comment.id
 
 
 def _set(app, comment_id: int, action: str) -> None:
@@ -72,7 +57,7 @@ def _cached(client, count_queries, url) -> bool:
 def test_approving_a_comment_re_renders_its_article_and_the_lists_only(
     app, client, site, count_queries
 ):
-    comment = _pending(app, site["a_id"], "Xin hỏi lịch tiếp công dân tháng sau.")
+    comment = submitted(app, site["a_id"], "Xin hỏi lịch tiếp công dân tháng sau.")
     everything = [site["a"], *site["lists"], *site["others"]]
     _warm(client, everything)
     assert all(_cached(client, count_queries, url) for url in everything)
@@ -91,7 +76,7 @@ def test_approving_a_comment_re_renders_its_article_and_the_lists_only(
 def test_hiding_an_approved_comment_takes_it_and_its_count_down_at_once(
     app, client, site, count_queries
 ):
-    comment = _pending(app, site["a_id"], "Ý kiến sẽ bị ẩn.")
+    comment = submitted(app, site["a_id"], "Ý kiến sẽ bị ẩn.")
     _set(app, comment, "approve")
     _warm(client, [site["a"], *site["lists"], *site["others"]])
     _set(app, comment, "reject")
@@ -103,7 +88,7 @@ def test_hiding_an_approved_comment_takes_it_and_its_count_down_at_once(
 
 
 def test_a_reply_re_renders_its_article_but_no_list(app, client, site, count_queries):
-    comment = _pending(app, site["a_id"], "Cho hỏi thủ tục.")
+    comment = submitted(app, site["a_id"], "Cho hỏi thủ tục.")
     _set(app, comment, "approve")
     _warm(client, [site["a"], *site["lists"], *site["others"]])
     with app.app_context():
@@ -133,7 +118,7 @@ def test_a_reader_with_a_cookie_shares_the_scoped_entries(app, site, monkeypatch
     monkeypatch.setattr(reader, "render_article", counting)
     english.get(site["b"])
     english.get(site["a"])
-    _set(app, _pending(app, site["a_id"], "Góp ý bằng tiếng Việt."), "approve")
+    _set(app, submitted(app, site["a_id"], "Góp ý bằng tiếng Việt."), "approve")
     assert english.get(site["b"]).status_code == 200
     assert "Góp ý bằng tiếng Việt." in english.get(site["a"]).get_data(as_text=True)
     b, a = (url.removeprefix("/articles/") for url in (site["b"], site["a"]))
@@ -144,7 +129,7 @@ def test_last_modified_moves_with_the_scope(app, client, site, monkeypatch):
     first = client.get(site["a"])
     later = newsportal.content_version.utcnow() + timedelta(minutes=5)
     monkeypatch.setattr(newsportal.content_version, "utcnow", lambda: later)
-    _set(app, _pending(app, site["a_id"], "Ý kiến mới hơn trang đã giữ."), "approve")
+    _set(app, submitted(app, site["a_id"], "Ý kiến mới hơn trang đã giữ."), "approve")
     since = {"If-Modified-Since": first.headers["Last-Modified"]}
     again = client.get(site["a"], headers=since)
     assert again.status_code == 200
@@ -158,7 +143,7 @@ def test_last_modified_moves_with_the_scope(app, client, site, monkeypatch):
 
 
 def test_scopes_are_one_row_each_and_rise_in_the_changes_transaction(app, site):
-    comment = _pending(app, site["a_id"], "Ý kiến thứ nhất.")
+    comment = submitted(app, site["a_id"], "Ý kiến thứ nhất.")
     with app.app_context():
         assert db.session.scalars(db.select(PageScope)).all() == []  # pending: nothing changed
     _set(app, comment, "approve")

@@ -9,11 +9,10 @@ from bs4 import BeautifulSoup
 import newsportal.content_version
 import newsportal.models.articles
 from newsportal.comments import moderation
-from newsportal.comments import services as comment_services
 from newsportal.extensions import db
 from newsportal.models import Comment, ContentState
 
-from .comment_helpers import comment_data, comments
+from .comment_helpers import comment_data, comments, submitted
 from .page_helpers import make_page
 
 READER_PAGES = ["/", "/articles/{slug}", "/categories/thoi-su", "/pages/noi-quy-binh-luan"]
@@ -221,20 +220,17 @@ def test_with_the_cache_off_pages_still_carry_validators(app, client, site, coun
 def _fill(app, make_article, cat, articles, comments_each):
     """Articles with comments sent through the comment service (the pages' queries are what
     is counted; the form's path has tests of its own)."""
-    policy = comment_services.Policy(secret=app.config["IP_HASH_KEY"], rate_limit=None)
     for n in range(articles):
         article = make_article(f"Bài số {n}", category_id=cat)
-        with app.app_context():
-            stored = db.session.merge(article)
-            for m in range(comments_each):
-                entry = comment_services.CommentInput(
-                    name=f"Bạn đọc {n}-{m}",
-                    email=f"r{n}-{m}@example.org",
-                    body=f"Ý kiến {n}-{m} hay.",
-                    ip=f"192.0.2.{m + 1}",
-                    form_age=timedelta(minutes=5),
-                )
-                assert comment_services.submit_comment(stored, entry, policy).comment is not None
+        for m in range(comments_each):
+            submitted(
+                app,
+                article.id,
+                f"Ý kiến {n}-{m} hay.",
+                name=f"Bạn đọc {n}-{m}",
+                email=f"r{n}-{m}@example.org",
+                ip=f"192.0.2.{m + 1}",
+            )
     return article
 
 

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from . import data, load, mixed, proxy_run
-from .report import HEADER, PROXY_HEADER, format_row, memory_figures, proxy_title, report
+from .report import (
+    HEADER,
+    PROXY_HEADER,
+    format_mixed,
+    format_row,
+    memory_figures,
+    proxy_title,
+    report,
+)
 from .servers import ROOT, BenchError, GunicornSettings, Server
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -314,7 +322,7 @@ def mixed_run(
         try:
             print(f"\n{mixed.TITLE}", flush=True)
             row = mixed.run(args, dataset, baseline, site, errors, notes)
-            print(mixed.format_mixed(row), flush=True)
+            print(format_mixed(row), flush=True)
             return row
         finally:
             site.stop()

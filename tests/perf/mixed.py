@@ -251,12 +251,3 @@ def run(
             {"target": f"ratio >= {RATE_TARGET}", "met": ratio >= RATE_TARGET},
         ],
     }
-
-
-def format_mixed(row: dict[str, Any]) -> str:
-    checks = ", ".join(f"{c['target']}: {'met' if c['met'] else 'MISSED'}" for c in row["targets"])
-    return (
-        f"mixed       {row['rps']:8.1f} {row['p50_ms']:7.1f} {row['p99_ms']:7.1f} "
-        f"{row['baseline_rps']:8.1f} {row['ratio']:6.2f}  hit rate {row['hit_rate']:.1%} "
-        f"({row['hits']:,} hits, {row['misses']:,} misses)  {checks}"
-    )

@@ -35,8 +35,12 @@ HEADER = (
 )
 
 
+def format_checks(targets: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{c['target']}: {'met' if c['met'] else 'MISSED'}" for c in targets)
+
+
 def format_row(row: dict[str, Any]) -> str:
-    checks = ", ".join(f"{c['target']}: {'met' if c['met'] else 'MISSED'}" for c in row["targets"])
+    checks = format_checks(row["targets"])
     return (
         f"{row['page_cache']:5} {row['endpoint']:11} {row['rps']:8.1f} {row['p50_ms']:7.1f} "
         f"{row['p99_ms']:7.1f} {row['baseline_rps']:8.1f} {row['ratio']:6.2f} "
@@ -53,6 +57,14 @@ def format_proxy_row(row: dict[str, Any]) -> str:
     return (
         f"{row['via']:5} {row['endpoint']:11} {row['rps']:8.1f} {row['p50_ms']:7.1f} "
         f"{row['p99_ms']:7.1f} {row['baseline_rps']:8.1f} {row['ratio']:6.2f}"
+    )
+
+
+def format_mixed(row: dict[str, Any]) -> str:
+    return (
+        f"mixed       {row['rps']:8.1f} {row['p50_ms']:7.1f} {row['p99_ms']:7.1f} "
+        f"{row['baseline_rps']:8.1f} {row['ratio']:6.2f}  hit rate {row['hit_rate']:.1%} "
+        f"({row['hits']:,} hits, {row['misses']:,} misses)  {format_checks(row['targets'])}"
     )
 
 
@@ -110,7 +122,7 @@ def report(
     for row in proxy_rows:
         print(format_proxy_row(row))
     if mixed_row is not None:
-        print(f"\n{mixed.TITLE}\n{mixed.format_mixed(mixed_row)}")
+        print(f"\n{mixed.TITLE}\n{format_mixed(mixed_row)}")
     if rows or proxy_rows or mixed_row:
         print()
     for mode, info in memory.items():
