@@ -7,8 +7,10 @@ invalidate it. A new pending comment is not a public change.
 
 A comment or a reply shows on its article's page and, counted, in the lists: a change to one
 raises the versions of those two scopes (models.PageScope) instead, so an approval on article A
-leaves article B, the complaints section and every other page cached. A page whose view declares
-a scope is kept under both its scope's version and the content version.
+leaves article B, the complaints section and every other page cached. An edit to a published
+article's text (its lead, its body) raises its page's, the lists' and the feeds' scopes; an
+edit to a draft or a scheduled article raises nothing. A page whose view declares a scope is
+kept under both its scope's version and the content version.
 """
 
 from __future__ import annotations
@@ -25,17 +27,13 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Article, ArticleStatus, Category, Comment, ContentState, PageScope
-from .models.public import PublicContent
+from .models.public import FEEDS, LISTS, PublicContent, article_scope
 from .text import utcnow, vi_sort_key
 
+__all__ = ["FEEDS", "LISTS", "NO_SCOPE", "article_scope", "current", "peek"]
+
 ROW = 1
-LISTS = "lists"  # every page that shows comment counts: home, categories, tags, authors
-NO_SCOPE = ""  # no PageScope row has it: a page that no comment changes
-
-
-def article_scope(slug: str) -> str:
-    """The scope of one article's page: its comments and their replies."""
-    return f"article:{slug}"
+NO_SCOPE = ""  # no PageScope row has it: a page that no scoped change touches
 
 
 @dataclass(frozen=True)
@@ -199,18 +197,21 @@ def bump_scopes(connection: Any, names: set[str], now: datetime | None = None) -
     )
 
 
-def _public_changes(session: Session) -> list[Any]:
-    """The rows this flush wrote that readers see: the models say so (models/public.py)."""
-    changed = [o for o in session.new if isinstance(o, PublicContent) and o.public_when_added()]
-    changed += [o for o in session.deleted if isinstance(o, PublicContent)]
-    changed += [o for o in session.dirty if isinstance(o, PublicContent) and session.is_modified(o)]
-    return changed
+def _public_changes(session: Session) -> tuple[list[Any], list[Any]]:
+    """The rows this flush wrote that readers see (models/public.py say which): those added or
+    deleted, and those changed."""
+    written = [o for o in session.new if isinstance(o, PublicContent) and o.public_when_added()]
+    written += [o for o in session.deleted if isinstance(o, PublicContent)]
+    changed = [o for o in session.dirty if isinstance(o, PublicContent) and session.is_modified(o)]
+    return written, changed
 
 
 def _scopes_of(connection: Any, threads: set[tuple[str, int]]) -> set[str]:
     """The scopes that comment threads show in: their articles' pages, and the lists' counts."""
     articles = {key for kind, key in threads if kind == "article"}
     comments = {key for kind, key in threads if kind == "comment"}
+    if not threads:
+        return set()
     slugs = connection.scalars(
         select(Article.slug).where(
             or_(
@@ -223,13 +224,34 @@ def _scopes_of(connection: Any, threads: set[tuple[str, int]]) -> set[str]:
     return {article_scope(slug) for slug in slugs} | ({LISTS} if articles else set())
 
 
+def _scoped(written: list[Any], changed: list[Any]) -> tuple[set[tuple[str, int]], set[str]] | None:
+    """The comment threads and the scopes these rows show in, or None when any page may."""
+    threads: set[tuple[str, int]] = set()
+    scopes: set[str] = set()
+    for row, was_there in [(row, False) for row in written] + [(row, True) for row in changed]:
+        thread = row.comment_thread()
+        if thread is not None:
+            threads.add(thread)
+            continue
+        named = row.edit_scopes() if was_there else None  # a row added or deleted: any page
+        if named is None:
+            return None
+        scopes |= named
+    return threads, scopes
+
+
 @event.listens_for(Session, "after_flush")
 def _raise_version(session: Session, _context: Any) -> None:
     # After the flush, so a newly scheduled article counts for next_due_at; the session's
-    # new/dirty/deleted lists still describe what this flush wrote.
-    threads = [obj.comment_thread() for obj in _public_changes(session)]
-    if any(thread is None for thread in threads):
+    # new/dirty/deleted lists and the rows' attribute histories still describe what it wrote.
+    written, changed = _public_changes(session)
+    if not written and not changed:
+        return
+    scoped = _scoped(written, changed)
+    if scoped is None:
         bump(session.connection())  # the content version is in every page's key
-    elif threads:
+        return
+    threads, scopes = scoped
+    if threads or scopes:
         connection = session.connection()
-        bump_scopes(connection, _scopes_of(connection, {t for t in threads if t is not None}))
+        bump_scopes(connection, scopes | _scopes_of(connection, threads))

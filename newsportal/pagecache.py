@@ -21,10 +21,11 @@ Entries are kept by pagestore.py (no pickle; Redis failing means uncached pages)
 What raises the version: any flush that adds, changes or deletes a row of a model declaring
 `PublicContent` (models/public.py; a comment only once approved), in that same transaction
 (content_version.py), and a scheduled article falling due (`next_due_at`), raised by the first
-page view after it in a short transaction of its own. A comment or reply changing raises only
-its scopes: its article's page (`scope=` on the article view) and `LISTS` (the views showing
-comment counts), so the rest stay cached. The queries that read comments say which scope they
-read (`reads`); a page that read one its view did not declare is never stored. So an old page is
+page view after it in a short transaction of its own. A comment or reply changing, or a
+published article's text, raises only its scopes: its article's pages (`scope=` on the article
+views), `LISTS` (the views showing cards and comment counts) and, for text, `FEEDS`, so the rest
+stay cached. The queries that read comments or article text say which scope they read (`reads`);
+a page that read one its view did not declare is never stored. So an old page is
 never served after a change, on any server, and no view or service ever invalidates anything by
 hand. A shared cache in front of the servers may keep a page for PROXY_MAX_AGE seconds at most
 (`s-maxage`, shared_caches.py), then revalidates it with the ETag.
@@ -150,8 +151,8 @@ def cached_page(
 
     `params` names the query parameters the view reads, each with its normaliser (the value's
     canonical spelling, or None for the default): they and only they make the cache key.
-    `scope` names, from the view's arguments, the comment scope its page shows (content_version:
-    LISTS, or article_scope(slug)); without one, a comment changing never touches the page.
+    `scope` names, from the view's arguments, the scope its page shows (content_version: LISTS,
+    FEEDS, or article_scope(slug)); without one, only a change to every page touches it.
     """
     if view is None:
         return lambda decorated: _cached(decorated, dict(params or {}), scope or _no_scope)

@@ -122,7 +122,7 @@ def article(slug: str) -> str:
 
 
 @bp.get("/articles/<slug>/print")
-@cached_page
+@cached_page(scope=article_scope)
 def print_view(slug: str) -> str:
     item = queries.published_article(slug)
     if item is None:

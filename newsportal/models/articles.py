@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, ForeignKey, Index, String, Table, Text, true
+from sqlalchemy import Column, ColumnElement, ForeignKey, Index, String, Table, Text, inspect, true
 from sqlalchemy.orm import (
     Mapped,
     foreign,
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..text import utcnow, vi_fold, vi_sort_key
 from .content import Content, Revision
 from .media import Image
-from .public import PublicContent
+from .public import FEEDS, LISTS, PublicContent, article_scope
 from .types import UTCDateTime
 
 
@@ -62,6 +62,15 @@ article_tags = Table(
     Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_article_tags_tag_id", "tag_id"),  # a tag's page
+)
+
+
+# What an edit may change and still show only on the article's own pages, its cards in the lists
+# (the lead) and the feeds and sitemaps (the lead, the update time). Other pages show an article
+# by its title, picture, category and date only (related articles, the sidebar), so a change to
+# any of those, or to whether it is public, is a change to every page.
+TEXT_FIELDS = frozenset(
+    {"lead", "body_md", "body_html", "updated_at", "updated_by_id", "featured_image_caption"}
 )
 
 
@@ -121,6 +130,17 @@ class Article(PublicContent, Content, db.Model):  # type: ignore[name-defined]
     @classmethod
     def search_loads(cls) -> tuple[Any, ...]:
         return (selectinload(cls.tags),)
+
+    def edit_scopes(self) -> set[str] | None:
+        attributes: Any = inspect(self).attrs
+        changed = {attr.key for attr in attributes if attr.history.has_changes()}
+        if changed & {"status", "published_at"}:
+            return None  # it appears, goes, or moves in every list: every page
+        if not self.is_live():
+            return set()  # a draft or a scheduled article: no reader sees it before it is due
+        if changed <= TEXT_FIELDS:
+            return {article_scope(self.slug), LISTS, FEEDS}
+        return None
 
     def is_live(self) -> bool:
         return self.state() == "published"

@@ -1,13 +1,23 @@
 """Every model says whether readers see its rows: the cache contract reads it from here.
 
 A change to a row of a `PublicContent` model raises the content version in the same transaction
-(see content_version), so no cached page outlives the data; a comment's or a reply's raises only
-the versions of the pages that show it (`comment_thread`). A `PrivateContent` model (accounts,
-audit rows, revisions, counters) changes no page a reader is served. A new model must choose
-one: tests/test_structure.py fails for a model that declares neither.
+(see content_version), so no cached page outlives the data. A row that can say which pages show
+a change raises only those pages' scopes instead: a comment or a reply (`comment_thread`), and
+an article whose edit touched only what its own page, the lists and the feeds show
+(`edit_scopes`). A `PrivateContent` model (accounts, audit rows, revisions, counters) changes no
+page a reader is served. A new model must choose one: tests/test_structure.py fails for a model
+that declares neither.
 """
 
 from __future__ import annotations
+
+LISTS = "lists"  # every page that shows article cards or comment counts: home, categories, ...
+FEEDS = "feeds"  # the feeds and sitemaps: leads and update times, no comment counts
+
+
+def article_scope(slug: str) -> str:
+    """The scope of one article's pages (the page and its print view): its text, its comments."""
+    return f"article:{slug}"
 
 
 class PublicContent:
@@ -21,6 +31,12 @@ class PublicContent:
         """Where a comment or a reply shows: ("article", id) or ("comment", id), whose article's
         page and the lists counting its comments are all it changes (content_version scopes
         them). None, the default: any public page may show this row."""
+        return None
+
+    def edit_scopes(self) -> set[str] | None:
+        """Asked of a changed row about to be written: the scopes of every page its change shows
+        on, when the row can name them (none: no public page shows it). None, the default: any
+        public page may show this change."""
         return None
 
 

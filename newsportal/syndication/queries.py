@@ -8,13 +8,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ..content_version import FEEDS
 from ..extensions import db
 from ..models import Article, Category, Tag, article_tags, published_filter
+from ..pagecache import reads
 
 FEED_SIZE = 30
 
 
 def feed_articles(category_id: int | None = None, tag_id: int | None = None) -> list[Article]:
+    reads(FEEDS)
     query = (
         select(Article)
         .options(joinedload(Article.category))
@@ -46,6 +49,7 @@ def count_published() -> int:
 
 def sitemap_articles(offset: int, limit: int) -> list[Any]:
     """(slug, published_at, updated_at) rows, oldest first so pages stay stable as news comes."""
+    reads(FEEDS)
     query = (
         select(Article.slug, Article.published_at, Article.updated_at)
         .where(published_filter())

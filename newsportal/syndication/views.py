@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..articles import queries as article_queries
+from ..content_version import FEEDS
 from ..models import Article, Category, Tag
 from ..pagecache import cached_page
 from ..pages import queries as page_queries
@@ -72,13 +73,13 @@ def _feed(category: Category | None, tag: Tag | None = None) -> Response:
 
 
 @bp.get("/feed.xml")
-@cached_page
+@cached_page(scope=lambda: FEEDS)
 def feed() -> Response:
     return _feed(None)
 
 
 @bp.get("/categories/<slug>/feed.xml")
-@cached_page
+@cached_page(scope=lambda slug: FEEDS)
 def category_feed(slug: str) -> Response:
     category = article_queries.category_by_slug(slug)
     if category is None:
@@ -87,7 +88,7 @@ def category_feed(slug: str) -> Response:
 
 
 @bp.get("/tags/<slug>/feed.xml")
-@cached_page
+@cached_page(scope=lambda slug: FEEDS)
 def tag_feed(slug: str) -> Response:
     tag = article_queries.tag_by_slug(slug)
     if tag is None:
@@ -120,7 +121,7 @@ def _urls(
 
 
 @bp.get("/sitemap.xml")
-@cached_page
+@cached_page(scope=lambda: FEEDS)
 def sitemap() -> Response:
     per_page = current_app.config["SITEMAP_MAX_URLS"]
     fixed = _fixed_urls()
@@ -133,7 +134,7 @@ def sitemap() -> Response:
 
 
 @bp.get("/sitemap-<int:page>.xml")
-@cached_page
+@cached_page(scope=lambda page: FEEDS)
 def sitemap_page(page: int) -> Response:
     per_page = current_app.config["SITEMAP_MAX_URLS"]
     urls = _urls(page, per_page, _fixed_urls()) if page >= 1 else []
