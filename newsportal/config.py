@@ -125,7 +125,8 @@ DEFAULTS: dict[str, Any] = {
     "DOCUMENT_MAX_BYTES": 15 * 1024 * 1024,  # PDFs of published results
     "PAGE_CACHE_ENABLED": True,
     "PAGE_CACHE_SECONDS": 3600,  # bounded so a shared page's comment timestamp stays fresh
-    "PAGE_CACHE_ENTRIES": 1000,  # per app server when not on Redis
+    "PAGE_CACHE_ENTRIES": 5000,  # per app server when not on Redis (pagestore.LocalPages)
+    "PAGE_CACHE_MEGABYTES": 32,  # the same pages' bodies: whichever bound comes first
     "PAGE_CACHE_PREFIX": "newsportal:",
     "HTTP_CACHE_MAX_AGE": 60,  # what browsers and a CDN may keep a shared reader page for
     # What the proxy in front (deploy/nginx) may keep any public answer for before it
@@ -222,6 +223,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             f"{', '.join(ERASURE_MODES)}."
         )
     _ratelimit_storage(app)
+    _page_cache_bounds(app.config)
     _environment(app)
     _contacts(app.config["CONTACTS"])
     _privacy(app.config["PRIVACY"])
@@ -312,6 +314,13 @@ def _privacy(privacy: Any) -> None:
         raise UnsafeConfiguration(
             f"NEWSPORTAL_PRIVACY['sample'] lists parties among {', '.join(PRIVACY_PARTIES)}."
         )
+
+
+def _page_cache_bounds(config: Mapping[str, Any]) -> None:
+    for name in ("PAGE_CACHE_ENTRIES", "PAGE_CACHE_MEGABYTES"):
+        value = config[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise UnsafeConfiguration(f"NEWSPORTAL_{name} {value!r}: a number above 0.")
 
 
 def _environment(app: Flask) -> None:

@@ -59,7 +59,7 @@ from werkzeug.http import http_date, parse_etags
 
 from . import content_version, metrics
 from .extensions import cache
-from .pagestore import EXTENSION, REDIS_OPTIONS, BytesOnly, Entry, Store, store
+from .pagestore import EXTENSION, REDIS_OPTIONS, BytesOnly, Entry, LocalPages, Store, store
 from .request_limits import query_int
 from .requestlog import ENDPOINT_KEY
 from .text import as_utc, local_to_utc, local_today
@@ -289,17 +289,21 @@ class FastPath:
 
 def register(app: Flask) -> None:
     redis_url = app.config.get("REDIS_URL")
-    cache.init_app(
-        app,
-        config={
-            "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
-            "CACHE_REDIS_URL": redis_url,
-            "CACHE_KEY_PREFIX": app.config["PAGE_CACHE_PREFIX"],
-            "CACHE_THRESHOLD": app.config["PAGE_CACHE_ENTRIES"],
-            "CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"],
-            "CACHE_OPTIONS": dict(REDIS_OPTIONS) if redis_url else None,
-        },
-    )
-    app.extensions["cache"][cache].serializer = BytesOnly()  # never pickle
-    app.extensions[EXTENSION] = Store()
+    if redis_url:
+        cache.init_app(
+            app,
+            config={
+                "CACHE_TYPE": "RedisCache",
+                "CACHE_REDIS_URL": redis_url,
+                "CACHE_KEY_PREFIX": app.config["PAGE_CACHE_PREFIX"],
+                "CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"],
+                "CACHE_OPTIONS": dict(REDIS_OPTIONS),
+            },
+        )
+        app.extensions["cache"][cache].serializer = BytesOnly()  # never pickle
+        app.extensions[EXTENSION] = Store()
+    else:
+        config = app.config
+        pages = LocalPages(config["PAGE_CACHE_ENTRIES"], config["PAGE_CACHE_MEGABYTES"])
+        app.extensions[EXTENSION] = pages
     app.wsgi_app = FastPath(app)  # type: ignore[method-assign]

@@ -11,15 +11,23 @@ Redis down, unreachable or full (`OutOfMemoryError`): the page is rendered uncac
 full Redis still answers reads, so only a successful write says it recovered). While Redis
 cannot be reached at all, it is left alone for `RETRY_SECONDS`, so a dead server costs readers
 no connection attempt each.
+
+Without Redis, each app server keeps its own pages in memory (`LocalPages`): the ones read most
+recently, as objects (no packing), up to PAGE_CACHE_ENTRIES pages and PAGE_CACHE_MEGABYTES of
+them. Least recently read goes first: readers follow a popularity curve, and a page read every
+second must not leave because a thousand others were rendered after it. Pages of an older
+version are never read again, so they are the first to go.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -80,8 +88,61 @@ class BytesOnly:
         return value
 
 
+class Pages(Protocol):
+    def get(self, key: str) -> Entry | None: ...
+    def set(self, key: str, entry: Entry, timeout: int) -> None: ...
+
+
+ENTRY_OVERHEAD = 600  # bytes an entry costs beyond its body: its key, headers, the dict's slot
+
+
+class LocalPages:
+    """This process's pages, most recently read kept, bounded by count and by bytes."""
+
+    def __init__(self, entries: int, megabytes: float) -> None:
+        self.max_entries = entries
+        self.max_bytes = int(megabytes * 1024 * 1024)
+        self.size = 0
+        self._pages: OrderedDict[str, tuple[float, int, Entry]] = OrderedDict()
+        self._lock = threading.Lock()  # a threaded worker serves several readers at once
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            if found[0] <= time.monotonic():
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return found[2]
+
+    def set(self, key: str, entry: Entry, timeout: int) -> None:
+        cost = len(entry.body) + len(key) + ENTRY_OVERHEAD
+        if cost > self.max_bytes:
+            return  # one page larger than the whole cache: served, not kept
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (time.monotonic() + timeout, cost, entry)
+            self.size += cost
+            while len(self._pages) > self.max_entries or self.size > self.max_bytes:
+                self._drop(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self.size = 0
+
+    def _drop(self, key: str) -> None:
+        self.size -= self._pages.pop(key)[1]
+
+
 class Store:
-    """get/set of page entries that answer a miss, never an exception, when Redis fails."""
+    """get/set of page entries in Redis that answer a miss, never an exception, when it fails."""
 
     def __init__(self) -> None:
         self.failing = False
@@ -120,7 +181,8 @@ class Store:
             log.warning("page cache: Redis failed (%r); reader pages are served uncached", error)
 
 
-def store() -> Store:
-    """This app's store (its failure state is per app, like its Redis connection)."""
-    found: Store = current_app.extensions[EXTENSION]
+def store() -> Pages:
+    """This app's store: Redis's (its failure state is per app, like its connection), or its
+    own pages in memory."""
+    found: Pages = current_app.extensions[EXTENSION]
     return found

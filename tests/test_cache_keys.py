@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsportal.extensions import cache
+from newsportal.pagestore import EXTENSION
 
 from .page_helpers import make_page
 
@@ -39,7 +39,7 @@ def site(app, make_article, make_category):
 
 
 def entries(app) -> int:
-    return len(app.extensions["cache"][cache]._cache)  # SimpleCache: one item per page
+    return len(app.extensions[EXTENSION])  # LocalPages: one item per page
 
 
 def readers(app):

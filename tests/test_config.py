@@ -135,3 +135,20 @@ def test_sqlite_with_redis_and_several_workers_starts_without_a_warning(instance
     with caplog.at_level("WARNING"):
         create_app(config)
     assert not [r for r in caplog.records if r.levelname == "WARNING"]
+
+
+@pytest.mark.parametrize("name", ["PAGE_CACHE_ENTRIES", "PAGE_CACHE_MEGABYTES"])
+@pytest.mark.parametrize("value", ["0", "-5", "lots", "true", "[]"])
+def test_a_page_cache_bound_that_is_not_a_positive_number_refuses_to_start(
+    instance, monkeypatch, name, value
+):
+    monkeypatch.setenv(f"NEWSPORTAL_{name}", value)
+    with pytest.raises(UnsafeConfiguration, match=f"NEWSPORTAL_{name}"):
+        create_app()
+
+
+def test_the_page_cache_bounds_can_be_set(instance, monkeypatch):
+    monkeypatch.setenv("NEWSPORTAL_PAGE_CACHE_ENTRIES", "200")
+    monkeypatch.setenv("NEWSPORTAL_PAGE_CACHE_MEGABYTES", "2.5")
+    pages = create_app().extensions["newsportal.pagestore"]
+    assert (pages.max_entries, pages.max_bytes) == (200, int(2.5 * 1024 * 1024))

@@ -18,7 +18,7 @@ from icalendar import Calendar
 
 from newsportal import ROOT, create_app
 from newsportal.config import UnsafeConfiguration
-from newsportal.extensions import cache
+from newsportal.pagestore import LocalPages
 
 from .conftest import serve_app
 from .page_helpers import make_page, make_session, vn
@@ -169,16 +169,16 @@ def cache_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
 
     def spy(name: str) -> Callable[..., Any]:
-        real = getattr(cache, name)
+        real = getattr(LocalPages, name)
 
-        def call(*args: Any, **kwargs: Any) -> Any:
+        def call(self: LocalPages, *args: Any, **kwargs: Any) -> Any:
             calls.append(name)
-            return real(*args, **kwargs)
+            return real(self, *args, **kwargs)
 
         return call
 
     for name in ("get", "set"):
-        monkeypatch.setattr(cache, name, spy(name))
+        monkeypatch.setattr(LocalPages, name, spy(name))
     return calls
 
 
