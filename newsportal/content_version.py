@@ -5,12 +5,13 @@ models/public.py) at each flush and raises the version in that transaction: the 
 keyed by it, so no server serves a page older than the data, and nothing needs to remember to
 invalidate it. A new pending comment is not a public change.
 
-A comment or a reply shows on its article's page and, counted, in the lists: a change to one
-raises the versions of those two scopes (models.PageScope) instead, so an approval on article A
-leaves article B, the complaints section and every other page cached. An edit to a published
-article's text (its lead, its body) raises its page's, the lists' and the feeds' scopes; an
-edit to a draft or a scheduled article raises nothing. A page whose view declares a scope is
-kept under both its scope's version and the content version.
+A comment or a reply shows on its article's page and, counted, in the lists showing its card:
+a change to one raises the versions of those scopes (models.PageScope) instead, so an approval
+on article A leaves article B, other categories, the complaints section and every other page
+cached. An edit to a published article's text (its lead, its body) raises its page's, its
+lists' and the feeds' scopes; an edit to a draft or a scheduled article raises nothing. Which
+lists show a card is articles/listings.py's to say. A page whose view declares a scope is kept
+under both its scope's version and the content version.
 """
 
 from __future__ import annotations
@@ -25,12 +26,32 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .articles.listings import lists_showing
 from .extensions import db
 from .models import Article, ArticleStatus, Category, Comment, ContentState, PageScope
-from .models.public import FEEDS, LISTS, PublicContent, article_scope
+from .models.public import (
+    CARDS,
+    FEEDS,
+    FRONT,
+    LATEST,
+    LISTS,
+    PublicContent,
+    article_scope,
+    list_scope,
+)
 from .text import utcnow, vi_sort_key
 
-__all__ = ["FEEDS", "LISTS", "NO_SCOPE", "article_scope", "current", "peek"]
+__all__ = [
+    "FEEDS",
+    "FRONT",
+    "LATEST",
+    "LISTS",
+    "NO_SCOPE",
+    "article_scope",
+    "current",
+    "list_scope",
+    "peek",
+]
 
 ROW = 1
 NO_SCOPE = ""  # no PageScope row has it: a page that no scoped change touches
@@ -206,22 +227,27 @@ def _public_changes(session: Session) -> tuple[list[Any], list[Any]]:
     return written, changed
 
 
-def _scopes_of(connection: Any, threads: set[tuple[str, int]]) -> set[str]:
-    """The scopes that comment threads show in: their articles' pages, and the lists' counts."""
-    articles = {key for kind, key in threads if kind == "article"}
-    comments = {key for kind, key in threads if kind == "comment"}
-    if not threads:
-        return set()
-    slugs = connection.scalars(
-        select(Article.slug).where(
-            or_(
-                Article.id.in_(articles),
-                Article.id.in_(select(Comment.article_id).where(Comment.id.in_(comments))),
+def _resolve(connection: Any, threads: set[tuple[str, int]], scopes: set[str]) -> set[str]:
+    """The page scopes raised: the comment threads' articles' pages, and the lists showing the
+    cards that changed (`cards_of`, and a comment's article: its count)."""
+    cards = {int(name.removeprefix(CARDS)) for name in scopes if name.startswith(CARDS)}
+    pages = {name for name in scopes if not name.startswith(CARDS)}
+    commented = {key for kind, key in threads if kind == "article"}
+    replied = {key for kind, key in threads if kind == "comment"}
+    if threads:
+        pages |= {
+            article_scope(slug)
+            for slug in connection.scalars(
+                select(Article.slug).where(
+                    or_(
+                        Article.id.in_(commented),
+                        Article.id.in_(select(Comment.article_id).where(Comment.id.in_(replied))),
+                    )
+                )
             )
-        )
-    ).all()
+        }
     # A reply changes no count; a comment approved, hidden or deleted changes its article's.
-    return {article_scope(slug) for slug in slugs} | ({LISTS} if articles else set())
+    return pages | lists_showing(connection, cards | commented)
 
 
 def _scoped(written: list[Any], changed: list[Any]) -> tuple[set[tuple[str, int]], set[str]] | None:
@@ -254,4 +280,4 @@ def _raise_version(session: Session, _context: Any) -> None:
     threads, scopes = scoped
     if threads or scopes:
         connection = session.connection()
-        bump_scopes(connection, scopes | _scopes_of(connection, threads))
+        bump_scopes(connection, _resolve(connection, threads, scopes))

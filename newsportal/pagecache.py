@@ -59,6 +59,7 @@ from werkzeug.http import http_date, parse_etags
 
 from . import content_version, metrics
 from .extensions import cache
+from .models.public import covers
 from .pagestore import EXTENSION, REDIS_OPTIONS, BytesOnly, Entry, LocalPages, Store, store
 from .request_limits import query_int
 from .requestlog import ENDPOINT_KEY
@@ -68,7 +69,7 @@ PRIVATE = "private, no-store"
 KEPT_HEADERS = ("Content-Disposition", "Content-Language")
 STATE_KEY = "newsportal.content_state"  # read once per request, by FastPath when it ran
 Params = Mapping[str, Callable[[str], "str | None"]]  # name -> canonical value, None: default
-Scope = Callable[..., str]  # the view's arguments -> the name of the scope its page shows
+Scope = Callable[..., str]  # the view's arguments and clean params -> its page's scope's name
 log = logging.getLogger(__name__)
 
 
@@ -120,18 +121,23 @@ def page_param(value: str) -> str | None:
     return None if number == 1 else str(number)
 
 
-def clean_query(params: Params, args: MultiDict[str, str]) -> str:
-    """The query string a view's page depends on: its own parameters, normalised and sorted."""
-    pairs = []
+def clean_params(params: Params, args: MultiDict[str, str]) -> dict[str, str]:
+    """The query parameters a view's page depends on, normalised; a default one is left out."""
+    found = {}
     for name in sorted(params):
         if name in args:
             value = params[name](args[name])  # the first value, as request.args.get reads it
             if value is not None:
-                pairs.append((name, value))
-    return urlencode(pairs)
+                found[name] = value
+    return found
 
 
-def _no_scope(**_args: Any) -> str:
+def clean_query(params: Params, args: MultiDict[str, str]) -> str:
+    """The query string a view's page depends on: its own parameters, normalised and sorted."""
+    return urlencode(list(clean_params(params, args).items()))
+
+
+def _no_scope(**_args: Any) -> str:  # the view's arguments, and its params
     return content_version.NO_SCOPE
 
 
@@ -151,8 +157,9 @@ def cached_page(
 
     `params` names the query parameters the view reads, each with its normaliser (the value's
     canonical spelling, or None for the default): they and only they make the cache key.
-    `scope` names, from the view's arguments, the scope its page shows (content_version: LISTS,
-    FEEDS, or article_scope(slug)); without one, only a change to every page touches it.
+    `scope` names, from the view's arguments and its clean `params` (absent when the default),
+    the scope its page shows (content_version: FRONT, a list_scope, FEEDS, article_scope(slug));
+    without one, only a change to every page touches it.
     """
     if view is None:
         return lambda decorated: _cached(decorated, dict(params or {}), scope or _no_scope)
@@ -167,10 +174,11 @@ def _cached(view: Callable[..., Any], spec: Params, scope: Scope) -> Callable[..
             response.headers["Cache-Control"] = PRIVATE
             return response
         g.shared_page = True  # templates leave per-reader tokens out
-        name = scope(**kwargs)
+        found = clean_params(spec, request.args)
+        name = scope(**kwargs, **found)
         state = request.environ.get(STATE_KEY) or content_version.current(scope=name)
         g.menu = state.menu  # read with the version: the page's menu costs no query of its own
-        key = _key(state, str(get_locale()), request.path, clean_query(spec, request.args))
+        key = _key(state, str(get_locale()), request.path, urlencode(list(found.items())))
         enabled = current_app.config["PAGE_CACHE_ENABLED"]
         entry = store().get(key) if enabled else None
         if enabled:
@@ -180,7 +188,7 @@ def _cached(view: Callable[..., Any], spec: Params, scope: Scope) -> Callable[..
             if rendered.status_code != 200 or session.modified:
                 rendered.headers["Cache-Control"] = PRIVATE
                 return rendered
-            undeclared = g.get("page_reads", set()) - {name}
+            undeclared = {read for read in g.get("page_reads", ()) if not covers(name, read)}
             if undeclared:  # a change there would not reach this page: never keep it
                 log.error("%s read %s but declares scope %r", request.path, undeclared, name)
                 rendered.headers["Cache-Control"] = PRIVATE
@@ -243,9 +251,9 @@ class FastPath:
                     return [body]
         return self.next(environ, start_response)
 
-    def _view(self, environ: dict[str, Any]) -> tuple[Params, str] | None:
-        """The parameters the URL's view reads and its page's scope, if its pages are cached
-        (a cheap route match)."""
+    def _view(self, environ: dict[str, Any]) -> tuple[Params, Scope, Mapping[str, Any]] | None:
+        """The parameters the URL's view reads, its scope and its arguments, if its pages are
+        cached (a cheap route match)."""
         try:
             endpoint, args = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:  # no such page, or a redirect: Flask answers it
@@ -256,21 +264,22 @@ class FastPath:
         if params is None:
             return None
         scope: Scope = view.page_scope  # type: ignore[union-attr]
-        return params, scope(**args)
+        return params, scope, args
 
     def _clean_and_look_up(
-        self, environ: dict[str, Any], view: tuple[Params, str], fast: bool
+        self, environ: dict[str, Any], view: tuple[Params, Scope, Mapping[str, Any]], fast: bool
     ) -> tuple[str, Headers, bytes] | None:
-        params, scope = view
+        params, scope, args = view
         incoming = self.app.request_class(environ)  # its args, exactly as the view would see them
-        query = clean_query(params, incoming.args)
+        found = clean_params(params, incoming.args)
+        query = urlencode(list(found.items()))
         lang = incoming.args.get("lang")  # read by i18n before the view: it sets the choice
         kept = [query, urlencode({"lang": lang})] if lang else [query]
         environ["QUERY_STRING"] = "&".join(part for part in kept if part)
         if not fast or lang:
             return None
         with self.app.app_context():
-            state = content_version.peek(scope=scope)
+            state = content_version.peek(scope=scope(**args, **found))
             if state is None:
                 return None  # no version yet, or a scheduled article fell due: Flask handles it
             environ[STATE_KEY] = state

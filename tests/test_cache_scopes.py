@@ -3,12 +3,13 @@ count comments, nothing else (content_version scopes, pagecache `scope=`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 import newsportal.content_version
-from newsportal.articles import reader
+from newsportal.articles import listings, reader, services
 from newsportal.comments import moderation
 from newsportal.extensions import db
 from newsportal.models import Article, Comment, ContentState, PageScope
@@ -151,7 +152,8 @@ def test_scopes_are_one_row_each_and_rise_in_the_changes_transaction(app, site):
     with app.app_context():
         slug = db.session.get_one(Article, site["a_id"]).slug
         rows = {row.name: row.version for row in db.session.scalars(db.select(PageScope))}
-    assert rows == {"lists": 2, f"article:{slug}": 2}
+    lists = ["front", "latest", "category:thoi-su", "author:minh-hang"]
+    assert rows == {f"article:{slug}": 2} | {f"lists:{name}": 2 for name in lists}
 
 
 def test_a_page_reading_comments_outside_its_scope_is_never_stored(app, make_article, caplog):
@@ -170,3 +172,62 @@ def test_a_page_reading_comments_outside_its_scope_is_never_stored(app, make_art
         assert response.status_code == 200
         assert response.headers["Cache-Control"].startswith("private, no-store")
     assert "declares scope" in caplog.text
+
+
+@pytest.fixture
+def many(app, make_article, make_category):
+    """Two categories of 12 articles each, the newest last; one old article is tagged."""
+    cats = {"thoi-su": make_category("Thời sự"), "kinh-te": make_category("Kinh tế")}
+    made = {}
+    for n in range(12):
+        for slug, cat in cats.items():
+            made[slug, n] = make_article(f"Tin {slug} số {n}", when=-1000 + n, category_id=cat)
+    with app.app_context():
+        old = db.session.get_one(Article, made["thoi-su", 0].id)
+        data = services.data_of(old)
+        services.save_article(old, replace(data, tags=["Nông thôn mới"]), None, "save")
+    return made
+
+
+def _approved_on(app, article) -> None:
+    _set(app, submitted(app, article.id, "Ý kiến của bạn đọc."), "approve")
+
+
+def test_a_comment_on_an_old_article_leaves_the_home_page_and_other_categories_cached(
+    app, client, many, count_queries
+):
+    old = many["thoi-su", 0]  # past the home page's blocks: its category's page 2, home's 3
+    untouched = ["/", "/categories/kinh-te", "/categories/kinh-te?page=2", "/tags/nong-thon-moi"]
+    _warm(client, [*untouched[:3], "/categories/thoi-su?page=2", "/?page=3"])
+    _warm(client, untouched[3:])
+    _approved_on(app, many["kinh-te", 0])  # nothing shown above from this one but kinh-te's
+    for url in ["/", "/tags/nong-thon-moi"]:
+        assert _cached(client, count_queries, url), url
+    _warm(client, untouched)
+    _approved_on(app, old)
+    for url in ["/", "/categories/kinh-te", "/categories/kinh-te?page=2"]:
+        assert _cached(client, count_queries, url), url
+    for url in ["/categories/thoi-su?page=2", "/?page=3", "/tags/nong-thon-moi"]:
+        assert not _cached(client, count_queries, url), url
+        assert "1 bình luận" in soup(client.get(url)).select_one(".comment-count").get_text()
+
+
+@pytest.mark.parametrize("n", [11, 10, 5])  # the top story, a headline, in its category's block
+def test_a_comment_on_an_article_on_the_home_page_re_renders_it(app, client, many, n):
+    _warm(client, ["/"])
+    _approved_on(app, many["kinh-te", n])
+    counts = [c.get_text() for c in soup(client.get("/")).select(".comment-count")]
+    assert "1 bình luận" in " ".join(counts)
+
+
+def test_an_article_falls_off_the_home_page_only_through_a_change_to_every_page(
+    app, client, many, make_article, make_category
+):
+    """Which articles the front shows moves only when one is published (a change to every
+    page), so reading it when a comment is approved is exact."""
+    with app.app_context():
+        front = listings.lists_showing(db.session.connection(), {many["kinh-te", 11].id})
+    assert "lists:front" in front
+    before = _version(app)
+    make_article("Tin mới đẩy tin cũ xuống", category_id=None)
+    assert _version(app) == before + 1

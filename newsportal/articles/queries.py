@@ -31,6 +31,7 @@ from ..models import (
 from ..pagecache import reads
 from ..pagination import capped_paginate
 from ..text import slugify, utcnow, vi_fold, vi_sort_key
+from .listings import PER_BLOCK
 
 EDITOR_STATES = ("draft", "scheduled", "published")
 
@@ -247,10 +248,6 @@ def review_queue() -> list[tuple[Article, Review]]:
         .order_by(Review.submitted_at, Review.id)
     )
     return [(article, review) for article, review in db.session.execute(query)]
-
-
-HEADLINES = 4  # beside the top story on the home page
-PER_BLOCK = 4  # articles in each category's block on the home page
 
 
 def category_blocks(

@@ -7,13 +7,13 @@ from flask import Blueprint, abort, current_app, render_template, request, sessi
 from ..comments import queries as comment_queries
 from ..comments import services as comment_services
 from ..comments.forms import CommentForm, new_form
-from ..content_version import LISTS, article_scope
+from ..content_version import FRONT, LATEST, article_scope, list_scope
 from ..models import Article
 from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
 from ..text import slugify
 from ..urls import absolute_url
-from . import cards, queries
+from . import cards, listings, queries
 from .sidebar import sidebar_context
 
 bp = Blueprint("reader", __name__)
@@ -33,7 +33,7 @@ def navigation() -> dict[str, object]:
 
 
 @bp.get("/")
-@cached_page(params={"page": page_param}, scope=lambda: LISTS)
+@cached_page(params={"page": page_param}, scope=lambda page=None: LATEST if page else FRONT)
 def home() -> str:
     page = _page()
     articles = queries.latest(page, current_app.config["ARTICLES_PER_PAGE"])
@@ -42,7 +42,7 @@ def home() -> str:
     if page > 1:
         counts = queries.comment_counts(articles.items)
         return render_template("articles/home.html", articles=articles, comment_counts=counts)
-    front = articles.items[: 1 + queries.HEADLINES]
+    front = articles.items[: 1 + listings.HEADLINES]
     categories = queries.menu()
     found = queries.category_blocks([c.id for c in categories], {a.id for a in front})
     blocks = [(c, found[c.id]) for c in categories if c.id in found]
@@ -131,7 +131,7 @@ def print_view(slug: str) -> str:
 
 
 @bp.get("/authors/<slug>")
-@cached_page(params={"page": page_param}, scope=lambda slug: LISTS)
+@cached_page(params={"page": page_param}, scope=lambda slug, page=None: list_scope("author", slug))
 def author(slug: str) -> str:
     # "Minh Hằng" and "MINH HẰNG" typed by two editors are one author page.
     names = sorted(name for name in queries.bylines() if slugify(name) == slug)
@@ -148,7 +148,9 @@ def author(slug: str) -> str:
 
 
 @bp.get("/categories/<slug>")
-@cached_page(params={"page": page_param}, scope=lambda slug: LISTS)
+@cached_page(
+    params={"page": page_param}, scope=lambda slug, page=None: list_scope("category", slug)
+)
 def category(slug: str) -> str:
     found = queries.category_by_slug(slug)
     if found is None:
@@ -167,7 +169,7 @@ def category(slug: str) -> str:
 
 
 @bp.get("/tags/<slug>")
-@cached_page(params={"page": page_param}, scope=lambda slug: LISTS)
+@cached_page(params={"page": page_param}, scope=lambda slug, page=None: list_scope("tag", slug))
 def tag(slug: str) -> str:
     found = queries.tag_by_slug(slug)
     if found is None:

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..text import utcnow, vi_fold, vi_sort_key
 from .content import Content, Revision
 from .media import Image
-from .public import FEEDS, LISTS, PublicContent, article_scope
+from .public import FEEDS, PublicContent, article_scope, cards_of
 from .types import UTCDateTime
 
 
@@ -139,7 +139,7 @@ class Article(PublicContent, Content, db.Model):  # type: ignore[name-defined]
         if not self.is_live():
             return set()  # a draft or a scheduled article: no reader sees it before it is due
         if changed <= TEXT_FIELDS:
-            return {article_scope(self.slug), LISTS, FEEDS}
+            return {article_scope(self.slug), cards_of(self.id), FEEDS}
         return None
 
     def is_live(self) -> bool:

@@ -11,13 +11,27 @@ that declares neither.
 
 from __future__ import annotations
 
-LISTS = "lists"  # every page that shows article cards or comment counts: home, categories, ...
+# The lists of article cards (a lead, a comment count): each list page declares one of these, and
+# a change to a card raises those of the lists that show it (articles/listings.py).
+LISTS = "lists"  # what a query reading cards or counts says it read: any of the lists below
+FRONT = "lists:front"  # the home page: the top stories and each category's block
+LATEST = "lists:latest"  # the home page's later pages: every published article, newest first
 FEEDS = "feeds"  # the feeds and sitemaps: leads and update times, no comment counts
 
 
 def article_scope(slug: str) -> str:
     """The scope of one article's pages (the page and its print view): its text, its comments."""
     return f"article:{slug}"
+
+
+def list_scope(kind: str, slug: str) -> str:
+    """The scope of one category's, tag's or author's pages of cards."""
+    return f"{LISTS}:{kind}:{slug}"
+
+
+def covers(declared: str, read: str) -> bool:
+    """Whether a page declaring `declared` is raised by every change to what `read` names."""
+    return read == declared or (read == LISTS and declared.startswith(f"{LISTS}:"))
 
 
 class PublicContent:
@@ -35,9 +49,19 @@ class PublicContent:
 
     def edit_scopes(self) -> set[str] | None:
         """Asked of a changed row about to be written: the scopes of every page its change shows
-        on, when the row can name them (none: no public page shows it). None, the default: any
-        public page may show this change."""
+        on, when the row can name them (none: no public page shows it), `cards_of(id)` standing
+        for the lists showing an article's card. None, the default: any public page may show
+        this change."""
         return None
+
+
+CARDS = "cards:"
+
+
+def cards_of(article_id: int) -> str:
+    """Not a page's scope: every list showing this article's card, which content_version asks
+    articles/listings.py for."""
+    return f"{CARDS}{article_id}"
 
 
 class PrivateContent:
