@@ -10,7 +10,7 @@ a change to one raises the versions of those scopes (models.PageScope) instead, 
 on article A leaves article B, other categories, the complaints section and every other page
 cached. An edit to a published article's text (its lead, its body) raises its page's, its
 lists' and the feeds' scopes; an edit to a draft or a scheduled article raises nothing. Which
-lists show a card is articles/listings.py's to say. A page whose view declares a scope is kept
+lists show a card is card_lists.py's to say. A page whose view declares a scope is kept
 under both its scope's version and the content version.
 """
 
@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .articles.listings import lists_showing
+from .card_lists import lists_showing
 from .extensions import db
 from .models import Article, ArticleStatus, Category, Comment, ContentState, PageScope
 from .models.public import (

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 
 import newsportal.content_version
-from newsportal.articles import listings, reader, services
+from newsportal import card_lists
+from newsportal.articles import reader, services
 from newsportal.comments import moderation
 from newsportal.extensions import db
 from newsportal.models import Article, Comment, ContentState, PageScope
@@ -226,7 +227,7 @@ def test_an_article_falls_off_the_home_page_only_through_a_change_to_every_page(
     """Which articles the front shows moves only when one is published (a change to every
     page), so reading it when a comment is approved is exact."""
     with app.app_context():
-        front = listings.lists_showing(db.session.connection(), {many["kinh-te", 11].id})
+        front = card_lists.lists_showing(db.session.connection(), {many["kinh-te", 11].id})
     assert "lists:front" in front
     before = _version(app)
     make_article("Tin mới đẩy tin cũ xuống", category_id=None)

@@ -13,6 +13,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import defer, joinedload
 
+from ..card_lists import PER_BLOCK
 from ..content_version import LISTS, article_scope
 from ..extensions import db
 from ..models import (
@@ -31,7 +32,6 @@ from ..models import (
 from ..pagecache import reads
 from ..pagination import capped_paginate
 from ..text import slugify, utcnow, vi_fold, vi_sort_key
-from .listings import PER_BLOCK
 
 EDITOR_STATES = ("draft", "scheduled", "published")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, session
 
+from .. import card_lists
 from ..comments import queries as comment_queries
 from ..comments import services as comment_services
 from ..comments.forms import CommentForm, new_form
@@ -13,7 +14,7 @@ from ..pagecache import cached_page, page_param
 from ..request_limits import query_int
 from ..text import slugify
 from ..urls import absolute_url
-from . import cards, listings, queries
+from . import cards, queries
 from .sidebar import sidebar_context
 
 bp = Blueprint("reader", __name__)
@@ -42,7 +43,7 @@ def home() -> str:
     if page > 1:
         counts = queries.comment_counts(articles.items)
         return render_template("articles/home.html", articles=articles, comment_counts=counts)
-    front = articles.items[: 1 + listings.HEADLINES]
+    front = articles.items[: 1 + card_lists.HEADLINES]
     categories = queries.menu()
     found = queries.category_blocks([c.id for c in categories], {a.id for a in front})
     blocks = [(c, found[c.id]) for c in categories if c.id in found]

@@ -12,7 +12,7 @@ that declares neither.
 from __future__ import annotations
 
 # The lists of article cards (a lead, a comment count): each list page declares one of these, and
-# a change to a card raises those of the lists that show it (articles/listings.py).
+# a change to a card raises those of the lists that show it (card_lists.py).
 LISTS = "lists"  # what a query reading cards or counts says it read: any of the lists below
 FRONT = "lists:front"  # the home page: the top stories and each category's block
 LATEST = "lists:latest"  # the home page's later pages: every published article, newest first
@@ -60,7 +60,7 @@ CARDS = "cards:"
 
 def cards_of(article_id: int) -> str:
     """Not a page's scope: every list showing this article's card, which content_version asks
-    articles/listings.py for."""
+    card_lists.py for."""
     return f"{CARDS}{article_id}"
 
 

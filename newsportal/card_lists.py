@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..models import Article, Category, Tag, article_tags, published_filter
-from ..models.public import FRONT, LATEST, list_scope
-from ..text import slugify
+from .models import Article, Category, Tag, article_tags, published_filter
+from .models.public import FRONT, LATEST, list_scope
+from .text import slugify
 
 HEADLINES = 4  # beside the top story on the home page
 PER_BLOCK = 4  # articles in each category's block on the home page
