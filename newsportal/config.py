@@ -128,6 +128,8 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_ENTRIES": 5000,  # per app server when not on Redis (pagestore.LocalPages)
     "PAGE_CACHE_MEGABYTES": 32,  # the same pages' bodies: whichever bound comes first
     "PAGE_CACHE_PREFIX": "newsportal:",
+    "FRAGMENT_CACHE_ENABLED": True,  # the sidebar rendered once per version (articles/sidebar.py)
+    "SIDEBAR_SECONDS": 60,  # the longest its most-read ranking is kept
     "HTTP_CACHE_MAX_AGE": 60,  # what browsers and a CDN may keep a shared reader page for
     # What the proxy in front (deploy/nginx) may keep any public answer for before it
     # revalidates with the ETag: the freshness bound deploy/README.md promises (shared_caches.py).

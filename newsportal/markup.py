@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import bleach
 import html5lib
 import markdown
+from flask import render_template
 from html5lib.filters.base import Filter
 from html5lib.serializer import HTMLSerializer
 from markupsafe import Markup, escape
@@ -359,3 +360,9 @@ def timestamp(value: datetime | None) -> Markup:
     iso = escape(local.isoformat(timespec="seconds"))
     shown = escape(local.strftime(DISPLAY_FORMAT))
     return Markup(f'<time datetime="{iso}">{shown}</time>')  # noqa: S704 - both values escaped
+
+
+def fragment(template: str, **context: Any) -> Markup:
+    """A partial template rendered on its own, to be placed in a page as it is (a fragment cache
+    keeps these): Jinja's autoescaping wrote every value in it, as in any page."""
+    return Markup(render_template(template, **context))  # noqa: S704 - autoescaped by Jinja

@@ -178,6 +178,7 @@ def _cached(view: Callable[..., Any], spec: Params, scope: Scope) -> Callable[..
         name = scope(**kwargs, **found)
         state = request.environ.get(STATE_KEY) or content_version.current(scope=name)
         g.menu = state.menu  # read with the version: the page's menu costs no query of its own
+        g.content_state = state  # what fragments of the page are kept under (articles/sidebar.py)
         key = _key(state, str(get_locale()), request.path, urlencode(list(found.items())))
         enabled = current_app.config["PAGE_CACHE_ENABLED"]
         entry = store().get(key) if enabled else None

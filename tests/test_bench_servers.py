@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.perf.report import MEMORY_TARGET_MB, memory_figures
-from tests.perf.servers import ROOT, GunicornSettings, Server
+from tests.perf.servers import MEMORY_TARGET_MB, ROOT, GunicornSettings, Server, memory_figures
 
 
 def site(root: Path) -> Server:

@@ -149,17 +149,19 @@ def test_home_query_count_does_not_grow_with_articles(
     assert many == 11
 
 
+@pytest.mark.parametrize("fragments", [True, False], ids=["sidebar-kept", "fragments-off"])
 def test_article_and_category_pages_use_few_queries(
-    client, make_article, make_category, count_queries
+    app, client, make_article, make_category, count_queries, fragments
 ):
+    app.config["FRAGMENT_CACHE_ENABLED"] = fragments
     cat = make_category()
     article = make_article("Bài đếm truy vấn", category_id=cat)
     # the version, the menu (the first page since the article was added), the article with its
     # tags, its comments, related articles (no comment counts: its scope is its own comments),
     # and the sidebar's six (latest, most read, sessions, its pages, results, documents)
     assert count_queries(lambda: client.get(f"/articles/{article.slug}")) == 11
-    # the same version: its menu is known
-    assert count_queries(lambda: client.get("/categories/thoi-su")) == 10
+    # the same version: its menu is known, and its sidebar too unless fragments are off
+    assert count_queries(lambda: client.get("/categories/thoi-su")) == (4 if fragments else 10)
 
 
 def test_healthz(client):

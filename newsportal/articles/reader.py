@@ -15,7 +15,7 @@ from ..request_limits import query_int
 from ..text import slugify
 from ..urls import absolute_url
 from . import cards, queries
-from .sidebar import sidebar_context
+from .sidebar import sidebar
 
 bp = Blueprint("reader", __name__)
 
@@ -54,7 +54,7 @@ def home() -> str:
         front=front,
         blocks=blocks,
         comment_counts=queries.comment_counts(shown),
-        **sidebar_context(with_latest=False),
+        sidebar=sidebar(with_latest=False),
     )
 
 
@@ -69,7 +69,7 @@ def render_article(
         article=article,
         # Without comment counts: a comment approved on one of them must not re-render this page.
         related=queries.related(article),
-        **sidebar_context(),
+        sidebar=sidebar(),
         jsonld=_card(article, share_image),
         share_image=share_image,
         share_url=absolute_url("reader.article", slug=article.slug),
@@ -165,7 +165,7 @@ def category(slug: str) -> str:
         category=found,
         articles=articles,
         comment_counts=queries.comment_counts(articles.items),
-        **sidebar_context(),
+        sidebar=sidebar(),
     )
 
 

@@ -1,17 +1,34 @@
-"""What the reader pages' sidebar shows: a few bounded queries, the same for every reader."""
+"""What the reader pages' sidebar shows: a few bounded queries, the same for every reader.
+
+Rendered once per content version, language, Vietnam day and SIDEBAR_SECONDS (`sidebar`), in
+each app server, not on every page that shows it: all it shows is public content, which raises
+the version, the day's upcoming sessions, and the most read, which may be SIDEBAR_SECONDS old
+(a cached page keeps its ranking for longer anyway). FRAGMENT_CACHE_ENABLED = False renders it
+every time.
+"""
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+from flask import current_app, g
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from ..markup import fragment
 from ..models import PageBlock
 from ..pages import queries as page_queries
 from ..readership import queries as readership_queries
-from ..text import utcnow
+from ..text import local_today, utcnow
 from . import queries
 
 LATEST = 5
 MOST_READ = 5
 MOST_READ_DAYS = 7
 OTHERS = 3
+KEPT = "newsportal.sidebar"  # app.extensions: this server's rendered sidebars
+KEPT_MOST = 8  # two kinds (with and without the latest news) in each language, and to spare
 
 
 def sidebar_context(with_latest: bool = True) -> dict[str, object]:
@@ -30,3 +47,23 @@ def sidebar_context(with_latest: bool = True) -> dict[str, object]:
         "documents": page_queries.newest_documents(OTHERS),
         "documents_page": pages.get(PageBlock.LEGAL_DOCUMENTS),
     }
+
+
+def sidebar(with_latest: bool = True) -> Markup:
+    """The sidebar's HTML: kept for the content version the page was read under (a shared page
+    reads it, pagecache.py), rendered afresh for anyone else (staff, a reader with a message)."""
+    config = current_app.config
+    state = g.get("content_state")
+    if state is None or not config["FRAGMENT_CACHE_ENABLED"]:
+        return fragment("_partials/sidebar.html", **sidebar_context(with_latest))
+    key = (state.version, state.changed_at, str(get_locale()), local_today(), with_latest)
+    kept: dict[Any, tuple[float, Markup]] = current_app.extensions.setdefault(KEPT, {})
+    now = time.monotonic()
+    found = kept.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    html = fragment("_partials/sidebar.html", **sidebar_context(with_latest))
+    if len(kept) >= KEPT_MOST:
+        kept.clear()  # an older version's: never asked for again
+    kept[key] = (now + config["SIDEBAR_SECONDS"], html)
+    return html

@@ -23,16 +23,21 @@ from .report import (
     PROXY_HEADER,
     format_mixed,
     format_row,
-    memory_figures,
     proxy_title,
     report,
 )
-from .servers import ROOT, BenchError, GunicornSettings, Server
+from .servers import ROOT, BenchError, GunicornSettings, Server, memory_figures
 
 ARTIFACTS = ROOT / "test-artifacts"
 READER = ("home", "article", "category", "search", "feed")
-RATIO_TARGETS = {"off": {"home": 0.35, "article": 0.35}, "on": {"home": 0.85, "article": 0.85}}
-FIXED_TARGETS = {"moderation": 0.2, "comment": 0.25}
+# Issue 18's: cold pages near the hand-written limit, cached pages near the bare app, a comment
+# POST at 2x Isso, the moderation queue at 8x what it was.
+RATIO_TARGETS = {
+    "off": {"home": 0.15, "article": 0.12, "category": 0.12},
+    "frag": {},  # measured beside the cold renders, as the issue asks; no target of its own
+    "on": {"home": 0.85, "article": 0.85, "category": 0.85, "feed": 0.85},
+}
+FIXED_TARGETS = {"moderation": 0.08, "comment": 0.15}
 P99_TARGET_MS = 100.0
 COMMENT_TEXT = "Ý kiến bạn đọc gửi khi đo hiệu năng, lần "
 
@@ -44,9 +49,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--small", action="store_true", help="10,000 articles, 100,000 comments")
     parser.add_argument(
         "--page-cache",
-        choices=("on", "off", "both"),
+        choices=("on", "off", "frag", "both"),
         default="both",
-        help="NEWSPORTAL_PAGE_CACHE_ENABLED for the site's server",
+        help="off: every cache off (cold renders); frag: the page cache off, fragments (the "
+        "sidebar) kept; on: both; both: the three in turn",
     )
     parser.add_argument(
         "--proxy",
@@ -130,18 +136,7 @@ def endpoints(server: Server, urls: dict[str, str], notes: list[str]) -> list[lo
         raise BenchError(f"comment POST answered {probe}, not a redirect: check csrf/ts")
     form = urllib.parse.urlencode({**fields, "body": COMMENT_TEXT})
     found.append(load.Endpoint("comment", urls["comment"], "comment", cookie, form))
-    _s, login, cookie = load.fetch(server.base + "/login")
-    status, _b, cookie = load.fetch(
-        server.base + "/login",
-        cookie,
-        {
-            "email": data.MODERATOR,
-            "password": data.MODERATOR_PASSWORD,
-            "csrf_token": load.hidden(login, "csrf_token"),
-        },
-    )
-    if status != 302:
-        raise BenchError(f"moderator login answered {status}")
+    cookie = load.sign_in(server.base, data.MODERATOR, data.MODERATOR_PASSWORD)
     found.append(load.Endpoint("moderation", urls["moderation"], "moderation", cookie))
     return found
 
@@ -237,7 +232,7 @@ def main(argv: list[str]) -> int:
         logs / "baseline.log",
         pythonpath=str(Path(__file__).parent),
     )
-    modes = ["off", "on"] if args.page_cache == "both" else [args.page_cache]
+    modes = ["off", "frag", "on"] if args.page_cache == "both" else [args.page_cache]
     if args.proxy == "only" or args.mixed == "only":
         modes = []
     with_mixed = args.mixed != "off" and args.proxy != "only"
@@ -257,7 +252,7 @@ def main(argv: list[str]) -> int:
                 f"site (cache {mode})",
                 "newsportal:create_app()",
                 settings,
-                site_env(args, dataset, mode == "on"),
+                site_env(args, dataset, mode),
                 logs / f"site-cache-{mode}.log",
                 root=args.site_root.resolve(),
             )
@@ -289,8 +284,8 @@ def main(argv: list[str]) -> int:
     return 1 if errors else 0
 
 
-def site_env(args: argparse.Namespace, dataset: data.Dataset, page_cache: bool) -> dict[str, str]:
-    env = dataset.site_env(page_cache)
+def site_env(args: argparse.Namespace, dataset: data.Dataset, mode: str) -> dict[str, str]:
+    env = dataset.site_env(page_cache=mode == "on", fragments=mode != "off")
     if args.redis_url:
         import redis
 
@@ -314,7 +309,7 @@ def mixed_run(
             "site (mixed)",
             "newsportal:create_app()",
             GunicornSettings(args.workers, args.worker_class, args.worker_threads),
-            {**site_env(args, dataset, True), "PROMETHEUS_MULTIPROC_DIR": counters},
+            {**site_env(args, dataset, "on"), "PROMETHEUS_MULTIPROC_DIR": counters},
             logs / "site-mixed.log",
             root=args.site_root.resolve(),
         )

@@ -37,7 +37,7 @@ class Dataset:
             extra["NEWSPORTAL_DATABASE_URL"] = json.dumps(self.database_url)
         return clean_env(extra)
 
-    def site_env(self, page_cache: bool) -> dict[str, str]:
+    def site_env(self, page_cache: bool, fragments: bool = True) -> dict[str, str]:
         """How the benchmark serves the site on this data: limits that would refuse a load
         generator's requests are off."""
         return {
@@ -46,6 +46,7 @@ class Dataset:
             "NEWSPORTAL_RATELIMIT_ENABLED": "false",
             "NEWSPORTAL_COMMENT_MIN_SECONDS": "0",
             "NEWSPORTAL_PAGE_CACHE_ENABLED": "true" if page_cache else "false",
+            "NEWSPORTAL_FRAGMENT_CACHE_ENABLED": "true" if fragments else "false",
             "PYTHONDONTWRITEBYTECODE": "1",  # leave another checkout as it was
         }
 

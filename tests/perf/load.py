@@ -224,3 +224,16 @@ def form_token(base: str, page: str, cookie: str) -> tuple[str, str, str]:
         raise BenchError(f"the comment form's token URL answered {status}")
     token = json.loads(body)
     return token["csrf_token"], token["ts"], cookie
+
+
+def sign_in(base: str, email: str, password: str) -> str:
+    """A staff member's session cookie, signed in through the login form as a browser would."""
+    _s, login, cookie = fetch(base + "/login")
+    status, _b, cookie = fetch(
+        base + "/login",
+        cookie,
+        {"email": email, "password": password, "csrf_token": hidden(login, "csrf_token")},
+    )
+    if status != 302:
+        raise BenchError(f"{email}: the login answered {status}")
+    return cookie

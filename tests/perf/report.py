@@ -10,24 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import data, mixed
-from .servers import ROOT, GunicornSettings
-
-MEMORY_TARGET_MB = 90.0  # resident (VmRSS) per worker after the run; the peak is reported only
-
-
-def memory_figures(
-    resident: dict[int, float], peak: dict[int, float], target: float | None = MEMORY_TARGET_MB
-) -> dict[str, Any]:
-    """Each worker's VmRSS and VmHWM, in the same order; the target is checked on VmRSS."""
-    pids = sorted(resident)
-    figures: dict[str, Any] = {
-        "rss_mb": [round(resident[pid], 1) for pid in pids],
-        "peak_mb": [round(peak.get(pid, 0.0), 1) for pid in pids],
-    }
-    if target is not None:
-        figures["met"] = bool(resident) and max(resident.values()) <= target
-    return figures
-
+from .servers import MEMORY_TARGET_MB, ROOT, GunicornSettings
 
 HEADER = (
     f"{'cache':5} {'endpoint':11} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare/s':>8} "
@@ -65,6 +48,16 @@ def format_mixed(row: dict[str, Any]) -> str:
         f"mixed       {row['rps']:8.1f} {row['p50_ms']:7.1f} {row['p99_ms']:7.1f} "
         f"{row['baseline_rps']:8.1f} {row['ratio']:6.2f}  hit rate {row['hit_rate']:.1%} "
         f"({row['hits']:,} hits, {row['misses']:,} misses)  {format_checks(row['targets'])}"
+        + _format_memory(row.get("memory"))
+    )
+
+
+def _format_memory(memory: dict[str, Any] | None) -> str:
+    if not memory:
+        return ""
+    return (
+        f"\n            workers after a sign-in: VmRSS {', '.join(map(str, memory['rss_mb']))} MB,"
+        f" peak VmHWM {', '.join(map(str, memory['peak_mb']))} MB"
     )
 
 
@@ -126,7 +119,7 @@ def report(
     if rows or proxy_rows or mixed_row:
         print()
     for mode, info in memory.items():
-        if mode in ("off", "on"):
+        if mode in ("off", "frag", "on"):
             print(
                 f"site workers (cache {mode}) after the run: resident (VmRSS) {info['rss_mb']} MB "
                 f"(target <= {MEMORY_TARGET_MB:.0f} MB: {'met' if info['met'] else 'MISSED'}); "

@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..servers import free_port
 
@@ -136,3 +137,20 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+MEMORY_TARGET_MB = 90.0  # resident (VmRSS) per worker after the run; the peak is reported only
+
+
+def memory_figures(
+    resident: dict[int, float], peak: dict[int, float], target: float | None = MEMORY_TARGET_MB
+) -> dict[str, Any]:
+    """Each worker's VmRSS and VmHWM, in the same order; the target is checked on VmRSS."""
+    pids = sorted(resident)
+    figures: dict[str, Any] = {
+        "rss_mb": [round(resident[pid], 1) for pid in pids],
+        "peak_mb": [round(peak.get(pid, 0.0), 1) for pid in pids],
+    }
+    if target is not None:
+        figures["met"] = bool(resident) and max(resident.values()) <= target
+    return figures

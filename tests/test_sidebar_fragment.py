@@ -1,0 +1,106 @@
+"""The sidebar is rendered once per content version, language and day in each app server, not on
+every page: what it shows never lags a change (articles/sidebar.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsportal.articles import sidebar
+from newsportal.comments import moderation
+
+from .comment_helpers import submitted
+from .page_helpers import soup
+
+SIDEBAR_QUERIES = 6  # latest, most read, sessions, its pages, results, documents
+
+
+@pytest.fixture
+def site(app, make_article, make_category):
+    cat = make_category("Thời sự")
+    return {
+        "a": make_article("Tin thứ nhất", category_id=cat, when=-30),
+        "b": make_article("Tin thứ hai", category_id=cat, when=-20),
+    }
+
+
+def _latest(response) -> list[str]:
+    return [a.get_text() for a in soup(response).select("#side-latest ~ ul a")]
+
+
+def _renders(monkeypatch) -> list[bool]:
+    calls: list[bool] = []
+    real = sidebar.sidebar_context
+
+    def counted(with_latest: bool = True) -> dict[str, object]:
+        calls.append(with_latest)
+        return real(with_latest)
+
+    monkeypatch.setattr(sidebar, "sidebar_context", counted)
+    return calls
+
+
+def test_pages_of_one_version_share_one_sidebar(app, site, monkeypatch):
+    calls = _renders(monkeypatch)
+    reader = app.test_client()
+    for article in site.values():
+        assert _latest(reader.get(f"/articles/{article.slug}")) == ["Tin thứ hai", "Tin thứ nhất"]
+    reader.get("/categories/thoi-su")
+    reader.get("/")
+    assert calls == [True, False]  # once with the latest news, once without (the home page)
+
+
+def test_a_new_article_is_in_the_next_pages_sidebar(app, site, make_article):
+    reader = app.test_client()
+    reader.get(f"/articles/{site['a'].slug}")
+    make_article("Tin vừa đăng", when=-1)
+    assert _latest(reader.get(f"/articles/{site['b'].slug}"))[0] == "Tin vừa đăng"
+
+
+def test_an_approved_comment_keeps_the_sidebar(app, site, monkeypatch):
+    calls = _renders(monkeypatch)
+    reader = app.test_client()
+    reader.get(f"/articles/{site['a'].slug}")
+    with app.app_context():
+        moderation.set_status([submitted(app, site["a"].id, "Cảm ơn bài viết.")], "approve", None)
+    page = reader.get(f"/articles/{site['a'].slug}").get_data(as_text=True)
+    assert "Cảm ơn bài viết." in page  # the page again, its sidebar as it was
+    assert calls == [True]
+
+
+def test_the_most_read_is_at_most_sidebar_seconds_old(app, site, monkeypatch):
+    calls = _renders(monkeypatch)
+    now = [1000.0]
+    monkeypatch.setattr(sidebar.time, "monotonic", lambda: now[0])
+    app.config["PAGE_CACHE_ENABLED"] = False  # the pages themselves rendered each time
+    reader = app.test_client()
+    reader.get(f"/articles/{site['a'].slug}")
+    now[0] += app.config["SIDEBAR_SECONDS"] - 1
+    reader.get(f"/articles/{site['b'].slug}")
+    assert calls == [True]
+    now[0] += 2
+    reader.get(f"/articles/{site['b'].slug}")
+    assert calls == [True, True]
+
+
+def test_each_language_has_its_own_sidebar(app, site):
+    app.test_client().get(f"/articles/{site['a'].slug}")
+    english = app.test_client()
+    english.get("/?lang=en")
+    page = soup(english.get(f"/articles/{site['b'].slug}"))
+    assert page.select_one("#side-latest").get_text() == "Latest news"
+
+
+def test_staff_get_it_rendered_on_every_page(app, client, site, auth, count_queries):
+    app.test_client().get(f"/articles/{site['a'].slug}")  # kept for shared pages
+    auth.as_role("editor")
+    url = f"/articles/{site['b'].slug}"
+    first, second = (count_queries(lambda: client.get(url)) for _ in range(2))
+    assert first == second >= SIDEBAR_QUERIES  # read on every private page
+
+
+def test_the_kept_sidebars_are_bounded(app, site, make_article):
+    reader = app.test_client()
+    for n in range(3 * sidebar.KEPT_MOST):
+        make_article(f"Tin số {n}", when=-5)  # each a new version
+        reader.get(f"/articles/{site['a'].slug}")
+        assert len(app.extensions[sidebar.KEPT]) <= sidebar.KEPT_MOST
