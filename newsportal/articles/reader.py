@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request, sessi
 from .. import card_lists
 from ..comments import queries as comment_queries
 from ..comments import services as comment_services
-from ..comments.forms import CommentForm, new_form
+from ..comments.forms import CommentForm, empty_fields, new_form
 from ..content_version import FRONT, LATEST, article_scope, list_scope
 from ..models import Article
 from ..pagecache import cached_page, page_param
@@ -75,6 +75,7 @@ def render_article(
         share_url=absolute_url("reader.article", slug=article.slug),
         comments=comment_queries.for_article(article, session.get("own_comments", [])),
         form=form or new_form(article.id),
+        comment_fields=None if form else empty_fields(),
         comments_open=comment_services.comments_open(article, policy.close_after_days),
         comment_message=comment_message,
     )

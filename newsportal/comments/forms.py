@@ -3,14 +3,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import current_app, g
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..errors import FieldError
 from ..forms import Form, email_field, too_long
 from ..keys import signing_keys
+from ..markup import fragment
 from ..text import clean_line, nfc
 from . import form_token, stamp
 
@@ -155,6 +158,23 @@ def new_form(article_id: int) -> CommentForm:
     form.ts.data = stamp.issue(keys)
     form.shared_token = form_token.issue(keys, article_id, form.ts.data)
     return form
+
+
+EMPTY_FIELDS = "newsportal.comments.empty_fields"  # app.extensions: per language
+
+
+def empty_fields() -> Markup | None:
+    """A new form's fields as a shared page shows them (no data, no errors, no reader's token:
+    the same on every article), rendered once per language in each app server. None where the
+    page is a reader's own or FRAGMENT_CACHE_ENABLED is off: the template renders the form."""
+    if not g.get("shared_page") or not current_app.config["FRAGMENT_CACHE_ENABLED"]:
+        return None
+    kept: dict[str, Markup] = current_app.extensions.setdefault(EMPTY_FIELDS, {})
+    locale = str(get_locale())  # one of the site's languages: at most two entries
+    if locale not in kept:
+        empty = CommentForm(formdata=None, meta={"csrf": False})
+        kept[locale] = fragment("comments/_form_fields.html", form=empty)
+    return kept[locale]
 
 
 class PersonalDataForm(Form):

@@ -1,5 +1,6 @@
-"""The sidebar is rendered once per content version, language and day in each app server, not on
-every page: what it shows never lags a change (articles/sidebar.py)."""
+"""Pieces of pages rendered once in each app server, not on every page: the sidebar (per content
+version, language and day: what it shows never lags a change, articles/sidebar.py) and an empty
+comment form's fields (per language, comments/forms.py)."""
 
 from __future__ import annotations
 
@@ -104,3 +105,36 @@ def test_the_kept_sidebars_are_bounded(app, site, make_article):
         make_article(f"Tin số {n}", when=-5)  # each a new version
         reader.get(f"/articles/{site['a'].slug}")
         assert len(app.extensions[sidebar.KEPT]) <= sidebar.KEPT_MOST
+
+
+def _form_fields(response) -> str:
+    form = soup(response).select_one("form.comment-form")
+    for hidden in form.select("input[type=hidden]"):
+        hidden.decompose()  # the shared token and the time: each page's own
+    return str(form)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_kept_comment_fields_are_those_the_form_renders(app, site, lang):
+    url = f"/articles/{site['a'].slug}?lang={lang}"
+    app.config["PAGE_CACHE_ENABLED"] = False
+    kept = [_form_fields(app.test_client().get(url)) for _ in range(2)]
+    app.config["FRAGMENT_CACHE_ENABLED"] = False
+    rendered = _form_fields(app.test_client().get(url))
+    assert kept == [rendered, rendered]
+    assert ("Full name" in rendered) == (lang == "en")
+
+
+def test_an_empty_forms_fields_are_rendered_once_per_language(app, site, monkeypatch):
+    from newsportal.comments import forms
+
+    calls: list[str] = []
+    real = forms.fragment
+    monkeypatch.setattr(
+        forms, "fragment", lambda name, **kw: calls.append(name) or real(name, **kw)
+    )
+    app.config["PAGE_CACHE_ENABLED"] = False
+    for url in [f"/articles/{a.slug}" for a in site.values()] * 2:
+        app.test_client().get(url)
+    app.test_client().get(f"/articles/{site['a'].slug}?lang=en")
+    assert calls == ["comments/_form_fields.html"] * 2
