@@ -319,7 +319,7 @@ def _privacy(privacy: Any) -> None:
 
 
 def _page_cache_bounds(config: Mapping[str, Any]) -> None:
-    for name in ("PAGE_CACHE_ENTRIES", "PAGE_CACHE_MEGABYTES"):
+    for name in ("PAGE_CACHE_ENTRIES", "PAGE_CACHE_MEGABYTES", "PAGE_CACHE_SECONDS"):
         value = config[name]
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise UnsafeConfiguration(f"NEWSPORTAL_{name} {value!r}: a number above 0.")

@@ -273,11 +273,27 @@ def _raise_version(session: Session, _context: Any) -> None:
     written, changed = _public_changes(session)
     if not written and not changed:
         return
+    connection = session.connection()
+    _wait_for_other_changes(connection)
     scoped = _scoped(written, changed)
     if scoped is None:
-        bump(session.connection())  # the content version is in every page's key
+        bump(connection)  # the content version is in every page's key
         return
     threads, scopes = scoped
     if threads or scopes:
-        connection = session.connection()
         bump_scopes(connection, _resolve(connection, threads, scopes))
+
+
+_HOLD = select(ContentState.id).where(ContentState.id == ROW).with_for_update()
+
+
+def _wait_for_other_changes(connection: Any) -> None:
+    """Which pages a change shows on is read from the database (is an article on the front?
+    which tags has it?), so it must not be read while another public change is uncommitted:
+    that one could move an article onto the front after this one decided it was not there.
+    PostgreSQL: the content version's row is locked by every change, whole or scoped, until it
+    commits, and the next one reads after it (a scheduled article falling due raises the version
+    too, so an edit deciding it is not live yet is never overtaken). SQLite writes one
+    transaction at a time already."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_HOLD)

@@ -46,24 +46,26 @@ def test_the_hit_rate_is_read_from_the_sites_own_counters(monkeypatch):
     assert mixed.cache_counts(Site()) == {"hit": 1234.0, "miss": 66.0}
 
 
+ROW = {
+    "rps": 900.0,
+    "p50_ms": 5.0,
+    "p99_ms": 40.0,
+    "baseline_rps": 1500.0,
+    "ratio": 0.6,
+    "hits": 960,
+    "misses": 40,
+    "hit_rate": 0.96,
+}
+
+
 def test_the_mixed_row_says_which_targets_are_met():
     from tests.perf import report
 
-    row = {
-        "rps": 900.0,
-        "p50_ms": 5.0,
-        "p99_ms": 40.0,
-        "baseline_rps": 1500.0,
-        "ratio": 0.6,
-        "hits": 960,
-        "misses": 40,
-        "hit_rate": 0.96,
-        "targets": [
-            {"target": "hit rate >= 95%", "met": True},
-            {"target": "ratio >= 0.5", "met": False},
-        ],
-    }
-    line = report.format_mixed(row)
+    targets = [
+        {"target": "hit rate >= 95%", "met": True},
+        {"target": "ratio >= 0.5", "met": False},
+    ]
+    line = report.format_mixed({**ROW, "targets": targets})
     assert "hit rate 96.0% (960 hits, 40 misses)" in line
     assert line.endswith("hit rate >= 95%: met, ratio >= 0.5: MISSED")
     assert "VmRSS" not in line  # a row without memory figures prints none
@@ -72,18 +74,8 @@ def test_the_mixed_row_says_which_targets_are_met():
 def test_the_mixed_row_prints_the_workers_memory_after_a_sign_in():
     from tests.perf import report
 
-    row = {
-        "rps": 900.0,
-        "p50_ms": 5.0,
-        "p99_ms": 40.0,
-        "baseline_rps": 1500.0,
-        "ratio": 0.6,
-        "hits": 960,
-        "misses": 40,
-        "hit_rate": 0.96,
-        "memory": {"rss_mb": [81.5, 88.0], "peak_mb": [95.2, 99.0], "met": True},
-        "targets": [{"target": "memory <= 90.0 MB", "met": True}],
-    }
-    line = report.format_mixed(row)
+    memory = {"rss_mb": [81.5, 88.0], "peak_mb": [95.2, 99.0], "met": True}
+    targets = [{"target": "memory <= 90.0 MB", "met": True}]
+    line = report.format_mixed({**ROW, "memory": memory, "targets": targets})
     assert "memory <= 90.0 MB: met" in line
     assert line.endswith("VmRSS 81.5, 88.0 MB, peak VmHWM 95.2, 99.0 MB")

@@ -137,7 +137,9 @@ def test_sqlite_with_redis_and_several_workers_starts_without_a_warning(instance
     assert not [r for r in caplog.records if r.levelname == "WARNING"]
 
 
-@pytest.mark.parametrize("name", ["PAGE_CACHE_ENTRIES", "PAGE_CACHE_MEGABYTES"])
+@pytest.mark.parametrize(
+    "name", ["PAGE_CACHE_ENTRIES", "PAGE_CACHE_MEGABYTES", "PAGE_CACHE_SECONDS"]
+)
 @pytest.mark.parametrize("value", ["0", "-5", "lots", "true", "[]"])
 def test_a_page_cache_bound_that_is_not_a_positive_number_refuses_to_start(
     instance, monkeypatch, name, value

@@ -138,3 +138,21 @@ def test_an_empty_forms_fields_are_rendered_once_per_language(app, site, monkeyp
         app.test_client().get(url)
     app.test_client().get(f"/articles/{site['a'].slug}?lang=en")
     assert calls == ["comments/_form_fields.html"] * 2
+
+
+def test_a_page_reusing_the_sidebar_answers_for_what_it_read(app, site, monkeypatch):
+    """Were the sidebar ever to show comment counts, every page showing the kept sidebar would
+    have read them, not only the one that rendered it: none of them may be stored."""
+    from newsportal.articles import queries
+
+    real = sidebar.sidebar_context
+
+    def counting(with_latest: bool = True) -> dict[str, object]:
+        queries.comment_counts([])  # reads the lists' scope
+        return real(with_latest)
+
+    monkeypatch.setattr(sidebar, "sidebar_context", counting)
+    reader = app.test_client()
+    for article in [site["a"], site["b"], site["b"]]:
+        response = reader.get(f"/articles/{article.slug}")
+        assert response.headers["Cache-Control"].startswith("private, no-store"), article.slug

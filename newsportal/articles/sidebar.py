@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from ..markup import fragment
 from ..models import PageBlock
+from ..pagecache import reads
 from ..pages import queries as page_queries
 from ..readership import queries as readership_queries
 from ..text import local_today, utcnow
@@ -57,13 +58,18 @@ def sidebar(with_latest: bool = True) -> Markup:
     if state is None or not config["FRAGMENT_CACHE_ENABLED"]:
         return fragment("_partials/sidebar.html", **sidebar_context(with_latest))
     key = (state.version, state.changed_at, str(get_locale()), local_today(), with_latest)
-    kept: dict[Any, tuple[float, Markup]] = current_app.extensions.setdefault(KEPT, {})
+    kept: dict[Any, tuple[float, Markup, frozenset[str]]]
+    kept = current_app.extensions.setdefault(KEPT, {})
     now = time.monotonic()
     found = kept.get(key)
     if found is not None and found[0] > now:
+        for scope in found[2]:
+            reads(scope)  # each page showing it shows what it read, as if rendered there
         return found[1]
+    before = set(g.get("page_reads", ()))
     html = fragment("_partials/sidebar.html", **sidebar_context(with_latest))
     if len(kept) >= KEPT_MOST:
         kept.clear()  # an older version's: never asked for again
-    kept[key] = (now + config["SIDEBAR_SECONDS"], html)
+    read = frozenset(g.get("page_reads", ())) - before
+    kept[key] = (now + config["SIDEBAR_SECONDS"], html, read)
     return html
