@@ -3,6 +3,9 @@
 A plain paginate counts every matching row on every view: at 100,000 articles that count is
 most of the home page's time. Here the count stops at `cap` rows (pages past it are still
 reached: each page reads one row more than it shows, to know whether another follows).
+
+A reader list that names itself (`kept_as`) is counted once per content version in each app
+server: which articles are published, and where, changes only with the version.
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Self, TypeVar
 
+from flask import current_app, g
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 
 from .extensions import db
 
 DEFAULT_CAP = 10_000
+COUNTS = "newsportal.pagination.counts"  # app.extensions: counts of the latest version's lists
+COUNTS_KEPT = 512  # lists counted per version at most (categories, tags, authors): then anew
 T = TypeVar("T")
 
 
@@ -59,16 +65,35 @@ class CappedPage(ReadAheadPage):
         return self.keep(list(db.session.scalars(self.ahead(query)).unique()))
 
     def _query_count(self) -> int:
-        query: Select = self._query_args["select"]
         cap: int = self._query_args["cap"]
         if self.seen > cap:
             return self.seen
+        kept_as: tuple[Any, ...] | None = self._query_args["kept_as"]
+        state = g.get("content_state")  # a shared reader page's version (pagecache.py)
+        if kept_as is None or state is None:
+            return max(self.seen, self._counted(cap))
+        counts: dict[tuple[Any, ...], int] = current_app.extensions.setdefault(COUNTS, {})
+        key = (state.version, state.changed_at, cap, *kept_as)
+        if key not in counts:
+            if len(counts) >= COUNTS_KEPT:
+                counts.clear()  # mostly older versions', never asked for again
+            counts[key] = self._counted(cap)
+        return max(self.seen, counts[key])
+
+    def _counted(self, cap: int) -> int:
+        query: Select = self._query_args["select"]
         ids = query.with_only_columns(*query.selected_columns[:1]).order_by(None).limit(cap)
-        counted = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-        return max(self.seen, counted)
+        return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
 
 def capped_paginate(
-    query: Select, page: int, per_page: int, cap: int = DEFAULT_CAP, error_out: bool = True
+    query: Select,
+    page: int,
+    per_page: int,
+    cap: int = DEFAULT_CAP,
+    error_out: bool = True,
+    kept_as: tuple[Any, ...] | None = None,
 ) -> CappedPage:
-    return CappedPage.of(query, page, per_page, error_out, cap=cap)
+    """`kept_as` names a reader list whose rows change only with the content version (the
+    latest news, a category's): its count is then kept for the version."""
+    return CappedPage.of(query, page, per_page, error_out, cap=cap, kept_as=kept_as)

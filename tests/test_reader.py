@@ -188,3 +188,25 @@ def test_pagination_counts_up_to_a_cap_and_still_reaches_later_pages(app, make_a
         exact = capped_paginate(_published(), 1, 2, cap=100)
         assert exact.total == 7
         assert exact.pages == 4
+
+
+def test_a_lists_count_is_kept_for_the_content_version_and_follows_it(
+    app, make_article, make_category, count_queries
+):
+    """Counted once per version: which articles are published changes only with the version."""
+    from newsportal.pagination import COUNTS
+
+    app.config["PAGE_CACHE_ENABLED"] = False  # every request renders
+    cat = make_category("Thời sự")
+    for n in range(12):
+        last = make_article(f"Tin số {n}", when=-100 + n, category_id=cat)
+    reader = app.test_client()
+    reader.get(f"/articles/{last.slug}")  # the version's menu, which the lists read too
+    for url in ["/?page=2", "/categories/thoi-su?page=2"]:
+        first = count_queries(lambda url=url: reader.get(url))
+        assert count_queries(lambda url=url: reader.get(url)) == first - 1, url
+    assert len(app.extensions[COUNTS]) == 2
+    for n in range(12, 24):
+        make_article(f"Tin số {n}", when=-100 + n, category_id=cat)
+    page = BeautifulSoup(reader.get("/categories/thoi-su?page=2").data, "html5lib")
+    assert "/categories/thoi-su?page=3" in str(page)  # 24 articles: three pages, not two

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import g
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select, union_all
 from sqlalchemy.orm import defer, joinedload
 
 from ..card_lists import PER_BLOCK
@@ -60,17 +61,23 @@ _TITLES_ONLY = tuple(
     defer(column, raiseload=True)
     for column in (Article.lead, Article.body_md, Article.body_html, Article.featured_image_caption)
 )
+# Cards show the lead but never the body: a list of 80 cards loaded 80 bodies it did not show.
+_CARDS = tuple(defer(column, raiseload=True) for column in (Article.body_md, Article.body_html))
+
+
+def _cards(now: datetime | None = None) -> Select:
+    return _published(now).options(*_CARDS)
 
 
 def latest(page: int, per_page: int) -> Pagination:
     reads(LISTS)
-    return capped_paginate(_published(), page, per_page)
+    return capped_paginate(_cards(), page, per_page, kept_as=("latest",))
 
 
 def in_category(category: Category, page: int, per_page: int) -> Pagination:
     reads(LISTS)
-    query = _published().where(Article.category_id == category.id)
-    return capped_paginate(query, page, per_page)
+    query = _cards().where(Article.category_id == category.id)
+    return capped_paginate(query, page, per_page, kept_as=("category", category.id))
 
 
 def related(article: Article, limit: int = 4) -> list[Article]:
@@ -89,8 +96,8 @@ def bylines() -> list[str]:
 
 def by_byline(names: list[str], page: int, per_page: int) -> Pagination:
     reads(LISTS)
-    query = _published().where(Article.byline.in_(names))
-    return capped_paginate(query, page, per_page)
+    query = _cards().where(Article.byline.in_(names))
+    return capped_paginate(query, page, per_page, kept_as=("bylines", *names))
 
 
 def published_article(slug: str) -> Article | None:
@@ -137,7 +144,8 @@ def tagged(tag: Tag, page: int, per_page: int) -> Pagination:
     """A tag's page: its published articles, newest first."""
     reads(LISTS)
     ids = select(article_tags.c.article_id).where(article_tags.c.tag_id == tag.id)
-    return capped_paginate(_published().where(Article.id.in_(ids)), page, per_page)
+    query = _cards().where(Article.id.in_(ids))
+    return capped_paginate(query, page, per_page, kept_as=("tag", tag.id))
 
 
 def menu() -> list[Any]:
@@ -253,36 +261,40 @@ def review_queue() -> list[tuple[Article, Review]]:
 def category_blocks(
     category_ids: list[int], skip: set[int], per_block: int = PER_BLOCK
 ) -> dict[int, list[Article]]:
-    """The newest articles of each category in one query (ROW_NUMBER per category), leaving out
-    those already shown higher on the page; a category with none is not in the result."""
+    """The newest articles of each category in one query, leaving out those already shown
+    higher on the page; a category with none is not in the result."""
     reads(LISTS)
     if not category_ids:
         return {}
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=Article.category_id,
-            order_by=(Article.published_at.desc(), Article.id.desc()),
-        )
-        .label("rank")
-    )
-    inner = select(Article.id, rank).where(
-        published_filter(), Article.category_id.in_(category_ids)
-    )
-    if skip:
-        inner = inner.where(Article.id.not_in(skip))
-    ranked = inner.subquery()
-    query = (
-        select(Article)
-        .options(joinedload(Article.category))
-        .join(ranked, ranked.c.id == Article.id)
-        .where(ranked.c.rank <= per_block)
-        .order_by(Article.published_at.desc(), Article.id.desc())
-    )
+    values: dict[str, Any] = {f"category_{n}": cid for n, cid in enumerate(category_ids)}
+    values |= {"now": utcnow(), "skip": sorted(skip)}
+    query = _blocks(len(category_ids), bool(skip), per_block)
     blocks: dict[int, list[Article]] = {}
-    for found in db.session.scalars(query):
+    for found in db.session.scalars(query, values):
         blocks.setdefault(found.category_id or 0, []).append(found)
     return blocks
+
+
+@lru_cache(maxsize=32)  # one per count of categories, with or without articles to leave out
+def _blocks(categories: int, skipping: bool, per_block: int) -> Select:
+    """One short index range per category (category, status, time: newest first, stopping after
+    `per_block`), joined by UNION ALL, and built once: a window ranking every published article
+    took 10 ms at 10,000 articles on each render, and building 20 branches anew 5 more."""
+    newest = []
+    for n in range(categories):
+        branch = select(Article.id).where(
+            published_filter(bindparam("now")), Article.category_id == bindparam(f"category_{n}")
+        )
+        if skipping:
+            branch = branch.where(Article.id.not_in(bindparam("skip", expanding=True)))
+        branch = branch.order_by(Article.published_at.desc(), Article.id.desc()).limit(per_block)
+        newest.append(select(branch.subquery().c.id))  # a subquery: SQLite's UNION takes no LIMIT
+    return (
+        select(Article)
+        .options(joinedload(Article.category), *_CARDS)
+        .where(Article.id.in_(union_all(*newest).scalar_subquery()))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
 
 
 def comment_counts(articles: Iterable[Article]) -> dict[int, int]:
