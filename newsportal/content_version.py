@@ -16,6 +16,7 @@ under both its scope's version and the content version.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import sqlite_watch
 from .card_lists import lists_showing
 from .extensions import db
 from .models import Article, ArticleStatus, Category, Comment, ContentState, PageScope
@@ -74,6 +76,7 @@ class State:
     menu: tuple[MenuItem, ...] = ()
     scope_version: int = 0  # of the scope asked for; 0 while it never changed
     scope_changed_at: datetime | None = None
+    next_due_at: datetime | None = None  # when the version must be raised for an article due
 
     @property
     def last_changed(self) -> datetime:
@@ -151,13 +154,42 @@ class _LatestMenu:
     entry: tuple[tuple[int, datetime], tuple[MenuItem, ...]] | None = None
 
 
+class _Known(threading.local):
+    """This thread's states per scope, as of one SQLite data_version (sqlite_watch.py)."""
+
+    def __init__(self) -> None:
+        self.stamp: tuple[str, int] | None = None
+        self.states: dict[str, State] = {}
+
+
+_known = _Known()
+KNOWN_SCOPES = 4096  # states kept per thread between two commits
+
+
 def peek(now: datetime | None = None, scope: str = NO_SCOPE) -> State | None:
     """The current version, or None when it must first be raised (missing, or an article due).
 
-    A bare connection, no session: this runs on every shared page view, cache hits included.
+    A bare connection, no session: this runs on every shared page view, cache hits included. On
+    an SQLite file it reads nothing while nothing was committed since this thread last read it.
     """
-    latest: _LatestMenu = current_app.extensions.setdefault(MENUS, _LatestMenu())
     moment = now or utcnow()
+    seen = sqlite_watch.data_version(db.engine)
+    if seen is None:
+        return _read(moment, scope)
+    stamp = (str(db.engine.url), seen)  # asked before reading: a commit after it is seen next
+    if _known.stamp != stamp or len(_known.states) >= KNOWN_SCOPES:
+        _known.stamp, _known.states = stamp, {}
+    state = _known.states.get(scope)
+    if state is None:
+        state = _read(moment, scope)
+        if state is None:
+            return None
+        _known.states[scope] = state
+    return None if _due(state.next_due_at, moment) else state
+
+
+def _read(moment: datetime, scope: str) -> State | None:
+    latest: _LatestMenu = current_app.extensions.setdefault(MENUS, _LatestMenu())
     with db.engine.connect() as connection:
         row = connection.execute(_VERSION, {"scope": scope}).first()
         if row is None or _due(row.next_due_at, moment):
@@ -175,7 +207,14 @@ def peek(now: datetime | None = None, scope: str = NO_SCOPE) -> State | None:
 
 
 def _state(row: Any, menu: tuple[MenuItem, ...]) -> State:
-    return State(row.version, row.changed_at, menu, row.scope_version or 0, row.scope_changed_at)
+    return State(
+        row.version,
+        row.changed_at,
+        menu,
+        row.scope_version or 0,
+        row.scope_changed_at,
+        row.next_due_at,
+    )
 
 
 def _due(next_due_at: datetime | None, now: datetime) -> bool:

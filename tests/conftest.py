@@ -17,7 +17,7 @@ from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 
-from newsportal import create_app
+from newsportal import create_app, metrics
 from newsportal.articles import services
 from newsportal.auth.services import create_user
 from newsportal.extensions import db
@@ -367,6 +367,13 @@ def make_article(app: Flask) -> Callable[..., Article]:
 
 
 @pytest.fixture
+def version_reads(database_url: str) -> int:
+    """The queries a cached page costs: the content version's row on PostgreSQL; none on an
+    SQLite file while nothing was committed since this thread last read it (sqlite_watch.py)."""
+    return 0 if database_url.startswith("sqlite") else 1
+
+
+@pytest.fixture
 def count_queries(app: Flask) -> Callable[[Callable[[], Any]], int]:
     """Run a callable and return how many SQL statements it sent."""
 
@@ -386,6 +393,26 @@ def count_queries(app: Flask) -> Callable[[Callable[[], Any]], int]:
         return len(statements)
 
     return run
+
+
+@pytest.fixture
+def is_cached(
+    count_queries: Callable[[Callable[[], Any]], int],
+) -> Callable[[FlaskClient, str], bool]:
+    """Whether a GET of this URL is answered from the page cache, as the site's own counter
+    says, reading the content version at most."""
+
+    def counted(result: str) -> float:
+        return metrics.PAGE_CACHE.labels(result)._value.get()  # this process's count
+
+    def check(client: FlaskClient, url: str) -> bool:
+        hits, misses = counted("hit"), counted("miss")
+        queries = count_queries(lambda: client.get(url))
+        found = (counted("hit") - hits, counted("miss") - misses) == (1, 0)
+        assert queries <= 1 or not found, f"{url}: a hit read {queries} times"
+        return found
+
+    return check
 
 
 @pytest.fixture

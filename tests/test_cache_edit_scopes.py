@@ -18,8 +18,6 @@ from newsportal.syndication import queries as feed_queries
 
 from .page_helpers import make_page
 
-HIT = 1  # a cookie-less hit reads the content version and nothing else
-
 
 @pytest.fixture
 def site(app, make_article, make_category):
@@ -47,39 +45,35 @@ def _versions(app) -> tuple[int, dict[str, int]]:
         return db.session.get_one(ContentState, 1).version, scopes
 
 
-def _cached(client, count_queries, url) -> bool:
-    return count_queries(lambda: client.get(url)) == HIT
-
-
 def _warm(client, urls) -> None:
     for url in urls:
         assert client.get(url).status_code == 200, url
 
 
 def test_editing_an_articles_text_re_renders_its_pages_the_lists_and_the_feeds_only(
-    app, client, site, count_queries
+    app, client, site, is_cached
 ):
     everything = [*site["a_pages"], *site["lists"], *site["others"]]
     _warm(client, everything)
-    assert all(_cached(client, count_queries, url) for url in everything)
+    assert all(is_cached(client, url) for url in everything)
     version, _ = _versions(app)
     new_text = {"lead": "Sapo mới đã đính chính.", "body_md": "Thân mới"}
     _edit(app, site["a_id"], lambda d: replace(d, **new_text))
     assert _versions(app)[0] == version  # no page outside the edit's scopes is thrown out
     for url in site["others"]:
-        assert _cached(client, count_queries, url), url
+        assert is_cached(client, url), url
     for url in [*site["a_pages"], *site["lists"]]:
-        assert not _cached(client, count_queries, url), url
+        assert not is_cached(client, url), url
         assert "Sapo mới đã đính chính." in client.get(url).get_data(as_text=True), url
     for url in site["a_pages"]:
         assert "Thân mới" in client.get(url).get_data(as_text=True)
-    assert all(_cached(client, count_queries, url) for url in everything)  # and kept again
+    assert all(is_cached(client, url) for url in everything)  # and kept again
 
 
-def test_the_sitemap_is_rendered_again_for_the_edit_time(app, client, site, count_queries):
+def test_the_sitemap_is_rendered_again_for_the_edit_time(app, client, site, is_cached):
     _warm(client, ["/sitemap.xml"])
     _edit(app, site["a_id"], lambda d: replace(d, body_md="Thân đã sửa."))
-    assert not _cached(client, count_queries, "/sitemap.xml")  # its <lastmod>
+    assert not is_cached(client, "/sitemap.xml")  # its <lastmod>
 
 
 @pytest.mark.parametrize(
@@ -106,7 +100,7 @@ def test_a_new_title_reaches_the_other_articles_pages(app, client, site):
 
 @pytest.mark.parametrize("when", [None, 60 * 24], ids=["draft", "scheduled"])
 def test_editing_an_article_readers_cannot_see_yet_re_renders_nothing(
-    app, client, site, make_article, count_queries, when
+    app, client, site, make_article, is_cached, when
 ):
     hidden = make_article("Bản nháp chưa đăng", when=when)
     everything = [*site["a_pages"], *site["lists"], *site["others"]]
@@ -114,7 +108,7 @@ def test_editing_an_article_readers_cannot_see_yet_re_renders_nothing(
     before = _versions(app)
     _edit(app, hidden.id, lambda d: replace(d, title="Bản nháp đổi tên", lead="Sapo nháp."))
     assert _versions(app) == before
-    assert all(_cached(client, count_queries, url) for url in everything)
+    assert all(is_cached(client, url) for url in everything)
 
 
 def test_publishing_re_renders_every_page(app, client, site, make_article):

@@ -20,8 +20,6 @@ from newsportal.models import Article, ArticleStatus, Comment, ContentState, Pag
 from .comment_helpers import submitted
 from .page_helpers import make_page, soup
 
-HIT = 1  # a cookie-less hit reads the content version and nothing else
-
 
 @pytest.fixture
 def site(app, make_article, make_category):
@@ -53,31 +51,27 @@ def _warm(client, urls) -> None:
         assert client.get(url).status_code == 200
 
 
-def _cached(client, count_queries, url) -> bool:
-    return count_queries(lambda: client.get(url)) == HIT
-
-
 def test_approving_a_comment_re_renders_its_article_and_the_lists_only(
-    app, client, site, count_queries
+    app, client, site, is_cached
 ):
     comment = submitted(app, site["a_id"], "Xin hỏi lịch tiếp công dân tháng sau.")
     everything = [site["a"], *site["lists"], *site["others"]]
     _warm(client, everything)
-    assert all(_cached(client, count_queries, url) for url in everything)
+    assert all(is_cached(client, url) for url in everything)
     before = _version(app)
     _set(app, comment, "approve")
     assert _version(app) == before  # no page outside its scopes is thrown out
     for url in site["others"]:
-        assert _cached(client, count_queries, url), url
+        assert is_cached(client, url), url
     assert "Xin hỏi lịch tiếp công dân tháng sau." in client.get(site["a"]).get_data(as_text=True)
     for url in site["lists"]:
-        assert not _cached(client, count_queries, url), url  # rendered once more: the count
+        assert not is_cached(client, url), url  # rendered once more: the count
         assert "1 bình luận" in soup(client.get(url)).select_one(".comment-count").get_text()
-    assert all(_cached(client, count_queries, url) for url in everything)  # and kept again
+    assert all(is_cached(client, url) for url in everything)  # and kept again
 
 
 def test_hiding_an_approved_comment_takes_it_and_its_count_down_at_once(
-    app, client, site, count_queries
+    app, client, site, is_cached
 ):
     comment = submitted(app, site["a_id"], "Ý kiến sẽ bị ẩn.")
     _set(app, comment, "approve")
@@ -87,10 +81,10 @@ def test_hiding_an_approved_comment_takes_it_and_its_count_down_at_once(
     for url in site["lists"]:
         assert soup(client.get(url)).select_one(".comment-count") is None
     for url in site["others"]:
-        assert _cached(client, count_queries, url), url
+        assert is_cached(client, url), url
 
 
-def test_a_reply_re_renders_its_article_but_no_list(app, client, site, count_queries):
+def test_a_reply_re_renders_its_article_but_no_list(app, client, site, is_cached):
     comment = submitted(app, site["a_id"], "Cho hỏi thủ tục.")
     _set(app, comment, "approve")
     _warm(client, [site["a"], *site["lists"], *site["others"]])
@@ -98,7 +92,7 @@ def test_a_reply_re_renders_its_article_but_no_list(app, client, site, count_que
         moderation.reply(db.session.get_one(Comment, comment), None, "Ban biên tập đã chuyển.")
     assert "Ban biên tập đã chuyển." in client.get(site["a"]).get_data(as_text=True)
     for url in [*site["lists"], *site["others"]]:
-        assert _cached(client, count_queries, url), url
+        assert is_cached(client, url), url
 
 
 def test_an_edit_outside_comments_still_re_renders_every_page(app, client, site, make_article):
@@ -178,7 +172,7 @@ def _approved_on(app, article) -> None:
 
 
 def test_a_comment_on_an_old_article_leaves_the_home_page_and_other_categories_cached(
-    app, client, many, count_queries
+    app, client, many, is_cached
 ):
     old = many["thoi-su", 0]  # past the home page's blocks: its category's page 2, home's 3
     untouched = ["/", "/categories/kinh-te", "/categories/kinh-te?page=2", "/tags/nong-thon-moi"]
@@ -186,13 +180,13 @@ def test_a_comment_on_an_old_article_leaves_the_home_page_and_other_categories_c
     _warm(client, untouched[3:])
     _approved_on(app, many["kinh-te", 0])  # nothing shown above from this one but kinh-te's
     for url in ["/", "/tags/nong-thon-moi"]:
-        assert _cached(client, count_queries, url), url
+        assert is_cached(client, url), url
     _warm(client, untouched)
     _approved_on(app, old)
     for url in ["/", "/categories/kinh-te", "/categories/kinh-te?page=2"]:
-        assert _cached(client, count_queries, url), url
+        assert is_cached(client, url), url
     for url in ["/categories/thoi-su?page=2", "/?page=3", "/tags/nong-thon-moi"]:
-        assert not _cached(client, count_queries, url), url
+        assert not is_cached(client, url), url
         assert "1 bình luận" in soup(client.get(url)).select_one(".comment-count").get_text()
 
 

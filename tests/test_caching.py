@@ -121,10 +121,12 @@ def test_a_client_sending_no_token_and_no_origin_sends_on_the_second_try(csrf_ap
     assert len(comments(csrf_app)) == 1
 
 
-def test_cache_serves_repeat_views_with_one_query(client, site, count_queries):
+def test_cache_serves_repeat_views_with_one_query_at_most(
+    client, site, count_queries, version_reads
+):
     url = f"/articles/{site['slug']}"
     client.get(url)
-    assert count_queries(lambda: client.get(url)) == 1  # the content version
+    assert count_queries(lambda: client.get(url)) == version_reads
 
 
 def test_publishing_drops_the_cached_pages_at_once(app, client, site, make_article):
