@@ -31,8 +31,12 @@ def data_version(engine: Engine) -> int | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     path = str(url.database)
-    if _asker.connection is None or _asker.pid != os.getpid() or _asker.path != path:
-        _asker.connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        _asker.pid, _asker.path = os.getpid(), path
-    found = _asker.connection.execute("PRAGMA data_version").fetchone()
+    try:
+        if _asker.connection is None or _asker.pid != os.getpid() or _asker.path != path:
+            _asker.connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            _asker.pid, _asker.path = os.getpid(), path
+        found = _asker.connection.execute("PRAGMA data_version").fetchone()
+    except sqlite3.Error:  # the file away or busy: the version is read from the table instead
+        _asker.connection = None
+        return None
     return int(found[0])

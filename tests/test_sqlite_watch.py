@@ -71,3 +71,23 @@ def test_postgresql_and_memory_databases_are_not_watched(app):
             assert sqlite_watch.data_version(create_engine("sqlite://")) is None
         else:
             assert sqlite_watch.data_version(db.engine) is None
+
+
+def test_a_failing_watch_falls_back_to_reading_the_version(
+    app, client, article_url, monkeypatch, count_queries
+):
+    _sqlite_path(app)
+    client.get(article_url)
+
+    class Refusing:
+        Error = sqlite3.Error
+
+        @staticmethod
+        def connect(*_args, **_kwargs):
+            raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite_watch._asker, "connection", None)
+    monkeypatch.setattr(sqlite_watch, "sqlite3", Refusing)  # the watch's, not SQLAlchemy's
+    response = client.get(article_url)
+    assert response.status_code == 200
+    assert count_queries(lambda: client.get(article_url)) == 1  # the version, as on PostgreSQL
