@@ -158,7 +158,7 @@ class _Known(threading.local):
     """This thread's states per scope, as of one SQLite data_version (sqlite_watch.py)."""
 
     def __init__(self) -> None:
-        self.stamp: tuple[str, int] | None = None
+        self.stamp: tuple[str, int, int] | None = None
         self.states: dict[str, State] = {}
 
 
@@ -176,7 +176,7 @@ def peek(now: datetime | None = None, scope: str = NO_SCOPE) -> State | None:
     seen = sqlite_watch.data_version(db.engine)
     if seen is None:
         return _read(moment, scope)
-    stamp = (str(db.engine.url), seen)  # asked before reading: a commit after it is seen next
+    stamp = (str(db.engine.url), *seen)  # asked before reading: a later commit is seen next
     if _known.stamp != stamp or len(_known.states) >= KNOWN_SCOPES:
         _known.stamp, _known.states = stamp, {}
     state = _known.states.get(scope)

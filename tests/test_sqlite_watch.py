@@ -60,7 +60,7 @@ def test_each_thread_asks_on_its_own_connection(app):
             thread.join()
         seen.append(sqlite_watch.data_version(engine))
     assert len(seen) == 3
-    assert all(isinstance(value, int) for value in seen)
+    assert all(isinstance(value, tuple) for value in seen)
 
 
 def test_postgresql_and_memory_databases_are_not_watched(app):
@@ -91,3 +91,34 @@ def test_a_failing_watch_falls_back_to_reading_the_version(
     response = client.get(article_url)
     assert response.status_code == 200
     assert count_queries(lambda: client.get(article_url)) == 1  # the version, as on PostgreSQL
+
+
+def test_a_new_watch_connection_never_matches_what_an_old_one_saw(
+    app, client, article_url, is_cached
+):
+    """A data_version counts on one connection only: a new one starts again from the same
+    numbers, so a page kept under the old one must not be taken as current."""
+    path = _sqlite_path(app)
+    client.get(article_url)
+    assert is_cached(client, article_url)
+    with sqlite3.connect(path) as other:
+        other.execute("UPDATE content_state SET version = version + 1")
+    sqlite_watch._asker.connection = None  # as after an error or a fork: connected anew
+    assert not is_cached(client, article_url)  # the new version, read
+
+
+def test_a_path_with_uri_characters_is_watched_on_the_right_file(tmp_path):
+    folder = tmp_path / "tin #1 100%"
+    folder.mkdir()
+    path = folder / "site.db"
+    with sqlite3.connect(path) as writer:
+        writer.execute("CREATE TABLE t (x)")
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    first = sqlite_watch.data_version(engine)
+    with sqlite3.connect(path) as writer:
+        writer.execute("INSERT INTO t VALUES (1)")
+    assert sqlite_watch.data_version(engine) != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tin #1 100%"]  # no stray file
+    engine.dispose()
