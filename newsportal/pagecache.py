@@ -132,9 +132,9 @@ def clean_params(params: Params, args: MultiDict[str, str]) -> dict[str, str]:
     return found
 
 
-def clean_query(params: Params, args: MultiDict[str, str]) -> str:
-    """The query string a view's page depends on: its own parameters, normalised and sorted."""
-    return urlencode(list(clean_params(params, args).items()))
+def clean_query(found: Mapping[str, str]) -> str:
+    """The query string a view's page depends on: `clean_params`, sorted, as the key holds it."""
+    return urlencode(list(found.items()))
 
 
 def _no_scope(**_args: Any) -> str:  # the view's arguments, and its params
@@ -179,7 +179,7 @@ def _cached(view: Callable[..., Any], spec: Params, scope: Scope) -> Callable[..
         state = request.environ.get(STATE_KEY) or content_version.current(scope=name)
         g.menu = state.menu  # read with the version: the page's menu costs no query of its own
         g.content_state = state  # what fragments of the page are kept under (articles/sidebar.py)
-        key = _key(state, str(get_locale()), request.path, urlencode(list(found.items())))
+        key = _key(state, str(get_locale()), request.path, clean_query(found))
         enabled = current_app.config["PAGE_CACHE_ENABLED"]
         entry = store().get(key) if enabled else None
         if enabled:
@@ -273,7 +273,7 @@ class FastPath:
         params, scope, args = view
         incoming = self.app.request_class(environ)  # its args, exactly as the view would see them
         found = clean_params(params, incoming.args)
-        query = urlencode(list(found.items()))
+        query = clean_query(found)
         lang = incoming.args.get("lang")  # read by i18n before the view: it sets the choice
         kept = [query, urlencode({"lang": lang})] if lang else [query]
         environ["QUERY_STRING"] = "&".join(part for part in kept if part)
